@@ -1,0 +1,55 @@
+/**
+ * The `gradlab` command: one sub-command per job. Each sub-command lives in its own module and is
+ * loaded only when asked for, so `gradlab --help` stays fast and a broken optional part (say, the
+ * kernel's native zeromq binding) cannot stop the others from running.
+ */
+
+export interface Command {
+  /** One line for `gradlab --help`. */
+  summary: string;
+  /** Loads the module and runs the command; resolves to the process exit code. */
+  run(args: string[]): Promise<number>;
+}
+
+const commands: Record<string, Command> = {
+  demo: {
+    summary: "print the lecture's worked examples with their values and gradients",
+    run: async (args) => require("./demo.js").main(args),
+  },
+};
+
+/** Registers a sub-command (used by the modules that own them; kept here so --help lists them all). */
+export function registerCommand(name: string, command: Command): void {
+  commands[name] = command;
+}
+
+export function helpText(): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    "usage: gradlab <command> [options]",
+    "",
+    "commands:",
+    ...lines,
+    "",
+    "Run `gradlab <command> --help` for the options of one command.",
+  ].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(helpText());
+    return 0;
+  }
+  if (name === "--version" || name === "-v") {
+    console.log(require("../../package.json").version);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`gradlab: unknown command '${name}'\n\n${helpText()}`);
+    return 2;
+  }
+  return command.run(rest);
+}
