@@ -1,0 +1,78 @@
+/**
+ * Tests that need software outside Node (Debian's Python with Jupyter, Chromium, numpy) declare it here.
+ * Where it is missing they skip with a printed reason, unless GRADLAB_FULL=1 (set by .ci/run), which
+ * turns a missing requirement into a failing test: CI must prove these paths, not skip them.
+ */
+import { spawnSync } from "child_process";
+import { existsSync } from "fs";
+
+export const DEBIAN_PYTHON = "/usr/bin/python3";
+export const CHROMIUM = "/usr/bin/chromium";
+export const FULL = process.env.GRADLAB_FULL === "1";
+
+export interface Requirement {
+  /** What is needed, in words, e.g. "Debian's python3-jupyter-kernel-test". */
+  what: string;
+  /** Returns null when available, or why it is not. */
+  missing(): string | null;
+}
+
+function pythonModule(module: string, debianPackage: string): Requirement {
+  return {
+    what: `Debian's ${debianPackage} (${DEBIAN_PYTHON} -c 'import ${module}')`,
+    missing() {
+      if (!existsSync(DEBIAN_PYTHON)) return `${DEBIAN_PYTHON} not found`;
+      const r = spawnSync(DEBIAN_PYTHON, ["-c", `import ${module}`], { encoding: "utf8" });
+      return r.status === 0 ? null : `python module '${module}' not importable: ${(r.stderr || "").trim().split("\n").pop()}`;
+    },
+  };
+}
+
+export const requirements = {
+  jupyterClient: pythonModule("jupyter_client", "python3-jupyter-client"),
+  kernelTest: pythonModule("jupyter_kernel_test", "python3-jupyter-kernel-test"),
+  jupyterServer: pythonModule("jupyter_server", "jupyter-server"),
+  notebook: pythonModule("notebook", "python3-notebook"),
+  nbformat: pythonModule("nbformat", "python3-nbformat"),
+  numpy: pythonModule("numpy", "python3-numpy"),
+  chromium: {
+    what: `Debian's chromium (${CHROMIUM})`,
+    missing: () => (existsSync(CHROMIUM) ? null : `${CHROMIUM} not found`),
+  } as Requirement,
+};
+
+const cache = new Map<Requirement, string | null>();
+
+/** Null when every requirement is met, else the reasons joined. */
+export function unmet(...needs: Requirement[]): string | null {
+  const reasons: string[] = [];
+  for (const need of needs) {
+    if (!cache.has(need)) cache.set(need, need.missing());
+    const why = cache.get(need);
+    if (why) reasons.push(`${need.what}: ${why}`);
+  }
+  return reasons.length ? reasons.join("; ") : null;
+}
+
+/**
+ * `describe` that runs only when the requirements are met. Otherwise it prints why and skips, or,
+ * under GRADLAB_FULL=1, registers one failing test that names what is missing.
+ */
+export function describeWith(needs: Requirement[], name: string, body: () => void): void {
+  const why = unmet(...needs);
+  if (!why) {
+    describe(name, body);
+    return;
+  }
+  if (FULL) {
+    describe(name, () => {
+      test("requirements are installed (GRADLAB_FULL=1 makes them mandatory)", () => {
+        throw new Error(`missing: ${why}`);
+      });
+    });
+    return;
+  }
+  // eslint-disable-next-line no-console
+  console.log(`skipping "${name}": ${why} (set GRADLAB_FULL=1 to make this mandatory)`);
+  describe.skip(name, body);
+}
