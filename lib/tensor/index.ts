@@ -1,2 +1,8 @@
-// Filled in by the work on this part (issue 2 or 3); empty until then so that lib/index.ts compiles.
-export {};
+/** The numeric core: n-d tensors, their raw kernels, broadcasting and the seeded generator. */
+export { Tensor, tensor } from "./tensor";
+export type { DType, TypedData, TensorLike, TensorOptions, Operand } from "./tensor";
+export { Random, seed, defaultRandom } from "./random";
+export { broadcastShapes, sumToShape } from "./broadcast";
+export { noGrad, isGradEnabled, setAutogradHook } from "./autograd-hook";
+export type { AutogradHook, DifferentiableOp } from "./autograd-hook";
+export * as ops from "./ops";

@@ -1,0 +1,74 @@
+/** Matrix product with NumPy's rules (1-D operands promoted, leading batch dimensions broadcast). Raw kernel. */
+import { broadcastShapes } from "../broadcast";
+import { formatShape, sizeOf } from "../shape";
+import { Tensor } from "../tensor";
+import { resultDType } from "./elementwise";
+
+/** C[m,n] += A[m,k] · B[k,n] on flat arrays at the given offsets; i-k-j order keeps the inner loop contiguous. */
+function gemm(
+  a: Float64Array | Float32Array, ao: number,
+  b: Float64Array | Float32Array, bo: number,
+  c: Float64Array | Float32Array, co: number,
+  m: number, k: number, n: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const crow = co + i * n;
+    const arow = ao + i * k;
+    for (let p = 0; p < k; p++) {
+      const aip = a[arow + p];
+      if (aip === 0) continue;
+      const brow = bo + p * n;
+      for (let j = 0; j < n; j++) c[crow + j] += aip * b[brow + j];
+    }
+  }
+}
+
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError("matmul: both operands must be Tensors");
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new RangeError(`matmul: operands must have at least one dimension, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} (use mul for scalars)`);
+  }
+  const aShape = a.ndim === 1 ? [1, a.shape[0]] : a.shape;
+  const bShape = b.ndim === 1 ? [b.shape[0], 1] : b.shape;
+  const m = aShape[aShape.length - 2], k = aShape[aShape.length - 1];
+  const k2 = bShape[bShape.length - 2], n = bShape[bShape.length - 1];
+  if (k !== k2) {
+    throw new RangeError(
+      `matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} are not aligned: ${k} (last dim of the first) != ${k2} (${b.ndim === 1 ? "length" : "second-to-last dim"} of the second)`,
+    );
+  }
+  const aBatch = aShape.slice(0, -2), bBatch = bShape.slice(0, -2);
+  let batch: number[];
+  try {
+    batch = broadcastShapes(aBatch, bBatch);
+  } catch {
+    throw new RangeError(`matmul: batch dimensions of ${formatShape(a.shape)} and ${formatShape(b.shape)} do not broadcast`);
+  }
+  const out = Tensor.zeros([...batch, m, n], { dtype: resultDType(a, b) });
+  const batches = sizeOf(batch);
+  const aMat = m * k, bMat = k * n, cMat = m * n;
+  const aCount = sizeOf(aBatch), bCount = sizeOf(bBatch);
+  for (let t = 0; t < batches; t++) {
+    const ai = batchIndex(t, batch, aBatch) , bi = batchIndex(t, batch, bBatch);
+    gemm(a.data, (aCount === 1 ? 0 : ai) * aMat, b.data, (bCount === 1 ? 0 : bi) * bMat, out.data, t * cMat, m, k, n);
+  }
+  // Drop the dimensions that 1-D operands were promoted with.
+  let shape = [...batch, m, n];
+  if (b.ndim === 1) shape = shape.slice(0, -1);
+  if (a.ndim === 1) shape.splice(shape.length - (b.ndim === 1 ? 1 : 2), 1);
+  return new Tensor(out.data, shape);
+}
+
+/** Flat batch index into an operand whose batch shape broadcasts to `full`. */
+function batchIndex(flat: number, full: number[], own: number[]): number {
+  let index = 0, step = 1;
+  for (let d = full.length - 1, o = own.length - 1; d >= 0; d--, o--) {
+    const coord = flat % full[d];
+    flat = Math.floor(flat / full[d]);
+    if (o >= 0) {
+      if (own[o] !== 1) index += coord * step;
+      step *= own[o];
+    }
+  }
+  return index;
+}

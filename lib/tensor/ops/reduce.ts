@@ -1,0 +1,125 @@
+/**
+ * Reductions along axes (NumPy semantics: `axis` one, several or none = all; `keepdims`). Raw kernels.
+ * One axis at a time over a contiguous [outer, len, inner] view: simple, cache-friendly, and easy to
+ * swap for a faster kernel later.
+ */
+import { formatShape, normalizeAxes, normalizeAxis, sizeOf } from "../shape";
+import { Tensor } from "../tensor";
+import { square, sub } from "./elementwise";
+
+export type Axis = number | number[] | undefined | null;
+
+interface Reducer {
+  init: number;
+  step: (acc: number, x: number) => number;
+  name: string;
+}
+
+const SUM: Reducer = { init: 0, step: (a, x) => a + x, name: "sum" };
+const MAX: Reducer = { init: -Infinity, step: (a, x) => (x > a || Number.isNaN(x) ? x : a), name: "max" };
+const MIN: Reducer = { init: Infinity, step: (a, x) => (x < a || Number.isNaN(x) ? x : a), name: "min" };
+
+function reduceOneAxis(t: Tensor, axis: number, r: Reducer): Tensor {
+  const shape = t.shape;
+  const len = shape[axis];
+  if (len === 0 && r !== SUM) throw new RangeError(`${r.name} over an empty axis ${axis} of shape ${formatShape(shape)}`);
+  const outer = sizeOf(shape.slice(0, axis)), inner = sizeOf(shape.slice(axis + 1));
+  const outShape = shape.slice();
+  outShape[axis] = 1;
+  const out = Tensor.empty(outShape, t.dtype);
+  const src = t.data, dst = out.data;
+  for (let o = 0; o < outer; o++) {
+    const base = o * len * inner;
+    for (let i = 0; i < inner; i++) dst[o * inner + i] = r.init;
+    for (let k = 0; k < len; k++) {
+      const row = base + k * inner;
+      for (let i = 0; i < inner; i++) dst[o * inner + i] = r.step(dst[o * inner + i], src[row + i]);
+    }
+  }
+  return out;
+}
+
+function reduce(t: Tensor, axis: Axis, keepdims: boolean, r: Reducer): Tensor {
+  const axes = normalizeAxes(axis, t.ndim);
+  let out = t;
+  for (const a of axes) out = reduceOneAxis(out, a, r);
+  if (out === t) out = t.clone();
+  if (keepdims) return out;
+  const shape = t.shape.filter((_, i) => !axes.includes(i));
+  return new Tensor(out.data, shape);
+}
+
+function countOver(t: Tensor, axis: Axis): number {
+  return normalizeAxes(axis, t.ndim).reduce((n, a) => n * t.shape[a], 1);
+}
+
+export function sum(t: Tensor, axis?: Axis, keepdims = false): Tensor {
+  return reduce(t, axis, keepdims, SUM);
+}
+
+export function mean(t: Tensor, axis?: Axis, keepdims = false): Tensor {
+  const n = countOver(t, axis);
+  if (n === 0) throw new RangeError(`mean over zero elements (shape ${formatShape(t.shape)}, axis ${JSON.stringify(axis)})`);
+  const s = sum(t, axis, keepdims);
+  const d = s.data;
+  for (let i = 0; i < d.length; i++) d[i] /= n;
+  return s;
+}
+
+export function max(t: Tensor, axis?: Axis, keepdims = false): Tensor {
+  return reduce(t, axis, keepdims, MAX);
+}
+
+export function min(t: Tensor, axis?: Axis, keepdims = false): Tensor {
+  return reduce(t, axis, keepdims, MIN);
+}
+
+/** Population variance (ddof = 0, as NumPy's default); `ddof = 1` for the sample variance. */
+export function variance(t: Tensor, axis?: Axis, keepdims = false, ddof = 0): Tensor {
+  const n = countOver(t, axis);
+  if (n - ddof <= 0) throw new RangeError(`variance needs more than ${ddof} element(s), got ${n}`);
+  const s = sum(square(sub(t, mean(t, axis, true))), axis, keepdims);
+  const d = s.data;
+  for (let i = 0; i < d.length; i++) d[i] /= n - ddof;
+  return s;
+}
+
+export function std(t: Tensor, axis?: Axis, keepdims = false, ddof = 0): Tensor {
+  const v = variance(t, axis, keepdims, ddof);
+  const d = v.data;
+  for (let i = 0; i < d.length; i++) d[i] = Math.sqrt(d[i]);
+  return v;
+}
+
+function argReduce(t: Tensor, axis: number | undefined, better: (x: number, best: number) => boolean, name: string): Tensor {
+  if (t.size === 0) throw new RangeError(`${name} of an empty tensor`);
+  if (axis === undefined) {
+    const d = t.data;
+    let best = 0;
+    for (let i = 1; i < d.length; i++) if (better(d[i], d[best])) best = i;
+    return Tensor.scalar(best, "float64");
+  }
+  const a = normalizeAxis(axis, t.ndim);
+  const shape = t.shape, len = shape[a];
+  const outer = sizeOf(shape.slice(0, a)), inner = sizeOf(shape.slice(a + 1));
+  const out = Tensor.empty(shape.filter((_, i) => i !== a), "float64");
+  const src = t.data, dst = out.data;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * len * inner + i;
+      let best = 0;
+      for (let k = 1; k < len; k++) if (better(src[base + k * inner], src[base + best * inner])) best = k;
+      dst[o * inner + i] = best;
+    }
+  }
+  return out;
+}
+
+/** Index of the largest element (first one on ties), over everything or along one axis. */
+export function argmax(t: Tensor, axis?: number): Tensor {
+  return argReduce(t, axis, (x, b) => x > b, "argmax");
+}
+
+export function argmin(t: Tensor, axis?: number): Tensor {
+  return argReduce(t, axis, (x, b) => x < b, "argmin");
+}
