@@ -16,6 +16,10 @@ const commands: Record<string, Command> = {
     summary: "print the lecture's worked examples with their values and gradients",
     run: async (args) => require("./demo.js").main(args),
   },
+  run: {
+    summary: "execute notebooks headless (embedded kernel or a Jupyter server), write the outputs, check them",
+    run: async (args) => require("../kernel/runner/cli.js").main(args),
+  },
 };
 
 /** Registers a sub-command (used by the modules that own them; kept here so --help lists them all). */

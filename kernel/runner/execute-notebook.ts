@@ -1,0 +1,185 @@
+/**
+ * Runs one notebook top to bottom in a kernel session: the part of `gradlab run` that decides what a
+ * cell's outcome means. Timeouts interrupt the kernel and are recorded in the cell; the first error
+ * stops the run unless errors are allowed (cells tagged `raises-exception` may always raise); a kernel
+ * that dies ends the run with the outputs gathered so far. The caller decides where to write.
+ */
+import { Cell, cellTags, cloneNotebook, CodeCell, Notebook } from "./nbformat";
+import { DisplayRegistry, OutputCollector } from "./outputs";
+import { injectParameters, Parameters } from "./parameters";
+import { KernelDiedError, KernelSession } from "./session";
+
+export interface ExecuteOptions {
+  /** Per-cell limit in ms; 0 means none. */
+  timeoutMs: number;
+  /** Keep going after a cell fails (the failure is still recorded and reported). */
+  allowErrors: boolean;
+  /** CI mode: also fail on error outputs in cells that "succeeded" and on raises-exception cells that do not raise. */
+  check: boolean;
+  parameters: Parameters;
+  /** Kernelspec name, recorded in the notebook's metadata. */
+  kernelName: string;
+  /** How long a kernel may take to honour an interrupt before it is restarted (default 10 s). */
+  interruptGraceMs?: number;
+  /** Called after every code cell (and once before the first) with cells done and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export type FailureKind = "error" | "timeout" | "dead-kernel" | "error-output" | "did-not-raise";
+
+export interface CellFailure {
+  kind: FailureKind;
+  /** 1-based position among all cells, as a reader counts them in Jupyter. */
+  cellNumber: number;
+  /** First line of the cell's source, to find it without counting. */
+  firstLine: string;
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+export interface NotebookRun {
+  /** The executed copy (the notebook passed in is never modified). */
+  notebook: Notebook;
+  failures: CellFailure[];
+  /** Code cells executed (finished, failed or timed out) and the number that would run. */
+  cellsDone: number;
+  cellsTotal: number;
+  /** The run ended because the kernel died or could not be interrupted. */
+  kernelLost: boolean;
+  elapsedMs: number;
+}
+
+/** Error name the runner records in a cell that exceeded --timeout (nbclient calls it CellTimeoutError). */
+export const TIMEOUT_ENAME = "CellTimeoutError";
+export const DEAD_KERNEL_ENAME = "DeadKernelError";
+
+const KERNEL_DISPLAY_NAMES: Record<string, string> = { gradlab: "TypeScript (gradlab)" };
+
+function isBlank(source: string): boolean {
+  return source.trim() === "";
+}
+
+function firstLine(cell: Cell): string {
+  const line = cell.source.split("\n").find((l) => l.trim() !== "") ?? "";
+  return line.length > 70 ? line.slice(0, 67) + "..." : line;
+}
+
+/** Resolves to "timeout" after ms (never when ms is 0); cancel() stops the timer. */
+function deadline(ms: number): { promise: Promise<"timeout">; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<"timeout">((resolve) => {
+    if (ms > 0) timer = setTimeout(() => resolve("timeout"), ms);
+  });
+  return { promise, cancel: () => timer && clearTimeout(timer) };
+}
+
+/** Sets kernelspec and language_info the way Jupyter does when it saves a notebook. */
+function recordKernel(nb: Notebook, kernelName: string, info: Record<string, any>): void {
+  const languageInfo = info.language_info;
+  if (languageInfo && typeof languageInfo.name === "string") nb.metadata.language_info = languageInfo;
+  const existing = nb.metadata.kernelspec;
+  if (!existing || existing.name !== kernelName) {
+    nb.metadata.kernelspec = {
+      name: kernelName,
+      display_name: KERNEL_DISPLAY_NAMES[kernelName] ?? kernelName,
+      language: typeof languageInfo?.name === "string" ? languageInfo.name : "",
+    };
+  }
+}
+
+export async function executeNotebook(source: Notebook, session: KernelSession, opts: ExecuteOptions): Promise<NotebookRun> {
+  const started = Date.now();
+  const info = await session.kernelInfo();
+  let nb = cloneNotebook(source);
+  const language = String(info.language_info?.name ?? nb.metadata.kernelspec?.language ?? nb.metadata.language_info?.name ?? "");
+  nb = injectParameters(nb, opts.parameters, language);
+  recordKernel(nb, opts.kernelName, info);
+
+  // The executed copy shows this run only: no stale outputs from an earlier run below a failure.
+  const codeCells = nb.cells.filter((c): c is CodeCell => c.cell_type === "code");
+  for (const cell of codeCells) {
+    cell.outputs = [];
+    cell.execution_count = null;
+  }
+  const toRun = codeCells.filter((c) => !isBlank(c.source));
+  const displays = new DisplayRegistry();
+  const failures: CellFailure[] = [];
+  let done = 0;
+  let kernelLost = false;
+  opts.onProgress?.(0, toRun.length);
+
+  for (const cell of toRun) {
+    const cellNumber = nb.cells.indexOf(cell) + 1;
+    const tags = cellTags(cell);
+    const expectError = tags.includes("raises-exception");
+    const collector = new OutputCollector(displays);
+    cell.outputs = collector.outputs;
+    const fail = (kind: FailureKind, ename: string, evalue: string, traceback: string[]) =>
+      failures.push({ kind, cellNumber, firstLine: firstLine(cell), ename, evalue, traceback });
+
+    const running = session.execute(cell.source, (msg) => collector.handle(msg));
+    // Keep a late rejection (after a timeout we stopped waiting for) from becoming unhandled.
+    running.catch(() => undefined);
+    const timer = deadline(opts.timeoutMs);
+    let stop = false;
+    try {
+      const outcome = await Promise.race([running, timer.promise]);
+      if (outcome === "timeout") {
+        const seconds = opts.timeoutMs / 1000;
+        await session.interrupt().catch(() => undefined);
+        const grace = deadline(opts.interruptGraceMs ?? 10000);
+        const afterInterrupt = await Promise.race([running.then((r) => r, () => null), grace.promise]);
+        grace.cancel();
+        const evalue = `cell ${cellNumber} did not finish within the ${seconds} s timeout (--timeout); the kernel was interrupted`;
+        if (afterInterrupt === "timeout") {
+          // The kernel ignored the interrupt: its state is unknown, so no later cell can be trusted.
+          await session.restart().catch(() => undefined);
+          collector.addError(TIMEOUT_ENAME, `${evalue} but did not stop, so it was restarted`);
+          fail("timeout", TIMEOUT_ENAME, `${evalue} but did not stop, so it was restarted`, []);
+          kernelLost = true;
+          stop = true;
+        } else {
+          cell.execution_count = afterInterrupt?.execution_count ?? collector.executionCount;
+          collector.addError(TIMEOUT_ENAME, evalue);
+          fail("timeout", TIMEOUT_ENAME, evalue, []);
+          stop = !opts.allowErrors;
+        }
+      } else {
+        const reply = outcome;
+        cell.execution_count = reply.execution_count ?? collector.executionCount;
+        if (reply.status !== "ok") {
+          // Some kernels put the error only in the reply; the notebook must still show it.
+          if (!collector.hasError()) {
+            collector.addError(reply.ename ?? "Error", reply.evalue ?? `execution ${reply.status}`, reply.traceback ?? []);
+          }
+          if (!expectError) {
+            fail("error", reply.ename ?? "Error", reply.evalue ?? reply.status, reply.traceback ?? []);
+            stop = !opts.allowErrors;
+          }
+        } else if (expectError && opts.check) {
+          fail("did-not-raise", "DidNotRaise", `cell ${cellNumber} is tagged raises-exception but raised no error`, []);
+          stop = !opts.allowErrors;
+        } else if (opts.check && !expectError && collector.hasError()) {
+          // An error shown in a cell whose reply was "ok" (say, a rejected promise reported late).
+          const shown = collector.outputs.find((o) => o.output_type === "error");
+          if (shown && shown.output_type === "error") fail("error-output", shown.ename, shown.evalue, shown.traceback);
+          stop = !opts.allowErrors;
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof KernelDiedError)) throw err;
+      collector.addError(DEAD_KERNEL_ENAME, err.detail);
+      fail("dead-kernel", DEAD_KERNEL_ENAME, err.detail, []);
+      kernelLost = true;
+      stop = true;
+    } finally {
+      timer.cancel();
+    }
+    done += 1;
+    opts.onProgress?.(done, toRun.length);
+    if (stop) break;
+  }
+
+  return { notebook: nb, failures, cellsDone: done, cellsTotal: toRun.length, kernelLost, elapsedMs: Date.now() - started };
+}

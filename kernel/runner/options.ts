@@ -1,0 +1,183 @@
+/** `gradlab run`'s command line: the options, their checks, and the help text that documents them. */
+import { parseParameter, Parameters } from "./parameters";
+
+export interface RunCliOptions {
+  inputs: string[];
+  outDir: string | null;
+  inplace: boolean;
+  timeoutMs: number;
+  allowErrors: boolean;
+  check: boolean;
+  parameters: Parameters;
+  kernel: string | null;
+  jobs: number;
+  server: string | null;
+  token: string | null;
+  jupyter: boolean;
+  quiet: boolean;
+  help: boolean;
+}
+
+export const DEFAULT_TIMEOUT_S = 120;
+
+export const HELP = `usage: gradlab run [options] <notebook.ipynb | folder>...
+
+Executes every code cell of each notebook in order, in a fresh kernel per notebook, and writes the
+executed copy (valid nbformat 4.5 with all outputs). Folders are searched recursively for .ipynb files
+(skipping .ipynb_checkpoints, node_modules, hidden folders and the runner's own *.executed.ipynb and
+*.failed.ipynb copies).
+
+where the executed notebook goes:
+  (default)            NAME.executed.ipynb next to each notebook (with --check: nowhere, only the report)
+  -o, --out DIR        into DIR, keeping each notebook's path relative to the folder it was found in
+  --inplace            over the source notebook, but only when the run succeeds; a failed run is saved
+                       next to it as NAME.failed.ipynb so the source is never lost
+  Writes are atomic (a temporary file, then rename). A notebook that cannot be parsed is reported
+  and left untouched. When the kernel dies, the outputs so far are saved (never over the source).
+
+how cells run:
+  --timeout SECONDS    per-cell limit (default ${DEFAULT_TIMEOUT_S}; 0 for none). On timeout the kernel is
+                       interrupted and a CellTimeoutError is recorded in that cell
+  --allow-errors       keep running after a failing cell (the run still counts as failed)
+  --check              CI mode: also fail when an error output appears in a cell whose execution
+                       succeeded, or when a cell tagged "raises-exception" does not raise.
+                       (Cells tagged raises-exception may raise in every mode.)
+  -p, --parameter NAME=VALUE
+                       inject a parameter (repeatable), papermill's way: a cell tagged
+                       injected-parameters is inserted after the cell tagged "parameters" (or first).
+                       VALUE is JSON-ish: 3, 0.5, true, null, "text", [1,2]; anything else is a string
+  --kernel NAME        kernelspec to use (default: the notebook's metadata.kernelspec.name, else gradlab)
+  -j, --jobs N         run N notebooks in parallel, each with its own kernel (default 1)
+
+which kernel:
+  (default)            embedded: the runner starts the kernel itself (the gradlab kernel, or any
+                       installed kernelspec named by --kernel); no Python or Jupyter needed
+  --server URL         use a running Jupyter server (Jupyter Server, Notebook, JupyterHub user server)
+  --token TOKEN        its API token (default: the JUPYTER_TOKEN environment variable)
+  --jupyter            start a private Jupyter server (/usr/bin/python3 -m jupyter server) on 127.0.0.1
+                       with a random port and token and a temporary kernelspec folder, use it, stop it
+
+output:
+  -q, --quiet          no progress lines, only failures and the summary table
+  -h, --help           this text
+
+exit status: 0 when every notebook ran without failure, 1 when any failed, 2 for bad usage.
+
+examples:
+  gradlab run notebooks/ --check                     # CI: do all lecture notebooks run?
+  gradlab run lecture3.ipynb -p epochs=5 -p lr=0.1 --out executed/
+  gradlab run submissions/ --jobs 2 --timeout 60 --allow-errors --out graded/
+  gradlab run lecture3.ipynb --jupyter               # same, through a real Jupyter server
+`;
+
+export class UsageError extends Error {}
+
+function positiveNumber(flag: string, value: string | undefined, integer: boolean): number {
+  if (value === undefined) throw new UsageError(`${flag} needs a value`);
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${flag} must be a ${integer ? "whole" : ""} number >= 0, got '${value}'`);
+  }
+  return n;
+}
+
+export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv = process.env): RunCliOptions {
+  const o: RunCliOptions = {
+    inputs: [],
+    outDir: null,
+    inplace: false,
+    timeoutMs: DEFAULT_TIMEOUT_S * 1000,
+    allowErrors: false,
+    check: false,
+    parameters: [],
+    kernel: null,
+    jobs: 1,
+    server: null,
+    token: null,
+    jupyter: false,
+    quiet: false,
+    help: false,
+  };
+  for (let i = 0; i < args.length; i++) {
+    let arg = args[i];
+    let inlineValue: string | undefined;
+    // Accept --flag=value as well as --flag value.
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    if (eq > 0) {
+      inlineValue = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const value = (): string => {
+      if (inlineValue !== undefined) return inlineValue;
+      const next = args[++i];
+      if (next === undefined) throw new UsageError(`${arg} needs a value`);
+      return next;
+    };
+    switch (arg) {
+      case "-h":
+      case "--help":
+        o.help = true;
+        break;
+      case "-o":
+      case "--out":
+        o.outDir = value();
+        break;
+      case "--inplace":
+        o.inplace = true;
+        break;
+      case "--timeout":
+        o.timeoutMs = positiveNumber("--timeout", value(), false) * 1000;
+        break;
+      case "--allow-errors":
+        o.allowErrors = true;
+        break;
+      case "--check":
+        o.check = true;
+        break;
+      case "-p":
+      case "--parameter":
+        try {
+          o.parameters.push(parseParameter(value()));
+        } catch (err) {
+          throw new UsageError((err as Error).message);
+        }
+        break;
+      case "--kernel":
+        o.kernel = value();
+        break;
+      case "-j":
+      case "--jobs":
+        o.jobs = positiveNumber("--jobs", value(), true);
+        if (o.jobs < 1) throw new UsageError("--jobs must be at least 1");
+        break;
+      case "--server":
+        o.server = value();
+        break;
+      case "--token":
+        o.token = value();
+        break;
+      case "--jupyter":
+        o.jupyter = true;
+        break;
+      case "-q":
+      case "--quiet":
+        o.quiet = true;
+        break;
+      default:
+        if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option '${arg}'`);
+        o.inputs.push(args[i]);
+    }
+  }
+  if (o.help) return o;
+  if (o.inputs.length === 0) throw new UsageError("no notebooks given");
+  if (o.outDir !== null && o.inplace) throw new UsageError("--out and --inplace exclude each other");
+  if (o.server !== null && o.jupyter) throw new UsageError("--server and --jupyter exclude each other");
+  if (o.server !== null) {
+    if (!/^https?:\/\//.test(o.server)) throw new UsageError(`--server must be an http(s) URL, got '${o.server}'`);
+    o.token = o.token ?? env.JUPYTER_TOKEN ?? null;
+    if (o.token === null) throw new UsageError("--server needs --token (or JUPYTER_TOKEN in the environment)");
+  } else if (o.token !== null) {
+    throw new UsageError("--token only applies with --server");
+  }
+  return o;
+}

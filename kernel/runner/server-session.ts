@@ -1,0 +1,154 @@
+/**
+ * Kernel sessions through a Jupyter server (JupyterHub, a lab on a laptop, or the local server that
+ * `--jupyter` starts), using the same client library as JupyterLab: @jupyterlab/services over REST
+ * and WebSocket. Node supplies `fetch` itself; the `ws` package stands in for the browser WebSocket.
+ */
+import type { Kernel, KernelMessage } from "@jupyterlab/services";
+import { ExecuteReply, KernelDiedError, KernelSession, SessionFactory } from "./session";
+import type { IopubMessage } from "./outputs";
+
+export interface ServerAddress {
+  /** Base URL of the server, e.g. http://127.0.0.1:8888/ or https://hub.example.org/user/ana/ */
+  url: string;
+  token: string;
+  /**
+   * Directory the server serves (its root_dir), when it is on this machine. Kernels then start in the
+   * notebook's own directory (so `import "./helpers"` works), as they do when a notebook is opened in Lab.
+   */
+  rootDir?: string;
+}
+
+function services(): typeof import("@jupyterlab/services") {
+  // Loaded lazily: the embedded path must not pay for (or depend on) the Jupyter client library.
+  return require("@jupyterlab/services");
+}
+
+export function serverSettings(address: ServerAddress) {
+  const { ServerConnection } = services();
+  const WebSocket = require("ws");
+  const baseUrl = address.url.endsWith("/") ? address.url : address.url + "/";
+  return ServerConnection.makeSettings({
+    baseUrl,
+    wsUrl: baseUrl.replace(/^http/, "ws"),
+    token: address.token,
+    appendToken: true,
+    WebSocket,
+    fetch: globalThis.fetch as any,
+    Request: (globalThis as any).Request,
+    Headers: (globalThis as any).Headers,
+  } as any);
+}
+
+/** API path of a local directory relative to the server's root, or undefined when outside it. */
+function apiPath(rootDir: string | undefined, cwd: string): string | undefined {
+  if (!rootDir) return undefined;
+  const path = require("path") as typeof import("path");
+  const rel = path.relative(path.resolve(rootDir), path.resolve(cwd));
+  if (rel.startsWith("..") || path.isAbsolute(rel)) return undefined;
+  return rel.split(path.sep).join("/");
+}
+
+class ServerKernelSession implements KernelSession {
+  private closed = false;
+  /** Rejects the running cell when the server reports the kernel dead or auto-restarting. */
+  private onDeath: ((why: string) => void) | null = null;
+  private deathReason: string | null = null;
+
+  constructor(
+    readonly description: string,
+    private readonly kernel: Kernel.IKernelConnection,
+    private readonly manager: Kernel.IManager,
+  ) {
+    kernel.statusChanged.connect((_sender, status) => {
+      // The server restarts a kernel whose process exited ("autorestarting"); its state is gone either way.
+      if (status === "autorestarting" || status === "dead") {
+        this.deathReason = status === "dead" ? "the server reports the kernel dead" : "the kernel process exited and the server is restarting it";
+        this.onDeath?.(this.deathReason);
+      }
+    });
+  }
+
+  async kernelInfo(): Promise<Record<string, any>> {
+    const info = await this.kernel.info;
+    return info as unknown as Record<string, any>;
+  }
+
+  execute(code: string, onIopub: (msg: IopubMessage) => void): Promise<ExecuteReply> {
+    if (this.deathReason) return Promise.reject(new KernelDiedError(this.deathReason));
+    return new Promise<ExecuteReply>((resolve, reject) => {
+      this.onDeath = (why) => reject(new KernelDiedError(why));
+      const future = this.kernel.requestExecute({
+        code,
+        silent: false,
+        store_history: true,
+        allow_stdin: false,
+        stop_on_error: true,
+      });
+      future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
+        onIopub({ msg_type: msg.header.msg_type, content: msg.content as Record<string, any> });
+      };
+      // `done` resolves after both the reply and the idle status, so every output is in.
+      future.done.then(
+        (reply) => {
+          this.onDeath = null;
+          resolve(reply.content as unknown as ExecuteReply);
+        },
+        (err: Error) => {
+          this.onDeath = null;
+          reject(this.deathReason ? new KernelDiedError(this.deathReason) : err);
+        },
+      );
+    });
+  }
+
+  async interrupt(): Promise<void> {
+    await this.kernel.interrupt();
+  }
+
+  async restart(): Promise<void> {
+    await this.kernel.restart();
+    this.deathReason = null;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.kernel.shutdown();
+    } catch {
+      // Already gone (dead, or the server stopped): nothing left to free on the server.
+    }
+    this.kernel.dispose();
+    this.manager.dispose();
+  }
+}
+
+export class ServerSessionFactory implements SessionFactory {
+  readonly description: string;
+
+  constructor(private readonly address: ServerAddress, private readonly onDispose?: () => Promise<void>) {
+    this.description = `Jupyter server ${address.url}`;
+  }
+
+  async open(opts: { kernelName: string; cwd: string }): Promise<KernelSession> {
+    const { KernelManager } = services();
+    const manager = new KernelManager({ serverSettings: serverSettings(this.address) });
+    await manager.ready;
+    const path = apiPath(this.address.rootDir, opts.cwd);
+    let kernel: Kernel.IKernelConnection;
+    try {
+      // jupyter_server accepts `path` (the kernel's working directory) next to `name`.
+      kernel = await manager.startNew({ name: opts.kernelName, ...(path !== undefined ? { path } : {}) } as any);
+    } catch (err) {
+      manager.dispose();
+      throw new Error(`could not start kernel '${opts.kernelName}' on ${this.address.url}: ${(err as Error).message}`);
+    }
+    const session = new ServerKernelSession(`kernel '${opts.kernelName}' on ${this.address.url}`, kernel, manager);
+    await session.kernelInfo();
+    return session;
+  }
+
+  async dispose(): Promise<void> {
+    await this.onDispose?.();
+  }
+}
