@@ -1,2 +1,9 @@
-// Filled in by the work on this part (issue 2 or 3); empty until then so that lib/index.ts compiles.
-export {};
+/** Plugs reverse-mode autodiff into Tensor: importing this module registers the hook. */
+import { setAutogradHook } from "../tensor/autograd-hook";
+import { tensorAutograd } from "./engine";
+
+setAutogradHook(tensorAutograd);
+
+export { creatorOf, isLeaf, topologicalOrder } from "./engine";
+export type { Creator } from "./engine";
+export { gateForOp } from "./gate-for-op";

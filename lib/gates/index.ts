@@ -1,2 +1,13 @@
-// Filled in by the work on this part (issue 2 or 3); empty until then so that lib/index.ts compiles.
-export {};
+/** Gates: the lecture's modular forward / backward / jvp units, for plain numbers and Tensors. */
+export { Gate } from "./gate";
+export type { Num } from "./arith";
+export { UnaryGate, BinaryGate } from "./elementwise";
+export { AddGate, SubtractGate, MultiplyGate, DivideGate, MaxGate, MinGate, PowGate } from "./binary";
+export {
+  NegateGate, ExpGate, LogGate, SinGate, CosGate, TanhGate, SigmoidGate, ReLUGate,
+  AbsGate, SqrtGate, SquareGate, ClipGate,
+} from "./unary";
+export { MatMulGate } from "./matmul";
+export { SumGate, MeanGate, MaxReduceGate, MinReduceGate } from "./reduce";
+export type { ReduceOptions } from "./reduce";
+export { ReshapeGate, TransposeGate, BroadcastGate, SliceGate, TakeGate, ConcatGate } from "./layout";

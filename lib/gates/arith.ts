@@ -1,0 +1,107 @@
+/**
+ * Arithmetic on "a number or a Tensor", the values that flow through gates.
+ *
+ * Plain numbers stay plain numbers (so `new MultiplyGate().forward(3, -4) === -12`); anything with a
+ * Tensor in it goes to the raw kernels in lib/tensor/ops, which never record gradients. Gates must use
+ * these helpers and never Tensor methods: a method on a tensor that requires a gradient would route
+ * back through the autograd hook and record the gate's own arithmetic.
+ */
+import { Tensor } from "../tensor/tensor";
+import * as ops from "../tensor/ops";
+import { stableSigmoid } from "../tensor/ops/elementwise";
+import { sumToShape } from "../tensor/broadcast";
+import { formatShape, sameShape } from "../tensor/shape";
+
+/** A value flowing through a gate: a plain number or a Tensor. */
+export type Num = number | Tensor;
+
+export const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;
+
+export function shapeOf(x: Num): number[] {
+  return isTensor(x) ? x.shape.slice() : [];
+}
+
+/** How a value is described in an error: "the number 3" or "a Tensor of shape [2, 3]". */
+export function describe(x: unknown): string {
+  if (typeof x === "number") return `the number ${x}`;
+  if (isTensor(x)) return `a Tensor of shape ${formatShape(x.shape)}`;
+  if (x === null) return "null";
+  if (Array.isArray(x)) return "an array (wrap it with tensor(...))";
+  return `a ${typeof x}`;
+}
+
+type Binary = (a: Num, b: Num) => Num;
+type Unary = (a: Num) => Num;
+
+function binary(f: (x: number, y: number) => number, kernel: (a: Tensor | number, b: Tensor | number) => Tensor): Binary {
+  return (a, b) => (typeof a === "number" && typeof b === "number" ? f(a, b) : kernel(a, b));
+}
+
+function unary(f: (x: number) => number, kernel: (a: Tensor) => Tensor): Unary {
+  return (a) => (typeof a === "number" ? f(a) : kernel(a));
+}
+
+export const add = binary((x, y) => x + y, ops.add);
+export const sub = binary((x, y) => x - y, ops.sub);
+export const mul = binary((x, y) => x * y, ops.mul);
+export const div = binary((x, y) => x / y, ops.div);
+export const pow = binary(Math.pow, ops.pow);
+// Ties go to the first argument, in forward (here) and in backward (the masks below), consistently.
+export const maximum = binary((x, y) => (x >= y ? x : y), ops.maximum);
+export const minimum = binary((x, y) => (x <= y ? x : y), ops.minimum);
+/** 1 where a >= b, else 0. */
+export const geMask = binary((x, y) => (x >= y ? 1 : 0), ops.ge);
+/** 1 where a <= b, else 0. */
+export const leMask = binary((x, y) => (x <= y ? 1 : 0), ops.le);
+/** 1 where a > b, else 0. */
+export const gtMask = binary((x, y) => (x > y ? 1 : 0), ops.gt);
+/** 1 where a < b, else 0. */
+export const ltMask = binary((x, y) => (x < y ? 1 : 0), ops.lt);
+/** 1 where a == b, else 0. */
+export const eqMask = binary((x, y) => (x === y ? 1 : 0), ops.eq);
+
+export const neg = unary((x) => -x, ops.neg);
+export const exp = unary(Math.exp, ops.exp);
+export const log = unary(Math.log, ops.log);
+export const sin = unary(Math.sin, ops.sin);
+export const cos = unary(Math.cos, ops.cos);
+export const tanh = unary(Math.tanh, ops.tanh);
+export const sigmoid = unary(stableSigmoid, ops.sigmoid);
+export const relu = unary((x) => (x > 0 ? x : 0), ops.relu);
+export const abs = unary(Math.abs, ops.abs);
+export const sqrt = unary(Math.sqrt, ops.sqrt);
+export const square = unary((x) => x * x, ops.square);
+export const sign = unary(Math.sign, ops.sign);
+
+export function clip(a: Num, lo: number, hi: number): Num {
+  return typeof a === "number" ? Math.min(hi, Math.max(lo, a)) : ops.clip(a, lo, hi);
+}
+
+/** Every element of `like`'s shape equal to `value` (a number when `like` is a number). */
+export function fillLike(like: Num, value: number): Num {
+  return isTensor(like) ? Tensor.full(like.shape, value, { dtype: like.dtype }) : value;
+}
+
+export const zerosLike = (like: Num): Num => fillLike(like, 0);
+
+/**
+ * Undoes broadcasting: the part of `grad` that belongs to an input shaped like `like`. A number
+ * input that was broadcast against a tensor receives the sum of the whole gradient.
+ */
+export function reduceLike(grad: Num, like: Num): Num {
+  if (typeof like === "number") {
+    return typeof grad === "number" ? grad : ops.sum(grad).data[0];
+  }
+  if (typeof grad === "number") return Tensor.full(like.shape, grad, { dtype: like.dtype });
+  return sameShape(grad.shape, like.shape) ? grad : sumToShape(grad, like.shape);
+}
+
+/** The sum of all elements, as a plain number (inner products in tests and gradient checks). */
+export function total(x: Num): number {
+  return typeof x === "number" ? x : ops.sum(x).data[0];
+}
+
+/** Elementwise values as a flat list (row-major). */
+export function flat(x: Num): number[] {
+  return typeof x === "number" ? [x] : Array.from(x.data);
+}

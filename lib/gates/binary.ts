@@ -1,0 +1,77 @@
+/** The two-input elementwise gates of the lecture: add distributes, max routes, multiply switches. */
+import { Tensor } from "../tensor/tensor";
+import { Num, add, div, geMask, isTensor, leMask, maximum, minimum, mul, neg, pow, sub } from "./arith";
+import { BinaryGate } from "./elementwise";
+
+export class AddGate extends BinaryGate {
+  readonly name = "AddGate";
+  readonly symbol = "+";
+  protected apply(x: Num, y: Num) { return add(x, y); }
+  protected partials(): [Num, Num] { return [1, 1]; }
+}
+
+export class SubtractGate extends BinaryGate {
+  readonly name = "SubtractGate";
+  readonly symbol = "-";
+  protected apply(x: Num, y: Num) { return sub(x, y); }
+  protected partials(): [Num, Num] { return [1, -1]; }
+}
+
+export class MultiplyGate extends BinaryGate {
+  readonly name = "MultiplyGate";
+  readonly symbol = "*";
+  protected apply(x: Num, y: Num) { return mul(x, y); }
+  protected partials(x: Num, y: Num): [Num, Num] { return [y, x]; }
+}
+
+export class DivideGate extends BinaryGate {
+  readonly name = "DivideGate";
+  readonly symbol = "/";
+  protected apply(x: Num, y: Num) { return div(x, y); }
+  // d(x/y)/dx = 1/y, d(x/y)/dy = -x/y^2 = -out/y
+  protected partials(_x: Num, y: Num, out: Num): [Num, Num] { return [div(1, y), neg(div(out, y))]; }
+}
+
+/** max(x, y): the gradient goes to the larger input only (ties: to x). */
+export class MaxGate extends BinaryGate {
+  readonly name = "MaxGate";
+  readonly symbol = "max";
+  protected apply(x: Num, y: Num) { return maximum(x, y); }
+  protected partials(x: Num, y: Num): [Num, Num] {
+    const toX = geMask(x, y);
+    return [toX, sub(1, toX)];
+  }
+}
+
+/** min(x, y): the gradient goes to the smaller input only (ties: to x). */
+export class MinGate extends BinaryGate {
+  readonly name = "MinGate";
+  readonly symbol = "min";
+  protected apply(x: Num, y: Num) { return minimum(x, y); }
+  protected partials(x: Num, y: Num): [Num, Num] {
+    const toX = leMask(x, y);
+    return [toX, sub(1, toX)];
+  }
+}
+
+/**
+ * x ** y with both partials: y·x^(y-1) for the base, x^y·ln(x) for the exponent. The exponent's
+ * partial is 0 at x = 0 (the limit for y > 0) and NaN for x < 0, where x^y is not differentiable in y.
+ */
+export class PowGate extends BinaryGate {
+  readonly name = "PowGate";
+  readonly symbol = "pow";
+  readonly inputNames = ["x", "exponent"];
+  protected apply(x: Num, y: Num) { return pow(x, y); }
+  protected partials(x: Num, y: Num, out: Num): [Num, Num] {
+    return [mul(y, pow(x, sub(y, 1))), mul(out, logOfBase(x))];
+  }
+}
+
+function logOfBase(x: Num): Num {
+  const f = (v: number) => (v > 0 ? Math.log(v) : v === 0 ? 0 : NaN);
+  if (!isTensor(x)) return f(x);
+  const out = Tensor.empty(x.shape, x.dtype);
+  for (let i = 0; i < out.data.length; i++) out.data[i] = f(x.data[i]);
+  return out;
+}
