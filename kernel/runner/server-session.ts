@@ -18,7 +18,19 @@ export interface ServerAddress {
   rootDir?: string;
 }
 
+let quieted = false;
+
 function services(): typeof import("@jupyterlab/services") {
+  if (!quieted) {
+    // The library narrates connections on console.debug ("Starting WebSocket: ...", "Kernel: idle"),
+    // which Node prints to stdout, into the middle of the runner's report. Drop those lines only.
+    quieted = true;
+    const debug = console.debug.bind(console);
+    console.debug = (...args: unknown[]) => {
+      if (typeof args[0] === "string" && /^(Starting WebSocket: |Kernel: )/.test(args[0])) return;
+      debug(...args);
+    };
+  }
   // Loaded lazily: the embedded path must not pay for (or depend on) the Jupyter client library.
   return require("@jupyterlab/services");
 }
