@@ -1,0 +1,78 @@
+import { Numbers, Rows, toNumbers, toRows } from "./input";
+import { makePlot, Plot } from "./plot";
+
+export interface ImageGridOptions {
+  /** Image size in pixels; each row of `images` has width*height values, row-major (default 8x8, the digits). */
+  width?: number;
+  height?: number;
+  /** Images per row of the grid (default 10). */
+  columns?: number;
+  /** A caption under each image, e.g. the label, or "7 (pred 1)". */
+  captions?: (string | number)[];
+  /** Draw at most this many images (default 100). */
+  limit?: number;
+  /** Screen pixels per image pixel (default 4). */
+  scale?: number;
+  title?: string;
+}
+
+/** Small grey-scale images (the digits set) side by side, dark ink on white, each with an optional caption. */
+export function imageGrid(images: Rows, opts: ImageGridOptions = {}): Plot {
+  const w = opts.width ?? 8, h = opts.height ?? 8;
+  const all = toRows(images, "imageGrid: images");
+  if (all.length === 0) throw new RangeError("imageGrid: no images");
+  if (all[0].length !== w * h) {
+    throw new RangeError(`imageGrid: each image has ${all[0].length} pixels but width*height is ${w}*${h} = ${w * h}; pass { width, height }`);
+  }
+  const shown = all.slice(0, opts.limit ?? 100);
+  const columns = Math.min(opts.columns ?? 10, shown.length);
+  const captions = opts.captions?.slice(0, shown.length).map(String);
+  const gap = 1, captionRows = captions ? 2 : 0;
+  const pixels: { px: number; py: number; ink: number }[] = [];
+  const labels: { px: number; py: number; text: string }[] = [];
+  shown.forEach((img, k) => {
+    const ox = (k % columns) * (w + gap), oy = Math.floor(k / columns) * (h + gap + captionRows);
+    img.forEach((ink, p) => pixels.push({ px: ox + (p % w), py: oy + Math.floor(p / w), ink }));
+    if (captions) labels.push({ px: ox + w / 2, py: oy + h + 1.3, text: captions[k] ?? "" });
+  });
+  const gridW = columns * (w + gap) - gap, gridH = Math.ceil(shown.length / columns) * (h + gap + captionRows) - gap;
+  const s = opts.scale ?? 4;
+  const xScale = { domain: [0, gridW], nice: false, zero: false };
+  const yScale = { domain: [0, gridH], nice: false, zero: false, reverse: true };
+  const hidden = { axis: null };
+  const spec = {
+    width: gridW * s,
+    height: gridH * s,
+    ...(opts.title ? { title: opts.title } : {}),
+    config: { view: { stroke: null } },
+    layer: [
+      {
+        data: { values: pixels },
+        transform: [{ calculate: "datum.px + 1", as: "px2" }, { calculate: "datum.py + 1", as: "py2" }],
+        mark: { type: "rect", strokeWidth: 0 },
+        encoding: {
+          x: { field: "px", type: "quantitative", scale: xScale, ...hidden }, x2: { field: "px2" },
+          y: { field: "py", type: "quantitative", scale: yScale, ...hidden }, y2: { field: "py2" },
+          color: { field: "ink", type: "quantitative", scale: { scheme: "greys", domain: [0, Math.max(...shown.flat(), 1e-12)] }, legend: null },
+        },
+      },
+      ...(captions ? [{
+        data: { values: labels },
+        mark: { type: "text", baseline: "middle", fontSize: Math.max(9, s * 2.5) },
+        encoding: {
+          x: { field: "px", type: "quantitative", scale: xScale, ...hidden },
+          y: { field: "py", type: "quantitative", scale: yScale, ...hidden },
+          text: { field: "text" },
+        },
+      }] : []),
+    ],
+  };
+  return makePlot(spec as never, `image grid: ${shown.length} of ${all.length} images, ${w}x${h} pixels`);
+}
+
+/** Convenience: captions "label" or "label→prediction" for a digits grid. */
+export function digitCaptions(labels: Numbers, predictions?: Numbers): string[] {
+  const l = toNumbers(labels, "digitCaptions: labels");
+  const p = predictions === undefined ? undefined : toNumbers(predictions, "digitCaptions: predictions");
+  return l.map((v, i) => (p && p[i] !== v ? `${v}→${p[i]}` : String(v)));
+}

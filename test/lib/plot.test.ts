@@ -1,0 +1,205 @@
+import { plot } from "gradlab";
+import { parseXml, findAll, vegaMarks, hasClass, textOf } from "./plot-xml";
+
+const display = async (p: object) => (p as Record<symbol, () => Promise<Record<string, unknown>>>)[Symbol.for("Jupyter.display")]();
+
+async function render(p: plot.Plot) {
+  const svg = await plot.toSVG(p);
+  return parseXml(svg);
+}
+
+describe("loss and accuracy curves", () => {
+  test("train and validation losses render as two lines", async () => {
+    const loss = Array.from({ length: 50 }, (_, i) => 2 * Math.exp(-i / 10) + 0.1);
+    const val = Array.from({ length: 5 }, (_, i) => 2 * Math.exp(-i) + 0.2);
+    const svg = await render(plot.lossCurve(loss, { val, title: "training" }));
+    expect(svg.name).toBe("svg");
+    expect(vegaMarks(svg, "line")).toHaveLength(2);
+    expect(textOf(svg)).toContain("training");
+    expect(textOf(svg)).toContain("iteration");
+  });
+  test("logScale makes a log y axis and drops non-positive values", () => {
+    const p = plot.lossCurve({ loss: [1, 0.1, 0, 0.01] }, { logScale: true }) as unknown as { encoding: { y: { scale: { type: string } } }; data: { values: unknown[] } };
+    expect(p.encoding.y.scale.type).toBe("log");
+    expect(p.data.values).toHaveLength(3);
+  });
+  test("accuracy from a Trainer-like history, one point per epoch", async () => {
+    const svg = await render(plot.accuracyCurve({ trainAcc: [0.5, 0.7, 0.9], valAcc: [0.4, 0.6, 0.8] }));
+    expect(vegaMarks(svg, "line")).toHaveLength(2);
+    expect(vegaMarks(svg, "symbol")).toHaveLength(6);
+  });
+  test("bad input is named", () => {
+    expect(() => plot.lossCurve([])).toThrow(/lossCurve: no loss values/);
+    expect(() => plot.lossCurve(["a"] as never)).toThrow(/lossCurve: loss\[0\]: expected a number/);
+  });
+});
+
+describe("data pictures", () => {
+  const X = [[0, 0], [1, 1], [1, 0], [0, 1], [0.5, 0.2]];
+  const y = [0, 0, 1, 1, 1];
+
+  test("scatter draws one symbol per point in Playground colours", async () => {
+    const svg = await render(plot.scatter(X, y));
+    const points = vegaMarks(svg, "symbol");
+    expect(points).toHaveLength(5);
+    const fills = new Set(points.map((p) => p.attrs.fill));
+    expect(fills).toEqual(new Set(["#f59322", "#0877bd"]));
+  });
+  test("scatter accepts anything with toArray() and checks shapes", () => {
+    expect(() => plot.scatter({ toArray: () => X }, [0, 1])).toThrow(/5 points but y has 2 labels/);
+    expect(() => plot.scatter([[1, 2, 3]])).toThrow(/row 0 has 3 values, expected 2/);
+  });
+  test("decision boundary: a grid of predicted classes behind the points", async () => {
+    const predict = (P: number[][]) => P.map(([a]) => (a > 0.5 ? 1 : 0));
+    const svg = await render(plot.decisionBoundary(predict, X, y, { resolution: 12 }));
+    const cells = vegaMarks(svg, "rect");
+    expect(cells).toHaveLength(144);
+    // Both classes appear in the background, split by the vertical line x1 = 0.5.
+    expect(new Set(cells.map((c) => c.attrs.fill)).size).toBe(2);
+    expect(vegaMarks(svg, "symbol")).toHaveLength(5);
+  });
+  test("decision boundary rejects a predict that returns the wrong count", () => {
+    expect(() => plot.decisionBoundary(() => [1], X, y, { resolution: 4 })).toThrow(/returned 1 labels for 16 grid points/);
+  });
+  test("histogram has exactly `bins` bars whose heights add up to the count", async () => {
+    const values = Array.from({ length: 200 }, (_, i) => Math.sin(i));
+    const p = plot.histogram(values, { bins: 7 }) as unknown as { data: { values: { count: number }[] } };
+    expect(p.data.values.reduce((s, b) => s + b.count, 0)).toBe(200);
+    const svg = await render(p as never);
+    expect(vegaMarks(svg, "rect")).toHaveLength(7);
+  });
+  test("heatmap draws rows x cols cells with a diverging scale around 0", async () => {
+    const W = [[1, -1, 0.5], [0, 2, -2]];
+    const svg = await render(plot.heatmap(W));
+    const cells = vegaMarks(svg, "rect");
+    expect(cells).toHaveLength(6);
+    // Red for negative weights, blue for positive, near white for 0.
+    const rgb = (v: number) => {
+      const cell = cells.find((c) => c.attrs["aria-label"].endsWith(`value: ${v === -2 ? "\u22122" : v}`))!;
+      return cell.attrs.fill.match(/\d+/g)!.map(Number);
+    };
+    const [r1, , b1] = rgb(-2), [r2, , b2] = rgb(2), zero = rgb(0);
+    expect(r1).toBeGreaterThan(b1 + 100);
+    expect(b2).toBeGreaterThan(r2 + 100);
+    expect(Math.min(...zero)).toBeGreaterThan(180);
+    expect(Math.abs(zero[0] - zero[2])).toBeLessThan(10);
+  });
+  test("image grid: one rect per pixel and a caption per image", async () => {
+    const images = Array.from({ length: 3 }, (_, k) => Array.from({ length: 64 }, (_, p) => (p + k) % 17));
+    const svg = await render(plot.imageGrid(images, { captions: plot.digitCaptions([1, 2, 3], [1, 7, 3]) }));
+    expect(vegaMarks(svg, "rect")).toHaveLength(3 * 64);
+    const captions = vegaMarks(svg, "text").map(textOf);
+    expect(captions).toEqual(["1", "2→7", "3"]);
+    expect(() => plot.imageGrid([[1, 2, 3]])).toThrow(/3 pixels but width\*height is 8\*8 = 64/);
+  });
+});
+
+describe("gradient field and contours", () => {
+  const bowl = (x: number, y: number) => x * x + 4 * y * y;
+
+  test("marching squares traces the level set of a bowl", () => {
+    const xs = Array.from({ length: 41 }, (_, i) => -2 + i * 0.1);
+    const values = xs.map((y) => xs.map((x) => x * x + y * y));
+    const segments = plot.contourSegments(values, xs, xs, 1);
+    expect(segments.length).toBeGreaterThan(40);
+    for (const [x1, y1, x2, y2] of segments) {
+      expect(Math.abs(Math.hypot(x1, y1) - 1)).toBeLessThan(0.01);
+      expect(Math.abs(Math.hypot(x2, y2) - 1)).toBeLessThan(0.01);
+    }
+  });
+  test("colour map, contours, arrows of -grad and the descent path", async () => {
+    const path = [[1.5, 0.8], [0.9, -0.5], [0.5, 0.3], [0.3, -0.2], [0.1, 0.05]];
+    const p = plot.gradientField(bowl, { x: [-2, 2], y: [-1, 1], resolution: 10, levels: 4, arrows: 3, path });
+    const svg = await render(p);
+    expect(vegaMarks(svg, "rect")).toHaveLength(100);
+    const rules = vegaMarks(svg, "rule");
+    const arrows = 8; // 3x3, but the centre (0, 0) has zero gradient: no direction, no arrow
+    expect(rules.length).toBeGreaterThan(arrows); // contour segments plus arrow shafts
+    expect(vegaMarks(svg, "symbol")).toHaveLength(arrows + path.length); // arrow heads + path points
+    expect(vegaMarks(svg, "line")).toHaveLength(1);
+  });
+  test("arrows point downhill, against the gradient", () => {
+    const p = plot.gradientField(bowl, { x: [-2, 2], y: [-1, 1], arrows: 2, levels: 1 }) as unknown as { layer: { data: { values: { x: number; y: number; xend: number; yend: number }[] } }[] };
+    const arrows = p.layer[2].data.values;
+    expect(arrows).toHaveLength(4);
+    for (const a of arrows) expect(bowl(a.xend, a.yend)).toBeLessThan(bowl(a.x, a.y));
+  });
+  test("contourPlot has no arrows by default; a bad window is named", () => {
+    const p = plot.contourPlot(bowl, { x: [-1, 1], y: [-1, 1] }) as unknown as { layer: unknown[] };
+    expect(p.layer).toHaveLength(2);
+    expect(() => plot.gradientField(bowl, { x: [1, -1], y: [0, 1] })).toThrow(/gradientField: x: expected a window \[min, max\]/);
+  });
+});
+
+describe("notebook display", () => {
+  test("a plot shows itself as Vega-Lite v5 JSON with an SVG fallback and a description", async () => {
+    const p = plot.lossCurve([3, 2, 1]);
+    expect(JSON.stringify(p)).not.toContain("Jupyter");
+    const bundle = await display(p);
+    expect(Object.keys(bundle).sort()).toEqual(["application/vnd.vegalite.v5+json", "image/svg+xml", "text/plain"]);
+    expect((bundle["application/vnd.vegalite.v5+json"] as { $schema: string }).$schema).toMatch(/vega-lite\/v5\.json$/);
+    expect(parseXml(bundle["image/svg+xml"] as string).name).toBe("svg");
+    expect(bundle["text/plain"]).toBe("loss curve: 3 points, first 3, last 1");
+  });
+});
+
+describe("computation graph drawing", () => {
+  // The lecture's f(x, y, z) = (x + y) z at x = -2, y = 5, z = -4.
+  const view: plot.GraphView = {
+    nodes: [
+      { id: "x", label: "x", value: -2, grad: -4 },
+      { id: "y", label: "y", value: 5, grad: -4 },
+      { id: "z", label: "z", value: -4, grad: 3 },
+      { id: "q", label: "q", op: "+", value: 3, grad: -4 },
+      { id: "f", label: "f", op: "*", value: -12, grad: 1 },
+    ],
+    edges: [
+      { from: "x", to: "q" }, { from: "y", to: "q" }, { from: "q", to: "f" }, { from: "z", to: "f", label: "b" },
+    ],
+  };
+
+  test("SVG: boxes for inputs, circles for gates, one arrow per edge plus the output's", () => {
+    const svg = parseXml(plot.renderGraphSVG(view));
+    expect(findAll(svg, (e) => e.name === "rect" && e.attrs.rx !== undefined)).toHaveLength(3);
+    expect(findAll(svg, (e) => e.name === "circle")).toHaveLength(2);
+    expect(findAll(svg, (e) => e.name === "g" && hasClass(e, "edge"))).toHaveLength(5);
+    const values = findAll(svg, (e) => hasClass(e, "value")).map(textOf);
+    const grads = findAll(svg, (e) => hasClass(e, "grad")).map(textOf);
+    expect(values.sort()).toEqual(["-12", "-2", "-4", "3", "5"]);
+    expect(grads.sort()).toEqual(["-4", "-4", "-4", "1", "3"]);
+    expect(findAll(svg, (e) => hasClass(e, "op")).filter((e) => e.name === "text").map(textOf)).toEqual(["+", "*"]);
+    expect(findAll(svg, (e) => hasClass(e, "edge-label")).map(textOf)).toEqual(["b"]);
+  });
+  test("layout: inputs in the first column, each gate right of its inputs", () => {
+    const layout = plot.layoutGraph(view);
+    expect(layout.columns).toEqual([["x", "y", "z"], ["q"], ["f"]]);
+    const svg = parseXml(plot.renderGraphSVG(view));
+    const cx = (id: string) => {
+      const g = findAll(svg, (e) => e.attrs["data-id"] === id)[0];
+      return Number((g.children[0].attrs.cx ?? g.children[0].attrs.x));
+    };
+    expect(cx("q")).toBeGreaterThan(cx("x"));
+    expect(cx("f")).toBeGreaterThan(cx("q"));
+  });
+  test("values are shown in at most 4 significant digits and labels are escaped", () => {
+    const svg = plot.renderGraphSVG({ nodes: [{ id: "a", label: "a<b & c", value: 0.123456789, grad: -1e-7 }], edges: [] });
+    const tree = parseXml(svg);
+    expect(findAll(tree, (e) => hasClass(e, "value")).map(textOf)).toEqual(["0.1235"]);
+    expect(findAll(tree, (e) => hasClass(e, "grad")).map(textOf)).toEqual(["-1.00e-7"]);
+    expect(textOf(tree)).toContain("a<b & c");
+  });
+  test("DOT: left-to-right, a node per id, edges labelled with value and gradient", () => {
+    const dot = plot.renderGraphDOT(view);
+    expect(dot).toMatch(/^digraph computation \{\n  rankdir=LR;/);
+    expect(dot).toContain(`"q" [shape=circle, label="+\\nq"];`);
+    expect(dot).toContain(`"x" [shape=box, style=rounded, label="x"];`);
+    expect(dot).toContain(`"x" -> "q" [label=<<font color="#1b8a2f">-2</font><br/><font color="#c62828">-4</font>>];`);
+    expect(dot.match(/->/g)).toHaveLength(5);
+  });
+  test("bad graphs are named", () => {
+    expect(() => plot.renderGraphSVG({ nodes: [{ id: "a", label: "a" }], edges: [{ from: "a", to: "b" }] })).toThrow(/unknown node 'b'/);
+    expect(() => plot.renderGraphDOT({ nodes: [{ id: "a", label: "a" }, { id: "b", label: "b", op: "+" }], edges: [{ from: "a", to: "b" }, { from: "b", to: "a" }] }))
+      .toThrow(/not a DAG.*a, b/);
+    expect(() => plot.renderGraphSVG({ nodes: [{ id: "a", label: "a" }, { id: "a", label: "b" }], edges: [] })).toThrow(/'a' appears twice/);
+  });
+});
