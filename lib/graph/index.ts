@@ -1,2 +1,4 @@
-// Filled in by the work on this part (issue 2 or 3); empty until then so that lib/index.ts compiles.
-export {};
+/** Graph: the lecture's define-then-run computational graph, plus the view used to draw graphs. */
+export { Graph, GraphNode } from "./graph";
+export type { TraceStep, NodeKind, NodeRef } from "./graph";
+export type { GraphView, GraphViewNode, GraphViewEdge } from "./view";
