@@ -1,0 +1,110 @@
+// %% [markdown]
+// # 5. Backpropagation: a simple example
+//
+// $$ f(x, y, z) = (x + y)\, z \qquad \text{at } x = -2,\; y = 5,\; z = -4. $$
+//
+// We want $\partial f/\partial x$, $\partial f/\partial y$ and $\partial f/\partial z$. Name the
+// intermediate sum $q = x + y$, so that $f = q z$. Each piece has an easy **local** derivative:
+//
+// $$ \frac{\partial q}{\partial x} = 1, \quad \frac{\partial q}{\partial y} = 1, \qquad
+//    \frac{\partial f}{\partial q} = z, \quad \frac{\partial f}{\partial z} = q. $$
+//
+// The **chain rule** glues them: $\dfrac{\partial f}{\partial x} = \dfrac{\partial f}{\partial q} \cdot \dfrac{\partial q}{\partial x}$,
+// that is, *upstream gradient × local gradient*. Backpropagation applies it node by node, from the
+// output back to the inputs.
+
+// %%
+import { Graph, AddGate, MultiplyGate, Value, plot } from "gradlab";
+
+/** Stops the notebook when a computed number is not the known answer, and prints it when it is. */
+function assertClose(label: string, actual: number, expected: number, tol = 1e-12): void {
+  if (!(Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)))) {
+    throw new Error(`${label}: computed ${actual}, expected ${expected} (relative tolerance ${tol})`);
+  }
+  console.log(`✓ ${label} = ${Number(actual.toPrecision(7))}`);
+}
+
+// %% [markdown]
+// ## The graph and the forward pass
+//
+// Values flow left to right (green, above the edges).
+
+// %%
+const g = new Graph();
+const x = g.input("x"), y = g.input("y"), z = g.input("z");
+const q = g.apply(new AddGate(), [x, y], "q");
+g.apply(new MultiplyGate(), [q, z], "f");
+
+const f = g.forward({ x: -2, y: 5, z: -4 }) as number;
+assertClose("q = x + y", q.value as number, 3);
+assertClose("f = q · z", f, -12);
+g
+
+// %% [markdown]
+// ## The backward pass, one node at a time
+//
+// Start at the output with $\partial f / \partial f = 1$ and walk the nodes in reverse topological order.
+// At each node the gradient arriving from above (**upstream**) is multiplied by the node's **local**
+// gradient with respect to each input, and sent down that input's edge. Gradients are red, below the edges.
+
+// %%
+const grads = g.backward();
+const steps = g.trace.filter((s) => s.phase === "backward");
+const view = g.toView();
+const fmt = (v: unknown) => (typeof v === "number" ? String(Number(v.toPrecision(6))) : String(v));
+
+steps.forEach((step, k) => {
+  // Show only the gradients known after this step: the nodes visited so far and the inputs they fed.
+  const known = new Set(steps.slice(0, k + 1).flatMap((s) => [s.node, ...s.inputs]));
+  const partial = { nodes: view.nodes.map((n) => (known.has(n.id) ? n : { ...n, grad: undefined })), edges: view.edges };
+  let text: string;
+  if (step.localGradients && step.downstream) {
+    const lines = step.inputs.map((input, i) =>
+      `$\\dfrac{\\partial f}{\\partial ${input}} = \\underbrace{${fmt(step.upstream)}}_{\\text{upstream}} \\times \\underbrace{${fmt(step.localGradients![i])}}_{\\partial ${step.node} / \\partial ${input}} = ${fmt(step.downstream![i])}$`);
+    text = `**Step ${k + 1}: node \`${step.node}\` (${step.op})**, upstream $\\partial f/\\partial ${step.node} = ${fmt(step.upstream)}$\n\n` + lines.join("\n\n");
+  } else {
+    text = `**Step ${k + 1}: input \`${step.node}\`** receives $\\partial f/\\partial ${step.node} = ${fmt(step.upstream)}$.`;
+  }
+  display.markdown(text);
+  display.svg(plot.renderGraphSVG(partial));
+});
+
+// %% [markdown]
+// ## The answer
+//
+// $$ \frac{\partial f}{\partial x} = z \cdot 1 = -4, \qquad \frac{\partial f}{\partial y} = z \cdot 1 = -4, \qquad \frac{\partial f}{\partial z} = q = 3. $$
+
+// %%
+assertClose("∂f/∂x", grads.x as number, -4);
+assertClose("∂f/∂y", grads.y as number, -4);
+assertClose("∂f/∂z", grads.z as number, 3);
+assertClose("∂f/∂q (upstream at the + node)", q.grad as number, -4);
+g
+
+// %% [markdown]
+// ## Check 1: nudge the inputs
+//
+// A gradient predicts how $f$ changes when one input moves a little: $f(x + h) \approx f(x) + h\, \partial f/\partial x$.
+
+// %%
+const h = 1e-6;
+const at = (dx: number, dy: number, dz: number) => g.forward({ x: -2 + dx, y: 5 + dy, z: -4 + dz }) as number;
+assertClose("(f(x+h) − f(x−h)) / 2h", (at(h, 0, 0) - at(-h, 0, 0)) / (2 * h), -4, 1e-6);
+assertClose("(f(y+h) − f(y−h)) / 2h", (at(0, h, 0) - at(0, -h, 0)) / (2 * h), -4, 1e-6);
+assertClose("(f(z+h) − f(z−h)) / 2h", (at(0, 0, h) - at(0, 0, -h)) / (2 * h), 3, 1e-6);
+
+// %% [markdown]
+// ## Check 2: the same function, define-by-run
+//
+// `Graph` declares the graph first and runs it later (define-then-run). `Value` builds the graph as
+// the arithmetic happens (define-by-run, like PyTorch); the gradients must be the same.
+
+// %%
+const vx = new Value(-2, "x"), vy = new Value(5, "y"), vz = new Value(-4, "z");
+const vf = vx.add(vy).mul(vz);
+vf.backward();
+assertClose("Value: f", vf.data, -12);
+assertClose("Value: ∂f/∂x", vx.grad, -4);
+assertClose("Value: ∂f/∂y", vy.grad, -4);
+assertClose("Value: ∂f/∂z", vz.grad, 3);
+vf

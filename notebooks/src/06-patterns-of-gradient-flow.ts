@@ -1,0 +1,115 @@
+// %% [markdown]
+// # 6. Patterns in gradient flow
+//
+// Once you have seen a few gates backpropagate, their behaviour becomes predictable. Each gate
+// receives an upstream gradient $\frac{\partial L}{\partial z}$ and hands one gradient to each input:
+//
+// | gate | forward | backward (what it does with the upstream gradient) |
+// |---|---|---|
+// | **add** | $z = x + y$ | **distributes**: both inputs get $\frac{\partial L}{\partial z}$ unchanged |
+// | **max** | $z = \max(x, y)$ | **routes**: the larger input gets all of it, the other gets 0 |
+// | **mul** | $z = x y$ | **switches**: $x$ gets $\frac{\partial L}{\partial z} \cdot y$, $y$ gets $\frac{\partial L}{\partial z} \cdot x$ |
+// | **copy** (a value used twice) | $x \to x, x$ | **adds**: the gradients from both branches are summed |
+//
+// Below, each pattern is shown with the library's gates, then all of them together in the slide's circuit.
+
+// %%
+import { Graph, AddGate, MultiplyGate, MaxGate, Value } from "gradlab";
+
+/** Stops the notebook when a computed number is not the known answer, and prints it when it is. */
+function assertClose(label: string, actual: number, expected: number, tol = 1e-12): void {
+  if (!(Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)))) {
+    throw new Error(`${label}: computed ${actual}, expected ${expected} (relative tolerance ${tol})`);
+  }
+  console.log(`✓ ${label} = ${Number(actual.toPrecision(7))}`);
+}
+
+// %% [markdown]
+// ## The three gates, one at a time
+//
+// The same upstream gradient, $2$, arrives at each gate; inputs $x = 3$ and $y = -4$.
+
+// %%
+const add = new AddGate(), max = new MaxGate(), mul = new MultiplyGate();
+add.forward(3, -4); max.forward(3, -4); mul.forward(3, -4);
+const [addX, addY] = add.backward(2) as number[];
+const [maxX, maxY] = max.backward(2) as number[];
+const [mulX, mulY] = mul.backward(2) as number[];
+console.log(`add distributes: dx = ${addX}, dy = ${addY}`);
+console.log(`max routes:      dx = ${maxX}, dy = ${maxY}   (x = 3 won)`);
+console.log(`mul switches:    dx = ${mulX}, dy = ${mulY}  (dx = 2·y, dy = 2·x)`);
+assertClose("add: dx", addX, 2); assertClose("add: dy", addY, 2);
+assertClose("max: dx", maxX, 2); assertClose("max: dy", maxY, 0);
+assertClose("mul: dx", mulX, -8); assertClose("mul: dy", mulY, 6);
+
+// %% [markdown]
+// ## Gradients add at branches
+//
+// When a value is used twice, a small change in it changes the output through *both* uses, so the
+// two gradients are added (the multivariate chain rule). In $f(x) = x \cdot x$ the node $x$ feeds both
+// inputs of one multiply gate: each branch brings back $x$, and $\frac{df}{dx} = x + x = 2x$.
+
+// %%
+const sq = new Graph();
+const sx = sq.input("x");
+sq.apply(new MultiplyGate(), [sx, sx], "f");
+sq.forward({ x: 3 });
+const { x: dSquare } = sq.backward();
+assertClose("d(x·x)/dx at x = 3 (two branches of 3)", dSquare as number, 6);
+sq
+
+// %% [markdown]
+// ## The slide's circuit
+//
+// $$ f(x, y, z, w) = 2 \cdot \big( x y + \max(z, w) \big) \qquad \text{at } x = 3,\; y = -4,\; z = 2,\; w = -1. $$
+//
+// Forward: $x y = -12$, $\max(z, w) = 2$, their sum $-10$, times 2 gives $f = -20$.
+//
+// Backward: the final multiply by the constant 2 sends $2$ down; the add **distributes** it to both
+// branches; the max **routes** it to $z$ (which won) and gives $w$ nothing; the mul **switches** the
+// inputs: $\partial f / \partial x = 2 \cdot y = -8$, $\partial f / \partial y = 2 \cdot x = 6$.
+
+// %%
+const c = new Graph();
+const x = c.input("x"), y = c.input("y"), z = c.input("z"), w = c.input("w");
+const xy = c.apply(new MultiplyGate(), [x, y], "x·y");
+const m = c.apply(new MaxGate(), [z, w], "max(z,w)");
+const s = c.apply(new AddGate(), [xy, m], "sum");
+c.apply(new MultiplyGate(), [c.constant(2, "two"), s], "f");
+
+assertClose("f", c.forward({ x: 3, y: -4, z: 2, w: -1 }) as number, -20);
+const grads = c.backward();
+assertClose("∂f/∂x (mul switches: 2·y)", grads.x as number, -8);
+assertClose("∂f/∂y (mul switches: 2·x)", grads.y as number, 6);
+assertClose("∂f/∂z (max routes to the winner)", grads.z as number, 2);
+assertClose("∂f/∂w (max gives the loser 0)", grads.w as number, 0);
+c
+
+// %% [markdown]
+// Each node's gradient came from one line of arithmetic: the trace of the backward pass lists the
+// upstream gradient and what each node sent to its inputs.
+
+// %%
+for (const step of c.trace.filter((t) => t.phase === "backward" && t.downstream)) {
+  const sent = step.inputs.map((input, i) => `${input} ← ${step.downstream![i]}`).join(", ");
+  console.log(`${step.node.padEnd(9)} (${step.op}) upstream ${String(step.upstream).padStart(3)}  →  ${sent}`);
+}
+
+// %% [markdown]
+// ## The same circuit, define-by-run
+//
+// Written as ordinary arithmetic on `Value`s, with a value that fans out added for good measure: the
+// $x$ used in $x \cdot y$ also appears as $+\,x$, so its gradient becomes $-8 + 1 = -7$.
+
+// %%
+const vx = new Value(3, "x"), vy = new Value(-4, "y"), vz = new Value(2, "z"), vw = new Value(-1, "w");
+const vf = vx.mul(vy).add(vz.max(vw)).mul(2);
+vf.backward();
+assertClose("Value: f", vf.data, -20);
+assertClose("Value: ∂f/∂x", vx.grad, -8);
+assertClose("Value: ∂f/∂w", vw.grad, 0);
+
+const vx2 = new Value(3, "x");
+const branched = vx2.mul(vy).add(vz.max(vw)).mul(2).add(vx2);
+branched.backward();
+assertClose("branch: ∂(f + x)/∂x = -8 + 1", vx2.grad, -7);
