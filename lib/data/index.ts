@@ -1,2 +1,13 @@
-// Filled in by the work on this part (issue 2 or 3); empty until then so that lib/index.ts compiles.
-export {};
+/** Data sets for the lectures: Playground generators, the CS231n spiral, the shipped digits and iris, and preprocessing. */
+export { dataset, subset, numClasses } from "./dataset";
+export type { Dataset, Split } from "./dataset";
+export { circle, xor, gauss, spiral } from "./playground";
+export type { PlaygroundOptions, PlaygroundData } from "./playground";
+export { cs231nSpiral } from "./cs231n-spiral";
+export type { SpiralOptions } from "./cs231n-spiral";
+export { loadDigits, loadIris } from "./shipped";
+export { stratifiedSplit } from "./split";
+export type { SplitOptions } from "./split";
+export { Standardizer, standardizeSplit, oneHot } from "./preprocess";
+export { batches, batchIndices } from "./batches";
+export { packageRoot, dataFile } from "./package-root";
