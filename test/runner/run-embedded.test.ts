@@ -1,0 +1,192 @@
+/**
+ * `gradlab run` end to end with the embedded gradlab kernel (Node only): the notebooks issue 5 names,
+ * made in temp folders, run through the real CLI process.
+ */
+import { spawnSync } from "child_process";
+import { existsSync, readFileSync, statSync } from "fs";
+import { join } from "path";
+import { DEBIAN_PYTHON, describeWith, requirements } from "../support/requirements";
+import { outputText, runCli, tempDir, writeNotebook } from "./helpers";
+
+jest.setTimeout(60000);
+
+const read = (path: string) => JSON.parse(readFileSync(path, "utf8"));
+const written: string[] = [];
+
+describe("gradlab run (embedded kernel)", () => {
+  test("a passing notebook: exit 0, outputs and counts in NAME.executed.ipynb, summary table", async () => {
+    const dir = tempDir("run-pass");
+    const nb = writeNotebook(dir, "pass.ipynb", [
+      { source: "# Title", markdown: true },
+      "const x = 6 * 7;\nx",
+      'console.log("hello");\nconsole.error("careful");\nconsole.log("again");',
+      "",
+      "[1, 2, 3].map((v) => v * x)",
+    ]);
+    const before = readFileSync(nb, "utf8");
+    const run = await runCli([nb]);
+    expect(run.stderr).toContain("pass.ipynb] 3/3 cells");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/pass\.ipynb\s+ok\s+3\/3/);
+    expect(run.stdout).toContain("1 of 1 notebook ran without failure");
+    expect(readFileSync(nb, "utf8")).toBe(before);
+    const out = join(dir, "pass.executed.ipynb");
+    written.push(out);
+    const cells = read(out).cells;
+    expect(cells[0]).toMatchObject({ cell_type: "markdown", source: ["# Title"] });
+    expect(cells.map((c: any) => c.execution_count)).toEqual([undefined, 1, 2, null, 3]);
+    expect(cells[1].outputs).toEqual([{ output_type: "execute_result", execution_count: 1, data: expect.objectContaining({ "text/plain": ["42"] }), metadata: {} }]);
+    expect(cells[2].outputs).toEqual([
+      { output_type: "stream", name: "stdout", text: ["hello\n"] },
+      { output_type: "stream", name: "stderr", text: ["careful\n"] },
+      { output_type: "stream", name: "stdout", text: ["again\n"] },
+    ]);
+    expect(outputText(cells[4])).toContain("42, 84, 126");
+    expect(read(out).metadata.language_info.name).toBe("typescript");
+  });
+
+  test("a failing notebook stops at the error with notebook, cell, error and traceback; exit 1", async () => {
+    const dir = tempDir("run-fail");
+    const nb = writeNotebook(dir, "fail.ipynb", [
+      "const ok = 1;",
+      'function explode(): never {\n  throw new Error("boom");\n}\nexplode();',
+      'console.log("never runs")',
+    ]);
+    const run = await runCli([nb, "--quiet"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('fail.ipynb, cell 2 (function explode(): never {) raised an error:');
+    expect(run.stderr).toContain("Error: boom");
+    expect(run.stderr).toMatch(/explode/); // the traceback names the function
+    expect(run.stdout).toMatch(/fail\.ipynb\s+failed\s+2\/3/);
+    const out = join(dir, "fail.executed.ipynb");
+    written.push(out);
+    const cells = read(out).cells;
+    expect(cells[1].outputs).toEqual([expect.objectContaining({ output_type: "error", evalue: expect.stringContaining("boom") })]);
+    expect(cells[2]).toMatchObject({ outputs: [], execution_count: null });
+  });
+
+  test("a runaway cell is interrupted at the timeout; with --allow-errors the kernel and its variables survive", async () => {
+    const dir = tempDir("run-timeout");
+    const nb = writeNotebook(dir, "spin.ipynb", ["let kept = 41;", "while (true) {}", "kept + 1"]);
+    const run = await runCli([nb, "--timeout", "2", "--allow-errors", "--out", join(dir, "out")]);
+    expect(run.code).toBe(1);
+    // Kernel start (about a second) plus the 2 s timeout plus the interrupt: well inside 2 + 8 s.
+    expect(run.ms).toBeLessThan(10000);
+    expect(run.stderr).toContain("spin.ipynb, cell 2 (while (true) {}) timed out:");
+    expect(run.stderr).toContain("CellTimeoutError: cell 2 did not finish within the 2 s timeout (--timeout); the kernel was interrupted");
+    const out = join(dir, "out", "spin.ipynb");
+    written.push(out);
+    const cells = read(out).cells;
+    expect(cells[1].outputs.at(-1)).toMatchObject({ output_type: "error", ename: "CellTimeoutError" });
+    expect(outputText(cells[2])).toBe("42");
+  });
+
+  test("a kernel that dies mid-run: reported, partial outputs saved, the source untouched (even with --inplace)", async () => {
+    const dir = tempDir("run-dead");
+    const nb = writeNotebook(dir, "dies.ipynb", ['console.log("before")', "process.exit(1)", 'console.log("after")']);
+    const before = readFileSync(nb, "utf8");
+    const run = await runCli([nb, "--inplace", "--quiet"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("dies.ipynb, cell 2 (process.exit(1)) killed the kernel:");
+    expect(run.stderr).toMatch(/DeadKernelError: the kernel process exited with code 1/);
+    expect(run.stdout).toMatch(/dies\.ipynb\s+kernel died\s+2\/3/);
+    expect(readFileSync(nb, "utf8")).toBe(before);
+    const partial = join(dir, "dies.failed.ipynb");
+    written.push(partial);
+    const cells = read(partial).cells;
+    expect(outputText(cells[0])).toBe("before\n");
+    expect(cells[1].outputs).toEqual([expect.objectContaining({ output_type: "error", ename: "DeadKernelError" })]);
+    expect(cells[2].outputs).toEqual([]);
+  });
+
+  test("a malformed notebook is reported and left untouched; the others still run", async () => {
+    const dir = tempDir("run-malformed");
+    const { writeFileSync } = await import("fs");
+    const bad = join(dir, "bad.ipynb");
+    writeFileSync(bad, '{"nbformat": 4, "cells": [');
+    const mtime = statSync(bad).mtimeMs;
+    writeNotebook(dir, "good.ipynb", ["1 + 1"]);
+    const run = await runCli([dir, "--quiet"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/bad\.ipynb: invalid JSON .* \(left untouched\)/);
+    expect(run.stdout).toMatch(/bad\.ipynb\s+malformed/);
+    expect(run.stdout).toMatch(/good\.ipynb\s+ok\s+1\/1/);
+    expect(readFileSync(bad, "utf8")).toBe('{"nbformat": 4, "cells": [');
+    expect(statSync(bad).mtimeMs).toBe(mtime);
+    expect(existsSync(join(dir, "bad.executed.ipynb"))).toBe(false);
+    expect(existsSync(join(dir, "good.executed.ipynb"))).toBe(true);
+  });
+
+  test("parameters are injected after the cell tagged parameters and override its defaults", async () => {
+    const dir = tempDir("run-params");
+    const nb = writeNotebook(dir, "params.ipynb", [
+      { source: 'let lr = 0.1;\nlet epochs = 1;\nlet title = "default";', tags: ["parameters"] },
+      "console.log(lr * 2, epochs + 1, title.toUpperCase())",
+    ]);
+    const run = await runCli([nb, "-p", "lr=0.5", "-p", "epochs=9", "-p", "title=Lecture 3", "--quiet"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const out = join(dir, "params.executed.ipynb");
+    written.push(out);
+    const cells = read(out).cells;
+    expect(cells[1].metadata.tags).toEqual(["injected-parameters"]);
+    expect(outputText(cells[2])).toBe("1 10 LECTURE 3\n");
+  });
+
+  test("--jobs 2 runs notebooks at the same time (each waits until it sees the other running)", async () => {
+    const dir = tempDir("run-parallel");
+    // Each notebook leaves a mark and waits for the other's: this only finishes when they overlap.
+    const rendezvous = (me: string, other: string) => [
+      `import { existsSync, writeFileSync } from "fs";\nwriteFileSync(${JSON.stringify(join(dir, me))}, "");`,
+      `const start = Date.now();\nwhile (!existsSync(${JSON.stringify(join(dir, other))})) {\n  if (Date.now() - start > 20000) throw new Error("the other notebook never ran alongside");\n  await new Promise((r) => setTimeout(r, 50));\n}\n"met"`,
+    ];
+    writeNotebook(dir, "a.ipynb", rendezvous("a.mark", "b.mark"));
+    writeNotebook(dir, "b.ipynb", rendezvous("b.mark", "a.mark"));
+    const run = await runCli([dir, "--jobs", "2", "--out", join(dir, "out")]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/a\.ipynb\s+ok\s+2\/2[\s\S]*b\.ipynb\s+ok\s+2\/2/);
+    for (const name of ["a.ipynb", "b.ipynb"]) {
+      expect(outputText(read(join(dir, "out", name)).cells[1])).toContain("met");
+    }
+  });
+
+  test("--check: raises-exception cells must raise; an unexpected error fails", async () => {
+    const dir = tempDir("run-check");
+    const good = writeNotebook(dir, "good.ipynb", [
+      { source: 'throw new RangeError("expected")', tags: ["raises-exception"] },
+      '"after"',
+    ]);
+    const bad = writeNotebook(dir, "bad.ipynb", [{ source: '"no error here"', tags: ["raises-exception"] }]);
+    const runGood = await runCli([good, "--check", "--quiet"]);
+    expect(runGood.code).toBe(0);
+    expect(existsSync(join(dir, "good.executed.ipynb"))).toBe(false); // --check alone writes nothing
+    const runBad = await runCli([bad, "--check", "--quiet"]);
+    expect(runBad.code).toBe(1);
+    expect(runBad.stderr).toContain("bad.ipynb, cell 1 (\"no error here\") is tagged raises-exception but did not raise");
+  });
+
+  test("--inplace replaces the source after a successful run", async () => {
+    const dir = tempDir("run-inplace");
+    const nb = writeNotebook(dir, "inplace.ipynb", ["2 ** 10"]);
+    const run = await runCli([nb, "--inplace", "--quiet"]);
+    expect(run.code).toBe(0);
+    expect(outputText(read(nb).cells[0])).toBe("1024");
+    written.push(nb);
+  });
+
+  test("bad usage exits 2 with the reason", async () => {
+    const run = await runCli(["--jobs", "0", "x.ipynb"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("gradlab run: --jobs must be at least 1");
+  });
+});
+
+describeWith([requirements.nbformat], "gradlab run output passes Python's nbformat.validate", () => {
+  test("every notebook written above validates", () => {
+    expect(written.length).toBeGreaterThan(0);
+    const script = "import nbformat, sys\nfor p in sys.argv[1:]:\n    nbformat.validate(nbformat.read(p, as_version=nbformat.NO_CONVERT))\nprint(len(sys.argv) - 1)";
+    const r = spawnSync(DEBIAN_PYTHON, ["-c", script, ...written], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe(String(written.length));
+  });
+});
