@@ -1,2 +1,5 @@
-// Filled in by the work on this part (issue 2 or 3); empty until then so that lib/index.ts compiles.
-export {};
+/** Forward mode (dual numbers, jvp) and a reverse-mode grad helper. */
+export { Dual } from "./dual";
+export type { DualLike } from "./dual";
+export { jvp, grad } from "./jvp";
+export type { JvpResult } from "./jvp";

@@ -1,2 +1,3 @@
-// Filled in by the work on this part (issue 2 or 3); empty until then so that lib/index.ts compiles.
-export {};
+/** Value: define-by-run scalar autodiff on the gates. */
+export { Value } from "./value";
+export type { ValueLike, BackwardOptions } from "./value";

@@ -1,0 +1,169 @@
+/**
+ * Value: define-by-run scalar autodiff (micrograd / PyTorch style) on the same gates as Graph.
+ * Each operation runs a fresh gate and remembers it with its inputs, so ordinary code (loops,
+ * branches, helper functions) builds the graph as it runs; backward() then walks it in reverse
+ * topological order.
+ */
+import { Gate } from "../gates/gate";
+import { AddGate, DivideGate, MaxGate, MinGate, MultiplyGate, PowGate, SubtractGate } from "../gates/binary";
+import {
+  AbsGate, CosGate, ExpGate, LogGate, NegateGate, ReLUGate, SigmoidGate, SinGate, SqrtGate, SquareGate, TanhGate,
+} from "../gates/unary";
+import { describe } from "../gates/arith";
+import { GraphView, displayBundle, dotOf, svgOf } from "../graph/view";
+
+export type ValueLike = Value | number;
+
+export interface BackwardOptions {
+  /** Add to the gradients already stored (as PyTorch does) instead of replacing them. Default false. */
+  accumulate?: boolean;
+  /** d(loss)/d(this value); default 1. */
+  grad?: number;
+}
+
+let nextId = 0;
+
+export class Value {
+  /** The forward value. */
+  data: number;
+  /** d(output)/d(this), filled in by the last backward() through this value. */
+  grad = 0;
+  label: string;
+  /** The gate that produced this value (null for leaves and constants). */
+  readonly gate: Gate | null;
+  /** The values this one was computed from, in the gate's input order. */
+  readonly inputs: readonly Value[];
+  /** Unique id (stable node ids in drawings). */
+  readonly id = nextId++;
+  /** True for numbers lifted into the graph by an operation (they receive no gradient). */
+  private constant = false;
+
+  constructor(data: number, label = "", gate: Gate | null = null, inputs: Value[] = []) {
+    if (typeof data !== "number") throw new TypeError(`Value: data must be a number, got ${describe(data)}`);
+    this.data = data;
+    this.label = label;
+    this.gate = gate;
+    this.inputs = inputs;
+  }
+
+  /** A number becomes a constant Value labelled with its value. */
+  static from(x: ValueLike): Value {
+    if (x instanceof Value) return x;
+    if (typeof x === "number") {
+      const c = new Value(x, String(x));
+      c.constant = true;
+      return c;
+    }
+    throw new TypeError(`Value: expected a Value or a number, got ${describe(x)}`);
+  }
+
+  private static run(gate: Gate, inputs: Value[]): Value {
+    return new Value(gate.forward(...inputs.map((v) => v.data)) as number, "", gate, inputs);
+  }
+
+  add(other: ValueLike): Value { return Value.run(new AddGate(), [this, Value.from(other)]); }
+  sub(other: ValueLike): Value { return Value.run(new SubtractGate(), [this, Value.from(other)]); }
+  mul(other: ValueLike): Value { return Value.run(new MultiplyGate(), [this, Value.from(other)]); }
+  div(other: ValueLike): Value { return Value.run(new DivideGate(), [this, Value.from(other)]); }
+  pow(exponent: ValueLike): Value { return Value.run(new PowGate(), [this, Value.from(exponent)]); }
+  max(other: ValueLike): Value { return Value.run(new MaxGate(), [this, Value.from(other)]); }
+  min(other: ValueLike): Value { return Value.run(new MinGate(), [this, Value.from(other)]); }
+  neg(): Value { return Value.run(new NegateGate(), [this]); }
+  exp(): Value { return Value.run(new ExpGate(), [this]); }
+  log(): Value { return Value.run(new LogGate(), [this]); }
+  sin(): Value { return Value.run(new SinGate(), [this]); }
+  cos(): Value { return Value.run(new CosGate(), [this]); }
+  tanh(): Value { return Value.run(new TanhGate(), [this]); }
+  sigmoid(): Value { return Value.run(new SigmoidGate(), [this]); }
+  relu(): Value { return Value.run(new ReLUGate(), [this]); }
+  abs(): Value { return Value.run(new AbsGate(), [this]); }
+  sqrt(): Value { return Value.run(new SqrtGate(), [this]); }
+  square(): Value { return Value.run(new SquareGate(), [this]); }
+
+  /** Names this value (shown in drawings); returns this, for chaining. */
+  named(label: string): this {
+    this.label = label;
+    return this;
+  }
+
+  /** Every value this one depends on (itself included), inputs before the values computed from them. */
+  topologicalOrder(): Value[] {
+    const order: Value[] = [];
+    const seen = new Set<Value>();
+    const stack: [Value, boolean][] = [[this, false]];
+    while (stack.length) {
+      const [v, expanded] = stack.pop()!;
+      if (expanded) {
+        order.push(v);
+        continue;
+      }
+      if (seen.has(v)) continue;
+      seen.add(v);
+      stack.push([v, true]);
+      for (let i = v.inputs.length - 1; i >= 0; i--) if (!seen.has(v.inputs[i])) stack.push([v.inputs[i], false]);
+    }
+    return order;
+  }
+
+  /**
+   * Fills `.grad` of every value this one depends on with d(this)/d(value). A value used several
+   * times collects the sum over its uses. Without `{ accumulate: true }` each call replaces the
+   * previous gradients, so calling backward() twice gives the same numbers.
+   */
+  backward(options: BackwardOptions = {}): void {
+    const seed = options.grad ?? 1;
+    if (typeof seed !== "number") throw new TypeError(`Value.backward: grad must be a number, got ${describe(seed)}`);
+    const order = this.topologicalOrder();
+    const grads = new Map<Value, number>([[this, seed]]);
+    for (let k = order.length - 1; k >= 0; k--) {
+      const v = order[k];
+      const g = grads.get(v) ?? 0;
+      if (!v.gate) continue;
+      const local = v.gate.backward(g) as number[];
+      // Constants get no gradient (x.pow(2) at x < 0 would otherwise show NaN = 9·ln(-3) on the 2).
+      v.inputs.forEach((x, j) => {
+        if (!x.constant) grads.set(x, (grads.get(x) ?? 0) + local[j]);
+      });
+    }
+    for (const v of order) v.grad = (options.accumulate ? v.grad : 0) + (grads.get(v) ?? 0);
+  }
+
+  /** Sets the gradient of this value and everything it depends on to 0. */
+  zeroGrad(): void {
+    for (const v of this.topologicalOrder()) v.grad = 0;
+  }
+
+  /** The graph behind this value, for drawing (forward values and current gradients). */
+  toView(): GraphView {
+    const order = this.topologicalOrder();
+    const id = (v: Value) => `v${v.id}`;
+    return {
+      nodes: order.map((v) => {
+        const node: GraphView["nodes"][number] = { id: id(v), label: v.label || (v.gate ? "" : String(v.data)), value: v.data, grad: v.grad };
+        if (v.gate) node.op = v.gate.label;
+        return node;
+      }),
+      edges: order.flatMap((v) => v.inputs.map((x) => ({ from: id(x), to: id(v) }))),
+    };
+  }
+
+  toSVG(): string {
+    return svgOf(this.toView());
+  }
+
+  toDOT(): string {
+    return dotOf(this.toView());
+  }
+
+  toString(): string {
+    return `Value(${this.label ? `${this.label}, ` : ""}data=${this.data}, grad=${this.grad})`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return displayBundle(this.toView(), this.toString());
+  }
+}
