@@ -18,7 +18,7 @@ import {
 import { Notebook, NotebookFormatError, parseNotebook, serializeNotebook } from "./nbformat";
 import { HELP, parseRunArgs, RunCliOptions, UsageError } from "./options";
 import { failureReport, NotebookSummary, progressLine, summaryTable } from "./report";
-import type { SessionFactory } from "./session";
+import type { KernelSession, SessionFactory } from "./session";
 
 export interface RunIo {
   out: (line: string) => void;
@@ -161,16 +161,33 @@ export async function runCommand(args: string[], io: RunIo = defaultIo): Promise
     io.err(`gradlab run: ${(err as Error).message}`);
     return 1;
   }
-  // Ctrl-C: stop kernels and a private server rather than leaving them behind.
+  // Ctrl-C: stop the kernels and a private server rather than leave them running behind us.
+  const open = new Set<KernelSession>();
+  const tracked: SessionFactory = {
+    description: factory.description,
+    open: async (opts) => {
+      const session = await factory.open(opts);
+      open.add(session);
+      const close = session.close.bind(session);
+      session.close = async () => {
+        open.delete(session);
+        await close();
+      };
+      return session;
+    },
+    dispose: () => factory.dispose(),
+  };
   const onSigint = () => {
     io.err("gradlab run: interrupted, stopping kernels");
-    void factory.dispose().finally(() => process.exit(130));
+    void Promise.allSettled([...open].map((s) => s.close()))
+      .then(() => factory.dispose())
+      .finally(() => process.exit(130));
   };
   process.once("SIGINT", onSigint);
   let summaries: NotebookSummary[];
   try {
     summaries = await pool(jobs, o.jobs, async (job) => {
-      const summary = await runOne(job, o, factory, io);
+      const summary = await runOne(job, o, tracked, io);
       if (summary.status !== "ok") io.err(failureReport(summary, io.colour));
       return summary;
     });
