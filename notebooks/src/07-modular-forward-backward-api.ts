@@ -1,0 +1,263 @@
+// %% [markdown]
+// # 7. The modular forward/backward API
+//
+// Backpropagation never needs to see the whole function at once. Each **gate** knows only two things:
+// how to compute its output from its inputs (`forward`), and, given the gradient of the loss with
+// respect to its output, how to compute the gradients with respect to its inputs (`backward`).
+// A **graph** calls the gates' `forward` in topological order and their `backward` in reverse order.
+// Deep-learning frameworks are, at heart, large collections of such gates ("layers").
+//
+// This notebook writes the slide's `ComputationalGraph` and `MultiplyGate` in TypeScript, then a
+// Caffe-style sigmoid layer, and gradient-checks each one.
+
+// %%
+import { Gate, AddGate, MultiplyGate, Graph, Tensor, Random, checkGate, numericGradient, relError } from "gradlab";
+import type { Num } from "gradlab";
+
+/** Stops the notebook when a computed number is not the known answer, and prints it when it is. */
+function assertClose(label: string, actual: number, expected: number, tol = 1e-12): void {
+  if (!(Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)))) {
+    throw new Error(`${label}: computed ${actual}, expected ${expected} (relative tolerance ${tol})`);
+  }
+  console.log(`✓ ${label} = ${Number(actual.toPrecision(7))}`);
+}
+
+// %% [markdown]
+// ## A gate: `MultiplyGate`, as on the slide
+//
+// $z = x y$. The forward pass must **cache** its inputs, because the local gradients
+// $\partial z / \partial x = y$ and $\partial z / \partial y = x$ need them in the backward pass.
+//
+// ```python
+// class MultiplyGate(object):
+//     def forward(x, y):
+//         z = x * y
+//         self.x = x   # must keep these around!
+//         self.y = y
+//         return z
+//     def backward(dz):
+//         dx = self.y * dz   # [dz/dx * dL/dz]
+//         dy = self.x * dz   # [dz/dy * dL/dz]
+//         return [dx, dy]
+// ```
+
+// %%
+class SlideMultiplyGate {
+  private x = NaN;
+  private y = NaN;
+  forward(x: number, y: number): number {
+    this.x = x;   // cached for backward
+    this.y = y;
+    return x * y;
+  }
+  backward(dz: number): [number, number] {
+    return [this.y * dz, this.x * dz];
+  }
+}
+
+class SlideAddGate {
+  forward(x: number, y: number): number { return x + y; }
+  backward(dz: number): [number, number] { return [dz, dz]; }   // nothing to cache
+}
+
+const mulGate = new SlideMultiplyGate();
+assertClose("forward(3, -4)", mulGate.forward(3, -4), -12);
+const [dx, dy] = mulGate.backward(2);
+assertClose("backward(2): dx = dz·y", dx, -8);
+assertClose("backward(2): dy = dz·x", dy, 6);
+
+// %% [markdown]
+// ## The graph: `ComputationalGraph`, as on the slide
+//
+// ```python
+// class ComputationalGraph(object):
+//     def forward(inputs):
+//         # 1. [pass inputs to input gates...]
+//         # 2. forward the computational graph:
+//         for gate in self.graph.nodes_topologically_sorted():
+//             gate.forward()
+//         return loss   # the final gate in the graph outputs the loss
+//     def backward():
+//         for gate in reversed(self.graph.nodes_topologically_sorted()):
+//             gate.backward()   # little piece of backprop (chain rule applied)
+//         return inputs_gradients
+// ```
+//
+// Below, nodes are kept in the order they were added, which is already topological (a node can only
+// use nodes that exist). Gradients arriving at a node from several consumers are **added**.
+
+// %%
+type SlideGate = SlideMultiplyGate | SlideAddGate;
+interface SlideNode { name: string; gate: SlideGate | null; inputs: string[] }
+
+class ComputationalGraph {
+  private nodes: SlideNode[] = [];
+  private values = new Map<string, number>();
+  input(name: string): string {
+    this.nodes.push({ name, gate: null, inputs: [] });
+    return name;
+  }
+  apply(gate: SlideGate, inputs: [string, string], name: string): string {
+    this.nodes.push({ name, gate, inputs });
+    return name;
+  }
+  forward(feed: Record<string, number>): number {
+    for (const node of this.nodes) {          // topological order
+      const value = node.gate ? node.gate.forward(this.values.get(node.inputs[0])!, this.values.get(node.inputs[1])!) : feed[node.name];
+      this.values.set(node.name, value);
+    }
+    return this.values.get(this.nodes[this.nodes.length - 1].name)!;
+  }
+  backward(): Record<string, number> {
+    const grads = new Map<string, number>([[this.nodes[this.nodes.length - 1].name, 1]]);
+    for (const node of [...this.nodes].reverse()) {   // reverse topological order
+      if (!node.gate) continue;
+      const local = node.gate.backward(grads.get(node.name) ?? 0);
+      node.inputs.forEach((input, i) => grads.set(input, (grads.get(input) ?? 0) + local[i]));   // branches add
+    }
+    return Object.fromEntries(this.nodes.filter((n) => !n.gate).map((n) => [n.name, grads.get(n.name) ?? 0]));
+  }
+}
+
+// (x + y) · z at (-2, 5, -4), as in notebook 5.
+const cg = new ComputationalGraph();
+const q = cg.apply(new SlideAddGate(), [cg.input("x"), cg.input("y")], "q");
+cg.apply(new SlideMultiplyGate(), [q, cg.input("z")], "f");
+assertClose("ComputationalGraph.forward", cg.forward({ x: -2, y: 5, z: -4 }), -12);
+const slideGrads = cg.backward();
+console.log("ComputationalGraph.backward:", slideGrads);
+
+// %% [markdown]
+// The library's `Graph` is the same idea with more care (cycle detection, tensors, a trace, drawings).
+// Both must agree:
+
+// %%
+const g = new Graph();
+const gq = g.apply(new AddGate(), [g.input("x"), g.input("y")], "q");
+g.apply(new MultiplyGate(), [gq, g.input("z")], "f");
+g.forward({ x: -2, y: 5, z: -4 });
+const libGrads = g.backward();
+for (const name of ["x", "y", "z"]) assertClose(`∂f/∂${name}: slide graph = library Graph`, slideGrads[name], libGrads[name] as number);
+
+// %% [markdown]
+// ## Checking a gate
+//
+// A gate's `backward` can be checked against its own `forward`: nudge each input by $\pm h$ and compare
+// $\big(f(x + h) - f(x - h)\big) / 2h$, times the upstream gradient, with what `backward` returns.
+// The library does this in `checkGate` for any gate written in its form (subclass `Gate`, state
+// `compute`, `gradients` and the forward-mode `tangent`). Here is our multiply gate in that form, and a
+// version with a classic slip: forgetting to *switch* the inputs.
+
+// %%
+class MyMultiplyGate extends Gate {
+  readonly name: string = "MyMultiplyGate";
+  readonly symbol = "*";
+  readonly inputNames = ["x", "y"] as const;
+  protected compute([x, y]: Num[]): Num { return (x as number) * (y as number); }
+  protected gradients(dz: Num, [x, y]: Num[]): Num[] { return [(dz as number) * (y as number), (dz as number) * (x as number)]; }
+  protected tangent([tx, ty]: Num[], [x, y]: Num[]): Num { return (tx as number) * (y as number) + (x as number) * (ty as number); }
+}
+
+class ForgetfulMultiplyGate extends MyMultiplyGate {
+  readonly name = "ForgetfulMultiplyGate";
+  protected gradients(dz: Num, [x, y]: Num[]): Num[] { return [(dz as number) * (x as number), (dz as number) * (y as number)]; }   // not switched!
+}
+
+const good = checkGate(new MyMultiplyGate(), [3, -4]);
+console.log(good.message);
+if (!good.ok) throw new Error("MyMultiplyGate should pass its gradient check");
+const bad = checkGate(new ForgetfulMultiplyGate(), [3, -4]);
+console.log(bad.message);
+if (bad.ok) throw new Error("checkGate should catch the unswitched gradients");
+
+// %% [markdown]
+// The library's own gates pass the same check, including on tensors with broadcasting:
+
+// %%
+const rng = new Random(0);
+for (const [gate, inputs] of [
+  [new MultiplyGate(), [Tensor.randn([3, 4], rng), Tensor.randn([4], rng)]],
+  [new AddGate(), [Tensor.randn([2, 3], rng), Tensor.randn([2, 1], rng)]],
+] as [Gate, Num[]][]) {
+  const result = checkGate(gate, inputs);
+  console.log(`${gate.name}: max relative error ${result.maxRelError.toExponential(2)}`);
+  if (!result.ok || !(result.maxRelError < 1e-7)) throw new Error(result.message);
+}
+
+// %% [markdown]
+// Calling `backward` before `forward` is a mistake the gate can name (there is nothing cached to
+// differentiate at). This cell is *expected* to fail (its tag `raises-exception` tells the notebook
+// runner so):
+
+// %% tags=["raises-exception"]
+new MultiplyGate().backward(1);
+
+// %% [markdown]
+// ## A layer in Caffe's style: the sigmoid
+//
+// Caffe stores each layer's inputs (`bottom`) and outputs (`top`) in *blobs* that hold both the values
+// (`data`) and the gradients (`diff`). Its sigmoid layer (`sigmoid_layer.cpp`) is:
+//
+// ```cpp
+// void SigmoidLayer::Forward_cpu(bottom, top) {
+//   for (int i = 0; i < count; ++i) top_data[i] = sigmoid(bottom_data[i]);
+// }
+// void SigmoidLayer::Backward_cpu(top, propagate_down, bottom) {
+//   for (int i = 0; i < count; ++i) {
+//     const Dtype sigmoid_x = top_data[i];
+//     bottom_diff[i] = top_diff[i] * sigmoid_x * (1. - sigmoid_x);   // chain rule
+//   }
+// }
+// ```
+//
+// Note that backward reads the cached *output* `top_data`, not the input: $\sigma' = \sigma (1 - \sigma)$.
+
+// %%
+class Blob {
+  readonly data: Float64Array;
+  readonly diff: Float64Array;
+  constructor(readonly count: number) {
+    this.data = new Float64Array(count);
+    this.diff = new Float64Array(count);
+  }
+}
+
+class SigmoidLayer {
+  forward(bottom: Blob, top: Blob): void {
+    for (let i = 0; i < bottom.count; i++) top.data[i] = 1 / (1 + Math.exp(-bottom.data[i]));
+  }
+  backward(top: Blob, propagateDown: boolean, bottom: Blob): void {
+    if (!propagateDown) return;
+    for (let i = 0; i < top.count; i++) {
+      const sigmoidX = top.data[i];
+      bottom.diff[i] = top.diff[i] * sigmoidX * (1 - sigmoidX);
+    }
+  }
+}
+
+// %% [markdown]
+// To check a layer with many outputs, turn it into a scalar: $L = \sum_i c_i \, \mathrm{top}_i$ with fixed
+// random weights $c$. Then $\partial L / \partial\, \mathrm{top}_i = c_i$ is the `top_diff` to feed backward,
+// and $\partial L / \partial\, \mathrm{bottom}$ can be estimated by centred differences.
+
+// %%
+const count = 8;
+const bottom = new Blob(count), top = new Blob(count);
+const c = Tensor.randn([count], 1);
+Tensor.randn([count], 2).mul(3).toFlat().forEach((v, i) => (bottom.data[i] = v));
+const layer = new SigmoidLayer();
+layer.forward(bottom, top);
+c.toFlat().forEach((v, i) => (top.diff[i] = v));
+layer.backward(top, true, bottom);
+
+const lossOf = (x: Tensor) => {
+  const b = new Blob(count), t = new Blob(count);
+  x.toFlat().forEach((v, i) => (b.data[i] = v));
+  layer.forward(b, t);
+  return t.data.reduce((sum, v, i) => sum + c.get(i) * v, 0);
+};
+const numeric = numericGradient(lossOf, Tensor.from(Array.from(bottom.data))) as Tensor;
+const error = relError(Tensor.from(Array.from(bottom.diff)), numeric);
+console.log("bottom_diff:", Array.from(bottom.diff, (v) => v.toFixed(5)).join(", "));
+console.log("numeric:    ", numeric.toFlat().map((v) => v.toFixed(5)).join(", "));
+assertClose("SigmoidLayer: relative error of bottom_diff", error, 0, 1e-8);

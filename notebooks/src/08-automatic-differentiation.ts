@@ -1,0 +1,201 @@
+// %% [markdown]
+// # 8. Automatic differentiation: forward and reverse mode
+//
+// Automatic differentiation (AD) evaluates derivatives of a program *exactly* (up to rounding),
+// by applying the chain rule to the elementary operations the program is made of. It is neither
+// symbolic differentiation (no expression swell) nor finite differences (no truncation error).
+//
+// The running example (from Baydin et al., *Automatic differentiation in machine learning: a survey*):
+//
+// $$ f(x_1, x_2) = \ln(x_1) + x_1 x_2 - \sin(x_2) \qquad \text{at } (x_1, x_2) = (2, 5), $$
+//
+// with the exact answers $\partial f / \partial x_1 = 1/x_1 + x_2 = 5.5$ and
+// $\partial f / \partial x_2 = x_1 - \cos x_2 \approx 1.7163$.
+
+// %%
+import { Graph, AddGate, SubtractGate, MultiplyGate, LogGate, SinGate, Value, Dual, jvp, grad, plot } from "gradlab";
+import type { Num } from "gradlab";
+
+/** Stops the notebook when a computed number is not the known answer, and prints it when it is. */
+function assertClose(label: string, actual: number, expected: number, tol = 1e-12): void {
+  if (!(Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)))) {
+    throw new Error(`${label}: computed ${actual}, expected ${expected} (relative tolerance ${tol})`);
+  }
+  console.log(`✓ ${label} = ${Number(actual.toPrecision(7))}`);
+}
+const fmt = (v: Num | undefined) => (typeof v === "number" ? Number(v.toFixed(4)).toString() : String(v));
+/** Node names in LaTeX: "x1" → "x_{1}". */
+const tex = (name: string) => name.replace(/^([a-z]+)(\d+)$/, "$1_{$2}");
+
+// %% [markdown]
+// ## The program as a DAG
+//
+// Every intermediate result gets a name $v_i$: inputs $v_{-1} = x_1$, $v_0 = x_2$, then one node per operation.
+// The nodes form a directed acyclic graph; evaluating them in a **topological order** (every node after
+// its inputs) is the forward pass.
+
+// %%
+const g = new Graph();
+const x1 = g.input("x1"), x2 = g.input("x2");
+const v1 = g.apply(new LogGate(), [x1], "v1");
+const v2 = g.apply(new MultiplyGate(), [x1, x2], "v2");
+const v3 = g.apply(new SinGate(), [x2], "v3");
+const v4 = g.apply(new AddGate(), [v1, v2], "v4");
+g.apply(new SubtractGate(), [v4, v3], "v5");
+
+const order = g.topologicalOrder();
+console.log("topological order:", order.map((n) => n.name).join(" → "));
+const f = g.forward({ x1: 2, x2: 5 }) as number;
+assertClose("f(2, 5) = ln 2 + 10 − sin 5", f, Math.log(2) + 10 - Math.sin(5));
+g
+
+// %% [markdown]
+// ## Forward mode: tangents
+//
+// Pick a direction, here $\dot x_1 = 1, \dot x_2 = 0$, and carry along each $v_i$ its **tangent**
+// $\dot v_i = \partial v_i / \partial x_1$, computed from the inputs' tangents by each gate's own rule
+// (its Jacobian-vector product, `jvp`), in the same topological order as the values. One sweep gives the
+// derivative of *every* output with respect to *one* input direction.
+
+// %%
+function forwardMode(seed: Record<string, number>) {
+  const tangent = new Map<string, number>();
+  const rows: string[] = [];
+  for (const node of order) {
+    if (!node.gate) {
+      tangent.set(node.name, seed[node.name]);
+    } else {
+      // The gate cached its inputs in g.forward; jvp applies its forward-mode rule at that point.
+      tangent.set(node.name, node.gate.jvp(node.inputs.map((i) => tangent.get(i)!)) as number);
+    }
+    rows.push(`| $${tex(node.name)}$ | ${node.gate ? `\`${node.gate.label}\`(${node.inputs.map(tex).map((t) => `$${t}$`).join(", ")})` : "input"} | ${fmt(node.value)} | ${fmt(tangent.get(node.name))} |`);
+  }
+  return { tangent, table: ["| node | operation | value $v_i$ | tangent $\\dot v_i$ |", "|---|---|---|---|", ...rows].join("\n") };
+}
+
+const dx1 = forwardMode({ x1: 1, x2: 0 });
+display.markdown(`**Forward mode, direction $\\dot x = (1, 0)$**\n\n${dx1.table}`);
+const dx2 = forwardMode({ x1: 0, x2: 1 });
+display.markdown(`**Forward mode, direction $\\dot x = (0, 1)$**\n\n${dx2.table}`);
+assertClose("forward mode: ∂f/∂x1 (one sweep)", dx1.tangent.get("v5")!, 5.5);
+assertClose("forward mode: ∂f/∂x2 (a second sweep)", dx2.tangent.get("v5")!, 2 - Math.cos(5));
+
+// %% [markdown]
+// ## Reverse mode: adjoints
+//
+// Now go the other way. The **adjoint** $\bar v_i = \partial f / \partial v_i$ starts at $\bar v_5 = 1$ and
+// flows backwards through the gates in *reverse* topological order; where a node feeds several others
+// (here $x_1$ feeds $v_1$ and $v_2$, $x_2$ feeds $v_2$ and $v_3$) the contributions **add**:
+//
+// $$ \bar x_1 = \bar v_1 \frac{\partial v_1}{\partial x_1} + \bar v_2 \frac{\partial v_2}{\partial x_1} = 1 \cdot \tfrac12 + 1 \cdot 5 = 5.5 . $$
+//
+// One sweep gives the derivative of *one* output with respect to *every* input.
+
+// %%
+const adjoints = g.backward();
+const steps = g.trace.filter((s) => s.phase === "backward");
+const rows = steps.map((s) => {
+  const sent = s.downstream ? s.inputs.map((input, i) => `$\\bar{${tex(input)}} \\mathrel{+}= ${fmt(s.upstream)} \\times ${fmt(s.localGradients![i])}$`).join(", ") : "(input: adjoint complete)";
+  return `| $${tex(s.node)}$ | ${s.op ? `\`${s.op}\`` : "input"} | $\\bar{${tex(s.node)}} = ${fmt(s.upstream)}$ | ${sent} |`;
+});
+display.markdown(["**Reverse mode, seed $\\bar v_5 = 1$**", "", "| node | operation | adjoint | sent to inputs (upstream × local) |", "|---|---|---|---|", ...rows].join("\n"));
+assertClose("reverse mode: ∂f/∂x1", adjoints.x1 as number, 5.5);
+assertClose("reverse mode: ∂f/∂x2", adjoints.x2 as number, 2 - Math.cos(5));
+assertClose("∂f/∂x2 ≈ 1.7163", adjoints.x2 as number, 1.7163, 1e-4);
+g
+
+// %% [markdown]
+// ## The same answers from the library's two front ends
+//
+// * `Value` records the operations as they run (define-by-run) and differentiates in reverse mode;
+// * `jvp(f, x, v)` runs $f$ on **dual numbers** $a + b\varepsilon$ with $\varepsilon^2 = 0$: the $\varepsilon$ part
+//   is the tangent, exactly the forward-mode table above.
+
+// %%
+const a = new Value(2, "x1"), b = new Value(5, "x2");
+const out = a.log().add(a.mul(b)).sub(b.sin());
+out.backward();
+assertClose("Value: f", out.data, 11.652071455223084, 1e-12);
+assertClose("Value (reverse): ∂f/∂x1", a.grad, 5.5);
+assertClose("Value (reverse): ∂f/∂x2", b.grad, 2 - Math.cos(5));
+
+const fDual = (p: Dual, q: Dual) => p.log().add(p.mul(q)).sub(q.sin());
+assertClose("jvp (forward) along (1, 0)", jvp(fDual, [2, 5], [1, 0]).tangent as number, 5.5);
+assertClose("jvp (forward) along (0, 1)", jvp(fDual, [2, 5], [0, 1]).tangent as number, 2 - Math.cos(5));
+out
+
+// %% [markdown]
+// ## Which mode is cheaper?
+//
+// For $f : \mathbb{R}^n \to \mathbb{R}^m$, forward mode needs one sweep per **input** ($n$ sweeps for the
+// full gradient), reverse mode one sweep per **output** ($m$ sweeps). A loss has $m = 1$ and millions of
+// inputs (the weights), which is why training uses reverse mode, under the name backpropagation.
+//
+// We measure it on $f(x) = \sum_{i=1}^{n} \sin(x_i)\, x_{i+1}$ (indices wrap around), with $n$ inputs and one output.
+
+// %%
+interface Scalar<T> { add(o: T): T; mul(o: T): T; sin(): T }
+function chain<T extends Scalar<T>>(xs: T[]): T {
+  let acc = xs[0].sin().mul(xs[1 % xs.length]);
+  for (let i = 1; i < xs.length; i++) acc = acc.add(xs[i].sin().mul(xs[(i + 1) % xs.length]));
+  return acc;
+}
+const point = (n: number) => Array.from({ length: n }, (_, i) => Math.cos(i));
+
+function reverseGradient(xs: number[]): number[] {
+  return grad<number>((...vs: Value[]) => chain(vs))(...xs);
+}
+function forwardGradient(xs: number[]): number[] {
+  // One jvp per input, along the unit vector e_i.
+  return xs.map((_, i) => jvp((...ds: Dual[]) => chain(ds), xs, xs.map((__, j) => (j === i ? 1 : 0))).tangent as number);
+}
+
+// Both modes give the same gradient: ∂f/∂x_i = cos(x_i) x_{i+1} + sin(x_{i-1}).
+const x40 = point(40);
+const exact40 = x40.map((x, i) => Math.cos(x) * x40[(i + 1) % 40] + Math.sin(x40[(i + 39) % 40]));
+const worstReverse = Math.max(...reverseGradient(x40).map((gi, i) => Math.abs(gi - exact40[i])));
+const worstForward = Math.max(...forwardGradient(x40).map((gi, i) => Math.abs(gi - exact40[i])));
+assertClose("n=40: largest error of reverse mode", worstReverse, 0, 1e-12);
+assertClose("n=40: largest error of forward mode", worstForward, 0, 1e-12);
+
+// %%
+function millis(fn: () => void): number {
+  fn();                                        // warm up the JIT
+  const runs: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    runs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return runs.sort((p, q) => p - q)[1];        // median of three
+}
+
+const sizes = [10, 25, 50, 100, 200, 400];
+const timings = sizes.flatMap((n) => {
+  const xs = point(n);
+  return [
+    { n, ms: millis(() => reverseGradient(xs)), mode: "reverse (1 sweep)" },
+    { n, ms: millis(() => forwardGradient(xs)), mode: "forward (n sweeps)" },
+  ];
+});
+for (const n of sizes) {
+  const [r, fw] = timings.filter((t) => t.n === n);
+  console.log(`n = ${String(n).padStart(3)}: reverse ${r.ms.toFixed(2).padStart(7)} ms, forward ${fw.ms.toFixed(2).padStart(8)} ms, ratio ${(fw.ms / r.ms).toFixed(0)}`);
+}
+const at400 = timings.filter((t) => t.n === 400);
+if (!(at400[1].ms > 20 * at400[0].ms)) throw new Error(`forward mode should be far slower at n = 400 (ratio ${(at400[1].ms / at400[0].ms).toFixed(1)})`);
+plot.makePlot({
+  width: 520, height: 320, title: "Time for the full gradient of f: R^n → R",
+  data: { values: timings }, mark: { type: "line", point: true, strokeWidth: 3 },
+  encoding: {
+    x: { field: "n", type: "quantitative", scale: { type: "log" }, title: "number of inputs n" },
+    y: { field: "ms", type: "quantitative", scale: { type: "log" }, title: "milliseconds" },
+    color: { field: "mode", type: "nominal", title: null },
+  },
+  config: { axis: { labelFontSize: 14, titleFontSize: 16 }, legend: { labelFontSize: 14 }, title: { fontSize: 18 } },
+} as never, "gradient time against n, forward and reverse mode")
+
+// %% [markdown]
+// Reverse mode grows like $n$ (one sweep over a graph of size $\propto n$); forward mode like $n^2$
+// ($n$ sweeps of size $\propto n$): on the log-log plot, slopes 1 and 2. The price of reverse mode is
+// memory: it must keep every intermediate value of the forward pass until the backward pass uses it.
