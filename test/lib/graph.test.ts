@@ -153,7 +153,7 @@ describe("view", () => {
     expect((svg.match(/<circle/g) ?? []).length).toBe(2); // the two gates
     expect(svg).toContain("-12");
     expect(g.toDOT()).toContain("digraph");
-    const bundle = g[Symbol.for("Jupyter.display")]();
+    const bundle = (g as any)[Symbol.for("Jupyter.display")]() as Record<string, string>;
     expect(bundle["image/svg+xml"]).toBe(svg);
     expect(bundle["text/plain"]).toContain("f = *(q, z)  value -12  grad 1");
   });

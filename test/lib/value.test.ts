@@ -125,7 +125,7 @@ describe("display", () => {
       { from: view.nodes[1].id, to: view.nodes[2].id },
     ]);
     expect(String(c)).toBe("Value(c, data=-6, grad=1)");
-    const bundle = c[Symbol.for("Jupyter.display")]();
+    const bundle = (c as any)[Symbol.for("Jupyter.display")]() as Record<string, string>;
     expect(bundle["image/svg+xml"]).toContain("<svg");
     expect(bundle["text/plain"]).toContain("Value(c, data=-6, grad=1)");
   });
