@@ -10,7 +10,13 @@ import {
 } from "gradlab";
 import type { Num } from "gradlab";
 
-const rng = new Random(2024);
+let rng = new Random(2024);
+/** Each test draws from its own seeded stream, so results do not depend on which tests run (-t). */
+function reseed(name: string): void {
+  let h = 2024;
+  for (const c of name) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
+  rng = new Random(h);
+}
 /** Uniform in [lo, hi) with the given shape ([] = a plain number). */
 function uniform(shape: number[], lo: number, hi: number): Num {
   if (shape.length === 0) return lo + (hi - lo) * rng.random();
@@ -44,7 +50,8 @@ const cases: Case[] = [
   ...scalarAndTensor("DivideGate", () => new DivideGate(), (s) => [awayFromZero(s), awayFromZero(s)]),
   ...scalarAndTensor("MaxGate", () => new MaxGate(), (s) => distinctPair(s)),
   ...scalarAndTensor("MinGate", () => new MinGate(), (s) => distinctPair(s)),
-  ...scalarAndTensor("PowGate", () => new PowGate(), (s) => [uniform(s, 0.5, 2), uniform(s, -2, 3)]),
+  // Bases away from 1, where the exponent gradient x^y·ln x passes through 0 (relative error means nothing there).
+  ...scalarAndTensor("PowGate", () => new PowGate(), (s) => [uniform(s, 1.2, 2.5), uniform(s, -2, 3)]),
   ...scalarAndTensor("NegateGate", () => new NegateGate(), (s) => [awayFromZero(s)]),
   ...scalarAndTensor("ExpGate", () => new ExpGate(), (s) => [awayFromZero(s)]),
   ...scalarAndTensor("LogGate", () => new LogGate(), (s) => [uniform(s, 0.3, 3)]),
@@ -80,7 +87,8 @@ const cases: Case[] = [
 ];
 
 describe("checkGate: every gate's backward and jvp match centred differences of its forward", () => {
-  test.each(cases)("%s", (_name, make, inputs) => {
+  test.each(cases)("%s", (name, make, inputs) => {
+    reseed(name);
     const result = checkGate(make(), inputs());
     if (!result.ok) throw new Error(result.message);
     expect(result.maxRelError).toBeLessThan(1e-7);
@@ -91,7 +99,8 @@ describe("checkGate: every gate's backward and jvp match centred differences of 
 describe("forward and reverse mode agree gate by gate: <backward(u), v> = <u, jvp(v)>", () => {
   const dot = (a: Num, b: Num) => (typeof a === "number" ? a * (b as number) : noGrad(() => (a as Tensor).mul(b).sum().item()));
   const randomLike = (x: Num): Num => (typeof x === "number" ? rng.normal() : Tensor.randn(x.shape, rng));
-  test.each(cases)("%s", (_name, make, inputs) => {
+  test.each(cases)("%s", (name, make, inputs) => {
+    reseed(`adjoint ${name}`);
     const gate = make();
     const xs = inputs();
     const out = gate.forward(...xs);
