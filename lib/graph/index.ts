@@ -2,3 +2,4 @@
 export { Graph, GraphNode } from "./graph";
 export type { TraceStep, NodeKind, NodeRef } from "./graph";
 export type { GraphView, GraphViewNode, GraphViewEdge } from "./view";
+export { tensorGraphView, tensorGraphDisplay } from "./tensor-view";

@@ -1,5 +1,5 @@
 /** Tensor autograd: the lecture's PyTorch slide, control flow, accumulation, gradcheck on tensor functions. */
-import { Random, Tensor, gradcheck, noGrad, numericGradient, tensor } from "gradlab";
+import { Random, Tensor, gradcheck, noGrad, numericGradient, tensor, tensorGraphDisplay, tensorGraphView } from "gradlab";
 
 describe("the lecture's PyTorch slide in TypeScript", () => {
   test("i2h = W_x·xᵀ; h2h = W_h·prev_hᵀ; next_h = tanh(i2h + h2h); backward(ones)", () => {
@@ -147,5 +147,34 @@ describe("errors", () => {
   test("a shape error inside a tracked operation names the gate and the shapes", () => {
     const a = Tensor.zeros([2, 3]).requireGrad();
     expect(() => a.matmul(Tensor.zeros([2, 3]))).toThrow("MatMulGate: cannot multiply a of shape [2, 3] by b of shape [2, 3]");
+  });
+});
+
+describe("drawing the recorded graph", () => {
+  test("tensorGraphView shows leaves, gates, shapes and leaf gradients", () => {
+    const W = Tensor.ones([2, 3]).requireGrad();
+    W.name = "W";
+    const x = tensor([1, 2, 3]);
+    x.name = "x";
+    const s = W.matmul(x).tanh().sum();
+    s.backward();
+    const view = tensorGraphView(s);
+    expect(view.nodes.map((n) => [n.label, n.op ?? null, n.value])).toEqual([
+      ["W", null, "Tensor[2, 3]"],
+      ["x", null, "Tensor[3]"],
+      ["", "@", "Tensor[2]"],
+      ["", "tanh", "Tensor[2]"],
+      ["", "sum", s.item()],
+    ]);
+    expect(view.nodes[0].grad).toBe("Tensor[2, 3]");
+    // Ids are given from the output down; edges point from inputs to the gates using them.
+    const ids = new Map(view.nodes.map((n) => [n.label || n.op, n.id]));
+    expect(view.edges).toEqual([
+      { from: ids.get("W"), to: ids.get("@") },
+      { from: ids.get("x"), to: ids.get("@") },
+      { from: ids.get("@"), to: ids.get("tanh") },
+      { from: ids.get("tanh"), to: ids.get("sum") },
+    ]);
+    expect(tensorGraphDisplay(s)["image/svg+xml"]).toContain("<svg");
   });
 });
