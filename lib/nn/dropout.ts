@@ -20,7 +20,7 @@ export class Dropout extends Module {
     if (!(x instanceof Tensor)) throw new TypeError("Dropout: forward expects a Tensor");
     if (!this.training || this.p === 0) {
       this.cache = { mask: null, shape: x.shape.slice() };
-      return new Tensor(Float64Array.from(x.data), x.shape.slice());
+      return new Tensor(new Float64Array(x.data), x.shape.slice());
     }
     const keep = 1 - this.p;
     const mask = new Float64Array(x.size);
@@ -37,7 +37,7 @@ export class Dropout extends Module {
     if (!this.cache) throw noCache("Dropout");
     const { mask, shape } = this.cache;
     checkDout(`${this}`, dout, shape);
-    const dx = Float64Array.from(dout.data);
+    const dx = new Float64Array(dout.data);
     if (mask) for (let i = 0; i < dx.length; i++) dx[i] *= mask[i];
     return new Tensor(dx, shape.slice());
   }

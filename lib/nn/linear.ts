@@ -42,8 +42,8 @@ export class Linear extends Module {
       throw new RangeError(`${this}: input of shape [${x.shape.join(", ")}] has ${d} features per row, expected ${this.inFeatures}`);
     }
     const out = matmulNN(x.data, this.W.data, n, d, this.outFeatures);
-    const m = this.outFeatures;
-    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) out[i * m + j] += this.b.data[j];
+    const m = this.outFeatures, b = this.b.data;
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) out[i * m + j] += b[j];
     this.cache = { x, n };
     return new Tensor(out, [n, m]);
   }
@@ -56,8 +56,8 @@ export class Linear extends Module {
     if (!this.W.grad) this.W.grad = Tensor.zeros(this.W.shape);
     if (!this.b.grad) this.b.grad = Tensor.zeros(this.b.shape);
     addMatmulTN(this.W.grad.data as Float64Array, x.data, dout.data, n, d, m);
-    const db = this.b.grad.data;
-    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) db[j] += dout.data[i * m + j];
+    const db = this.b.grad.data, g = dout.data;
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) db[j] += g[i * m + j];
     return new Tensor(matmulNT(dout.data, this.W.data, n, m, d), x.shape.slice());
   }
 

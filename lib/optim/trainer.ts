@@ -1,0 +1,165 @@
+import { Random, Tensor } from "../tensor";
+import { Dataset, subset } from "../data/dataset";
+import { batchIndices } from "../data/batches";
+import { accuracy } from "../nn/model";
+import type { Model } from "../nn/model";
+import { makeOptimizer, OptimizerName } from "./rules";
+import { Optimizer } from "./optimizer";
+import { ExponentialDecay } from "./schedule";
+
+export interface StepInfo {
+  /** Iterations done so far (1 after the first update). */
+  iteration: number;
+  epoch: number;
+  loss: number;
+  lr: number;
+}
+
+export interface EpochInfo {
+  epoch: number;
+  trainAcc: number;
+  valAcc: number | null;
+  lr: number;
+  /** The history so far (e.g. to redraw a live loss curve). */
+  history: History;
+}
+
+export interface History {
+  /** Loss of every iteration (mini-batch), including regularisation. */
+  loss: number[];
+  /** Accuracy after each epoch on (a sample of) the training set and on the validation set. */
+  trainAcc: number[];
+  valAcc: number[];
+  /** Learning rate used in each epoch. */
+  lr: number[];
+}
+
+export interface TrainerOptions {
+  train: Dataset;
+  val?: Dataset;
+  /** An Optimizer over model.params, or a rule's name (default "sgd"). */
+  optimizer?: Optimizer | OptimizerName;
+  /** Learning rate when `optimizer` is a name (default: the rule's own default). */
+  lr?: number;
+  /** Multiply the learning rate by this after every epoch (CS231n's lr_decay; default 1). */
+  lrDecay?: number;
+  /** Rows per mini-batch, or "full" for full-batch gradient descent (default 100). */
+  batchSize?: number | "full";
+  epochs?: number;
+  /** Seed of the mini-batch shuffles and of the training-accuracy sample. */
+  seed?: number;
+  /** Training accuracy is measured on at most this many training rows per epoch (default 1000; CS231n's num_train_samples). */
+  accuracySamples?: number;
+  /** Keep the parameters of the best validation (or training, without val) accuracy and restore them at the end (default true). */
+  restoreBest?: boolean;
+  /** Called after every update, e.g. to feed a live plot. */
+  onStep?: (info: StepInfo) => void;
+  /** Called after every epoch's accuracy check. */
+  onEpoch?: (info: EpochInfo) => void;
+  /** Where progress lines go (default process.stdout); `quiet` silences them. */
+  stream?: { write(s: string): unknown };
+  quiet?: boolean;
+  /** Print the loss every this many iterations (default: about 10 lines per run). */
+  printEvery?: number;
+}
+
+export interface TrainResult {
+  history: History;
+  bestAcc: number;
+  bestEpoch: number;
+  /** Copies of the parameters at the best epoch. */
+  bestParams: Record<string, Tensor>;
+}
+
+/**
+ * Mini-batch training in the manner of CS231n's Solver: each epoch visits the training set in a
+ * fresh seeded permutation, cut into batches; each batch is one `model.loss(X, y)` and one optimizer
+ * step. After every epoch it measures training and validation accuracy, keeps the best parameters,
+ * and applies the learning-rate decay. The same seed gives bit-identical losses.
+ */
+export class Trainer {
+  readonly optimizer: Optimizer;
+  readonly history: History = { loss: [], trainAcc: [], valAcc: [], lr: [] };
+  private readonly opts: TrainerOptions;
+
+  constructor(readonly model: Model, opts: TrainerOptions) {
+    if (!model || typeof model.loss !== "function" || typeof model.params !== "object") {
+      throw new TypeError("Trainer: model must have params and loss(X, y?) (see nn.Model)");
+    }
+    if (!opts?.train?.X || !opts.train.y) throw new TypeError("Trainer: opts.train must be a data set { X, y }");
+    const n = opts.train.X.shape[0];
+    if (opts.train.y.size !== n) throw new RangeError(`Trainer: train.X has ${n} rows but train.y has ${opts.train.y.size} labels`);
+    const bs = opts.batchSize ?? 100;
+    if (bs !== "full" && !(Number.isInteger(bs) && bs >= 1)) throw new RangeError(`Trainer: batchSize must be a whole number >= 1 or "full", got ${JSON.stringify(bs)}`);
+    const epochs = opts.epochs ?? 10;
+    if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`Trainer: epochs must be a whole number >= 1, got ${epochs}`);
+    this.opts = opts;
+    const chosen = opts.optimizer ?? "sgd";
+    this.optimizer = chosen instanceof Optimizer ? chosen : makeOptimizer(chosen, model.params, opts.lr === undefined ? {} : { lr: opts.lr });
+  }
+
+  train(): TrainResult {
+    const o = this.opts, { train, val } = o;
+    const n = train.X.shape[0];
+    const batchSize = o.batchSize === "full" ? n : Math.min(o.batchSize ?? 100, n);
+    const epochs = o.epochs ?? 10;
+    const rng = new Random(o.seed ?? 0);
+    const sampleRng = rng.fork(); // separate stream: the accuracy sample never shifts the batches
+    const decay = o.lrDecay !== undefined && o.lrDecay !== 1 ? new ExponentialDecay(this.optimizer, o.lrDecay) : null;
+    const perEpoch = Math.ceil(n / batchSize);
+    const total = perEpoch * epochs;
+    const printEvery = o.printEvery ?? Math.max(1, Math.round(total / 10));
+    const say = (line: string) => { if (!o.quiet) (o.stream ?? process.stdout).write(line + "\n"); };
+
+    let best = { acc: -Infinity, epoch: 0, params: {} as Record<string, Tensor> };
+    let iteration = 0;
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      this.history.lr.push(this.optimizer.lr);
+      this.model.train?.(true);
+      const batches = batchSize === n ? [Array.from({ length: n }, (_, i) => i)] : batchIndices(n, batchSize, { rng });
+      for (const idx of batches) {
+        const batch = idx.length === n ? train : subset(train, idx);
+        const { loss, grads } = this.model.loss(batch.X, batch.y);
+        if (!Number.isFinite(loss)) {
+          throw new Error(`Trainer: the loss became ${loss} at iteration ${iteration + 1} (epoch ${epoch}): the learning rate ${this.optimizer.lr} is probably too high`);
+        }
+        this.optimizer.step(grads);
+        iteration++;
+        this.history.loss.push(loss);
+        o.onStep?.({ iteration, epoch, loss, lr: this.optimizer.lr });
+        if (iteration % printEvery === 0 || iteration === 1) say(`(Iteration ${iteration} / ${total}) loss: ${loss.toFixed(6)}`);
+      }
+      this.model.train?.(false);
+      const sample = n > (o.accuracySamples ?? 1000) ? subset(train, sampleRng.permutation(n).slice(0, o.accuracySamples ?? 1000)) : train;
+      const trainAcc = checkAccuracy(this.model, sample);
+      const valAcc = val ? checkAccuracy(this.model, val) : null;
+      this.history.trainAcc.push(trainAcc);
+      if (valAcc !== null) this.history.valAcc.push(valAcc);
+      say(`(Epoch ${epoch} / ${epochs}) train acc: ${trainAcc.toFixed(4)}` + (valAcc !== null ? `; val acc: ${valAcc.toFixed(4)}` : "") + `; lr ${Number(this.optimizer.lr.toPrecision(3))}`);
+      const score = valAcc ?? trainAcc;
+      if (score > best.acc) best = { acc: score, epoch, params: copyParams(this.model.params) };
+      o.onEpoch?.({ epoch, trainAcc, valAcc, lr: this.optimizer.lr, history: this.history });
+      decay?.step();
+    }
+    if (o.restoreBest ?? true) {
+      for (const [name, p] of Object.entries(this.model.params)) p.data.set(best.params[name].data);
+    }
+    return { history: this.history, bestAcc: best.acc, bestEpoch: best.epoch, bestParams: best.params };
+  }
+}
+
+/** Accuracy of a model on a data set, scoring at most 1000 rows at a time. */
+export function checkAccuracy(model: Model, ds: Dataset, chunk = 1000): number {
+  const n = ds.X.shape[0];
+  if (n === 0) return NaN;
+  let right = 0;
+  for (let s = 0; s < n; s += chunk) {
+    const part = s === 0 && n <= chunk ? ds : subset(ds, Array.from({ length: Math.min(chunk, n - s) }, (_, i) => s + i));
+    right += accuracy(model.loss(part.X), part.y) * part.X.shape[0];
+  }
+  return right / n;
+}
+
+function copyParams(params: Record<string, Tensor>): Record<string, Tensor> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.clone()]));
+}
