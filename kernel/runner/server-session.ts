@@ -97,6 +97,8 @@ class ServerKernelSession implements KernelSession {
         stop_on_error: true,
       });
       future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
+        // Like the embedded client: counts come from the reply, so both paths record the same ones.
+        if (msg.header.msg_type === "execute_input" || msg.header.msg_type === "status") return;
         onIopub({ msg_type: msg.header.msg_type, content: msg.content as Record<string, any> });
       };
       // `done` resolves after both the reply and the idle status, so every output is in.
@@ -113,6 +115,27 @@ class ServerKernelSession implements KernelSession {
     });
   }
 
+  /**
+   * After an auto-restart the library reconnects on its own, with a promise nobody can catch; disposing
+   * the connection mid-reconnect rejects it (an unhandled rejection). So wait until it has settled.
+   */
+  private reconnectSettled(timeoutMs: number): Promise<void> {
+    if (this.kernel.connectionStatus === "connected") return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      const kernel = this.kernel;
+      function done() {
+        clearTimeout(timer);
+        kernel.connectionStatusChanged.disconnect(onChange);
+        resolve();
+      }
+      function onChange(_: unknown, status: string) {
+        if (status === "connected" || status === "disconnected") done();
+      }
+      kernel.connectionStatusChanged.connect(onChange);
+    });
+  }
+
   async interrupt(): Promise<void> {
     await this.kernel.interrupt();
   }
@@ -125,6 +148,7 @@ class ServerKernelSession implements KernelSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.deathReason) await this.reconnectSettled(5000);
     try {
       await this.kernel.shutdown();
     } catch {
