@@ -1,5 +1,7 @@
 /** Gates: the lecture's modular forward / backward / jvp units, for plain numbers and Tensors. */
 export { Gate } from "./gate";
+export { isGateLike, gateName, gateLabel } from "./gate-like";
+export type { GateLike } from "./gate-like";
 export type { Num } from "./arith";
 export { UnaryGate, BinaryGate } from "./elementwise";
 export { AddGate, SubtractGate, MultiplyGate, DivideGate, MaxGate, MinGate, PowGate } from "./binary";

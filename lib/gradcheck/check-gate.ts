@@ -7,7 +7,7 @@ import { Random } from "../tensor/random";
 import { formatShape, sameShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
 import { Num, describe, isTensor, mul, shapeOf, total } from "../gates/arith";
-import type { Gate } from "../gates/gate";
+import { GateLike, gateInputName, gateName } from "../gates/gate-like";
 import { float64Copy, relErrors } from "./numeric";
 
 export interface CheckGateOptions {
@@ -79,17 +79,25 @@ function near(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) <= 1e-4 * (Math.abs(v) + Math.abs(b[i])) + 1e-9);
 }
 
-export function checkGate(gate: Gate, inputs: Num[], opts: CheckGateOptions = {}): GateCheckResult {
+export function checkGate(gate: GateLike, inputs: Num[], opts: CheckGateOptions = {}): GateCheckResult {
   const h = opts.h ?? 1e-5, tol = opts.tol ?? 1e-7, atol = opts.atol ?? 1e-10;
   const rng = new Random(opts.seed ?? 0);
-  const name = gate.name ?? gate.constructor.name;
-  const inputName = (i: number) => (typeof gate.inputName === "function" ? gate.inputName(i) : `input ${i}`);
+  const name = gateName(gate);
+  const inputName = (i: number) => gateInputName(gate, i);
+  /** "input x" for named inputs, "input 0" for unnamed ones. */
+  const inputLabel = (i: number) => (inputName(i).startsWith("input") ? inputName(i) : `input ${inputName(i)}`);
   const xs: Num[] = inputs.map((x) => (isTensor(x) ? float64Copy(x) : x));
   const fail = (message: string, partial: Partial<GateCheckResult> = {}): GateCheckResult => ({
     ok: false, gate: name, maxRelError: NaN, inputs: [], ...partial, message: `${name}: ${message}`,
   });
 
-  const out = gate.forward(...xs);
+  let out: Num;
+  try {
+    out = gate.forward(...xs);
+  } catch (e) {
+    return fail(`forward threw an error on the given inputs: ${(e as Error).message}`);
+  }
+  if (typeof out !== "number" && !isTensor(out)) return fail(`forward must return a number or a Tensor, got ${describe(out)}`);
   const dout = opts.upstream ?? randomLike(out, rng);
   let grads: unknown;
   try {
@@ -103,10 +111,10 @@ export function checkGate(gate: Gate, inputs: Num[], opts: CheckGateOptions = {}
   }
   for (let i = 0; i < xs.length; i++) {
     const g = grads[i] as Num, x = xs[i];
-    if (typeof g !== "number" && !isTensor(g)) return fail(`the gradient for input ${inputName(i)} is ${describe(g)}, not a number or Tensor`);
+    if (typeof g !== "number" && !isTensor(g)) return fail(`the gradient for ${inputLabel(i)} is ${describe(g)}, not a number or Tensor`);
     if (!sameShape(shapeOf(g), shapeOf(x))) {
       return fail(
-        `the gradient for input ${inputName(i)} has shape ${formatShape(shapeOf(g))} but ${inputName(i)} has shape ${formatShape(shapeOf(x))}: ` +
+        `the gradient for ${inputLabel(i)} has shape ${formatShape(shapeOf(g))} but ${inputName(i)} has shape ${formatShape(shapeOf(x))}: ` +
           `a gradient always has its input's shape (if the input was broadcast in forward, sum the gradient over the broadcast axes)`,
       );
     }
@@ -157,7 +165,8 @@ export function checkGate(gate: Gate, inputs: Num[], opts: CheckGateOptions = {}
   const maxRelError = checks.reduce((m, c) => (Number.isNaN(c.relError) || Number.isNaN(m) ? NaN : Math.max(m, c.relError)), 0);
 
   let jvpRelError: number | undefined, jvpOk: boolean | undefined;
-  if (opts.jvp !== false) {
+  // Gates written without a forward-mode rule (a student's own class) are checked in reverse mode only.
+  if (opts.jvp !== false && typeof gate.jvp === "function") {
     const tangents = xs.map((x) => randomLike(x, rng));
     const shifted = (s: number) => xs.map((x, i) => (isTensor(x) ? addScaled(x, tangents[i] as Tensor, s) : x + s * (tangents[i] as number)));
     const plus = elements(gate.forward(...shifted(h)));
@@ -165,7 +174,7 @@ export function checkGate(gate: Gate, inputs: Num[], opts: CheckGateOptions = {}
     const numericJvp = plus.map((p, k) => (p - minus[k]) / (2 * h));
     gate.forward(...xs);
     try {
-      const jvpOut = elements(gate.jvp(tangents));
+      const jvpOut = elements(gate.jvp!(tangents));
       const errs = jvpOut.length === numericJvp.length ? relErrors(jvpOut, numericJvp) : [NaN];
       jvpRelError = largest(errs);
       jvpOk = errs.every((e, k) => !Number.isNaN(e) && (e <= tol || Math.abs(jvpOut[k] - numericJvp[k]) <= atol));
@@ -180,7 +189,8 @@ export function checkGate(gate: Gate, inputs: Num[], opts: CheckGateOptions = {}
   const lines = checks.filter((c) => !c.ok).map((c) => {
     const where = c.index.length ? ` at index [${c.index.join(", ")}]` : "";
     const err = relErrors([c.analytic], [c.numeric])[0];
-    return `the gradient of input ${c.input} is wrong${where}: analytic ${fmt(c.analytic)}, numeric ${fmt(c.numeric)}, relative error ${fmt(err)} (> ${tol}). Hint: ${c.hint}`;
+    const which = c.input.startsWith("input") ? c.input : `input ${c.input}`;
+    return `the gradient of ${which} is wrong${where}: analytic ${fmt(c.analytic)}, numeric ${fmt(c.numeric)}, relative error ${fmt(err)} (> ${tol}). Hint: ${c.hint}`;
   });
   if (jvpOk === false) {
     lines.push(`jvp disagrees with a centred directional difference of forward (relative error ${fmt(jvpRelError!)}): check the forward-mode rule (tangent = sum over inputs of local derivative times input tangent).`);

@@ -5,7 +5,7 @@
  * step-by-step lectures.
  */
 import { Num, add, describe, isTensor, zerosLike } from "../gates/arith";
-import { Gate } from "../gates/gate";
+import { GateLike, gateArity, gateLabel, gateName, isGateLike } from "../gates/gate-like";
 import { formatShape, sameShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
 import { GraphView, displayBundle, dotOf, svgOf, viewText, viewValue } from "./view";
@@ -22,14 +22,14 @@ export class GraphNode {
     readonly graph: Graph,
     readonly name: string,
     readonly kind: NodeKind,
-    readonly gate: Gate | null,
+    readonly gate: GateLike | null,
     inputs: string[],
     readonly constant: Num | undefined = undefined,
   ) {
     this.inputs = inputs;
   }
   toString(): string {
-    return this.gate ? `${this.name} = ${this.gate.label}(${this.inputs.join(", ")})` : this.name;
+    return this.gate ? `${this.name} = ${gateLabel(this.gate)}(${this.inputs.join(", ")})` : this.name;
   }
 }
 
@@ -77,16 +77,21 @@ export class Graph {
   }
 
   /** Adds a node computing gate(inputs...). Each node needs its own gate instance (gates cache one forward). */
-  apply(gate: Gate, inputs: NodeRef[], name?: string): GraphNode {
-    if (!(gate instanceof Gate)) throw new TypeError(`Graph.apply: expected a Gate (e.g. new AddGate()), got ${describe(gate)}`);
-    if (!Array.isArray(inputs)) throw new TypeError(`Graph.apply(${gate.name}): inputs must be an array of nodes or node names`);
+  apply(gate: GateLike, inputs: NodeRef[], name?: string): GraphNode {
+    if (!isGateLike(gate)) {
+      throw new TypeError(`Graph.apply: expected a gate with forward and backward methods (e.g. new AddGate()), got ${describe(gate)}`);
+    }
+    const gname = gateName(gate);
+    if (!Array.isArray(inputs)) throw new TypeError(`Graph.apply(${gname}): inputs must be an array of nodes or node names`);
     for (const n of this.nodes.values()) {
       if (n.gate === gate) {
-        throw new Error(`Graph.apply: this ${gate.name} is already used by node '${n.name}'; create a new gate for each node (a gate caches one forward pass)`);
+        throw new Error(`Graph.apply: this ${gname} is already used by node '${n.name}'; create a new gate for each node (a gate caches one forward pass)`);
       }
     }
-    if (!gate.variadic && inputs.length !== gate.inputNames.length) {
-      throw new RangeError(`Graph.apply: ${gate.name} takes ${gate.inputNames.length} input(s) (${gate.inputNames.join(", ")}), got ${inputs.length}`);
+    const arity = gateArity(gate);
+    if (arity !== null && inputs.length !== arity) {
+      const names = gate.inputNames ? ` (${gate.inputNames.join(", ")})` : "";
+      throw new RangeError(`Graph.apply: ${gname} takes ${arity} input(s)${names}, got ${inputs.length}`);
     }
     const names = inputs.map((ref) => {
       if (typeof ref === "string") return ref;
@@ -94,9 +99,9 @@ export class Graph {
         if (ref.graph !== this) throw new Error(`Graph.apply: node '${ref.name}' belongs to another graph`);
         return ref.name;
       }
-      throw new TypeError(`Graph.apply(${gate.name}): each input must be a node or a node name, got ${describe(ref)}`);
+      throw new TypeError(`Graph.apply(${gname}): each input must be a node or a node name, got ${describe(ref)}`);
     });
-    const id = name === undefined ? this.freshName(gate.symbol) : this.checkName(name);
+    const id = name === undefined ? this.freshName(gateLabel(gate)) : this.checkName(name);
     return this.add(new GraphNode(this, id, "op", gate, names));
   }
 
@@ -183,7 +188,7 @@ export class Graph {
           throw withContext(e, `Graph.forward at node '${n.name}'`);
         }
       }
-      this.trace.push({ phase: "forward", node: n.name, op: n.gate?.label, inputs: n.inputs.slice(), value: n.value as Num });
+      this.trace.push({ phase: "forward", node: n.name, op: n.gate ? gateLabel(n.gate) : undefined, inputs: n.inputs.slice(), value: n.value as Num });
     }
     this.ranForward = true;
     return output.value as Num;
@@ -212,11 +217,14 @@ export class Graph {
       const g = grads.get(n.name);
       n.grad = g ?? zerosLike(n.value as Num);
       if (g === undefined) continue;
-      const step: TraceStep = { phase: "backward", node: n.name, op: n.gate?.label, inputs: n.inputs.slice(), value: n.value as Num, upstream: g };
+      const step: TraceStep = { phase: "backward", node: n.name, op: n.gate ? gateLabel(n.gate) : undefined, inputs: n.inputs.slice(), value: n.value as Num, upstream: g };
       if (n.gate) {
         let downstream: Num[];
         try {
           downstream = n.gate.backward(g);
+          if (!Array.isArray(downstream) || downstream.length !== n.inputs.length) {
+            throw new Error(`${gateName(n.gate)}.backward returned ${Array.isArray(downstream) ? `${downstream.length} gradient(s)` : describe(downstream)} but node '${n.name}' has ${n.inputs.length} input(s): return an array with one gradient per input`);
+          }
           // Gates are linear in dout, so backward(1) is the local derivative of a scalar node.
           if (typeof n.value === "number") step.localGradients = n.gate.backward(1);
         } catch (e) {
@@ -240,7 +248,7 @@ export class Graph {
   toView(): GraphView {
     const nodes = [...this.nodes.values()].map((n) => {
       const v: GraphView["nodes"][number] = { id: n.name, label: n.name };
-      if (n.gate) v.op = n.gate.label;
+      if (n.gate) v.op = gateLabel(n.gate);
       const value = viewValue(n.value), grad = viewValue(n.grad);
       if (value !== undefined) v.value = value;
       if (grad !== undefined) v.grad = grad;

@@ -243,3 +243,44 @@ describe("numericGradient, relError, gradcheck", () => {
     expect(() => gradcheck(() => tensor([1]), x)).toThrow("f's output is not connected to its inputs");
   });
 });
+
+describe("a student's own gate class (not extending Gate)", () => {
+  /** Written the way the lecture writes gates: cache in forward, use the cache in backward. */
+  class StudentMultiply {
+    private x = 0;
+    private y = 0;
+    forward(x: Num, y: Num): Num {
+      this.x = x as number;
+      this.y = y as number;
+      return this.x * this.y;
+    }
+    backward(dz: Num): Num[] {
+      return [(dz as number) * this.y, (dz as number) * this.x];
+    }
+  }
+  class StudentSigmoidWrong {
+    private out = 0;
+    forward(x: Num): Num {
+      this.out = 1 / (1 + Math.exp(-(x as number)));
+      return this.out;
+    }
+    backward(dz: Num): Num[] {
+      return [(dz as number) * this.out]; // forgot (1 - out)
+    }
+  }
+
+  test("checkGate checks backward (no jvp to check) and names the class", () => {
+    const ok = checkGate(new StudentMultiply(), [3, -4]);
+    expect(ok.ok).toBe(true);
+    expect(ok.jvpRelError).toBeUndefined();
+    expect(ok.message).toMatch(/^StudentMultiply: backward matches centred differences for input 0, input 1/);
+    const bad = checkGate(new StudentSigmoidWrong(), [0.8]);
+    expect(bad.ok).toBe(false);
+    expect(bad.message).toContain("StudentSigmoidWrong: the gradient of input 0 is wrong");
+  });
+
+  test("forward errors are reported, not thrown", () => {
+    const broken = { forward: () => { throw new Error("boom"); }, backward: () => [0] };
+    expect(checkGate(broken, [1]).message).toBe("gate: forward threw an error on the given inputs: boom");
+  });
+});

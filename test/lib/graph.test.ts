@@ -200,3 +200,40 @@ describe("errors", () => {
     );
   });
 });
+
+describe("a student's own gate class in a Graph", () => {
+  class StudentAdd {
+    forward(x: number, y: number): number {
+      return x + y;
+    }
+    backward(dz: number): number[] {
+      return [dz, dz];
+    }
+  }
+  class Broken {
+    forward(x: number): number {
+      return 2 * x;
+    }
+    backward(): number[] {
+      return [];
+    }
+  }
+
+  test("runs, with arity from forward's parameters and the class name as label", () => {
+    const g = new Graph();
+    const x = g.input("x"), y = g.input("y"), z = g.input("z");
+    g.apply(new MultiplyGate(), [g.apply(new StudentAdd() as any, [x, y], "q"), z], "f");
+    expect(g.forward({ x: -2, y: 5, z: -4 })).toBe(-12);
+    expect(g.backward()).toEqual({ x: -4, y: -4, z: 3 });
+    expect(g.toView().nodes.find((n) => n.id === "q")!.op).toBe("StudentAdd");
+    expect(() => g.apply(new StudentAdd() as any, [x], "bad")).toThrow("Graph.apply: StudentAdd takes 2 input(s), got 1");
+    expect(() => g.apply({} as any, [x])).toThrow("Graph.apply: expected a gate with forward and backward methods");
+  });
+
+  test("a backward that returns the wrong number of gradients is named", () => {
+    const g = new Graph();
+    g.apply(new Broken() as any, [g.input("x")], "twice");
+    g.forward({ x: 1 });
+    expect(() => g.backward()).toThrow("Broken.backward returned 0 gradient(s) but node 'twice' has 1 input(s)");
+  });
+});
