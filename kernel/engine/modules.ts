@@ -1,0 +1,123 @@
+/**
+ * `require` for notebook cells: resolves from the notebook's folder, serves local .ts files that the
+ * converter compiled beside the cell (tslab's "side outputs"), and serves ESM-only packages (vega is
+ * one) that Node 20's require cannot load: before a cell runs, each package it requires is tried,
+ * and one that is ES-module-only is loaded with a real import() and handed to the cell as a
+ * CommonJS-looking namespace (`__esModule` set, so `import x from` gets the real default export).
+ */
+import { builtinModules, createRequire } from "module";
+import Module = require("module");
+import { dirname, extname, join, resolve } from "path";
+import * as vm from "vm";
+
+// What require() says about a package it cannot load synchronously (Node 20.19+ requires plain ES
+// modules itself and refuses only those with top-level await, like vega).
+const ESM_ONLY = new Set(["ERR_REQUIRE_ESM", "ERR_REQUIRE_ASYNC_MODULE", "ERR_PACKAGE_PATH_NOT_EXPORTED"]);
+const BUILTIN = new Set(builtinModules);
+
+function isBare(spec: string): boolean {
+  return !spec.startsWith(".") && !spec.startsWith("/") && !spec.startsWith("node:") && !BUILTIN.has(spec);
+}
+
+/** Silences Node's one-time "USE_MAIN_CONTEXT_DEFAULT_LOADER is experimental" warning (it would land in a cell). */
+function quietExperimentalLoaderWarning(): void {
+  const emit = process.emitWarning.bind(process) as (...args: any[]) => void;
+  (process as any).emitWarning = (warning: unknown, ...rest: unknown[]) => {
+    if (String(warning).includes("USE_MAIN_CONTEXT_DEFAULT_LOADER")) return;
+    emit(warning, ...rest);
+  };
+}
+
+export class CellModules {
+  private readonly base: NodeRequire;
+  private readonly esm = new Map<string, object>();
+  private readonly sideOutputs = new Map<string, string>();
+  private readonly sideModules = new Map<string, Module>();
+  private readonly importer: (spec: string) => Promise<Record<string, unknown>>;
+  readonly require: NodeRequire;
+
+  constructor(private readonly dir: string) {
+    this.base = createRequire(join(dir, "__notebook__.js"));
+    quietExperimentalLoaderWarning();
+    // import() that resolves from the notebook's folder through Node's own ESM loader.
+    this.importer = new vm.Script("(spec) => import(spec)", {
+      filename: join(dir, "__notebook_import__.js"),
+      importModuleDynamically: (vm as any).constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    }).runInThisContext();
+    this.require = this.wrap(this.base, dir);
+  }
+
+  /** The filename cell scripts get: in the notebook's folder so that their import() resolves from there. */
+  cellFilename(count: number | string): string {
+    return join(this.dir, `__cell_${count}__.js`);
+  }
+
+  /** Cells compile with dynamic import() left to Node's ESM loader, relative to the notebook's folder. */
+  static scriptOptions(filename: string): vm.ScriptOptions {
+    return { filename, importModuleDynamically: (vm as any).constants.USE_MAIN_CONTEXT_DEFAULT_LOADER };
+  }
+
+  updateSideOutputs(outs: { path: string; data: string }[]): void {
+    for (const out of outs) {
+      this.sideModules.delete(out.path);
+      this.sideOutputs.set(out.path, out.data);
+    }
+  }
+
+  /** Loads the ES-module-only packages among the bare specifiers that the compiled cell requires. */
+  async preload(js: string): Promise<void> {
+    const specs = new Set<string>();
+    for (const m of js.matchAll(/\brequire\("((?:[^"\\]|\\.)+)"\)/g)) if (isBare(m[1])) specs.add(m[1]);
+    for (const spec of specs) {
+      if (this.esm.has(spec)) continue;
+      try {
+        this.base(spec);
+      } catch (e) {
+        if (!ESM_ONLY.has((e as NodeJS.ErrnoException).code ?? "")) continue; // the cell reports it where it happens
+        this.esm.set(spec, asCommonJs(await this.importer(spec)));
+      }
+    }
+  }
+
+  private wrap(req: NodeRequire, dir: string): NodeRequire {
+    const self = this;
+    const wrapped = function require(id: string) {
+      const esm = self.esm.get(id);
+      if (esm) return esm;
+      const side = self.fromSideOutputs(id, dir);
+      if (side) return side;
+      return req(id);
+    } as NodeRequire;
+    wrapped.resolve = req.resolve;
+    wrapped.cache = req.cache;
+    wrapped.main = req.main;
+    wrapped.extensions = req.extensions;
+    return wrapped;
+  }
+
+  /** A local .ts file compiled by the converter, loaded as a CommonJS module (as tslab's executor does). */
+  private fromSideOutputs(id: string, dir: string): unknown {
+    if (isBare(id)) return null;
+    let filename = resolve(dir, id);
+    if (extname(filename) === "") filename += ".js";
+    const cached = this.sideModules.get(filename);
+    if (cached) return cached.exports;
+    const code = this.sideOutputs.get(filename);
+    if (code === undefined) return null;
+    const mod = new Module(filename, module);
+    mod.filename = filename;
+    mod.paths = (Module as any)._nodeModulePaths(dirname(filename));
+    (mod as any).require = this.wrap(createRequire(filename), dirname(filename));
+    this.sideModules.set(filename, mod);
+    (mod as any)._compile(code, filename);
+    return mod.exports;
+  }
+}
+
+/** An ES module namespace seen through CommonJS interop: __esModule plus live getters. */
+export function asCommonJs(ns: Record<string, unknown>): object {
+  const out: Record<string, unknown> = {};
+  Object.defineProperty(out, "__esModule", { value: true });
+  for (const key of Object.keys(ns)) Object.defineProperty(out, key, { enumerable: true, get: () => ns[key] });
+  return out;
+}

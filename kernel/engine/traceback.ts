@@ -1,0 +1,147 @@
+/**
+ * Turns errors into Jupyter error content (ename, evalue, traceback) that speaks in cell lines:
+ * a stack frame inside cell N's generated JavaScript is mapped back through the cell's two source
+ * maps (CommonJS -> ES module -> TypeScript) to "cell N, line L, column C". Frames from the kernel
+ * itself (vm, our executor) are dropped; frames from the user's own files are kept as they are.
+ */
+import { SourceMap } from "module";
+import { inspect } from "util";
+import type { ErrorContent } from "../bridge";
+import type { CellMaps, Diagnostic } from "./typescript";
+
+/** Lines of the wrapper placed before the cell's code (see executor.ts). */
+export const WRAPPER_LINES = 1;
+/** tslab prefixes each cell with "export {};\n" before compiling it. */
+const TSLAB_PREFIX_LINES = 1;
+
+interface CellRecord {
+  count: number;
+  filename: string;
+  maps: CellMaps;
+  /** The wrapper's closing line, which calls the cell's function: not a place in the user's code. */
+  callLine: number;
+  parsed?: { stage1: SourceMap | null; stage2: SourceMap | null };
+}
+
+export class CellRegistry {
+  private readonly cells = new Map<string, CellRecord>();
+  private readonly order: string[] = [];
+
+  constructor(private readonly keep = 500) {}
+
+  add(count: number, filename: string, maps: CellMaps, callLine: number): void {
+    this.cells.set(filename, { count, filename, maps, callLine });
+    this.order.push(filename);
+    if (this.order.length > this.keep) this.cells.delete(this.order.shift()!);
+  }
+
+  /** 1-based line and column in the cell's TypeScript source, or null when unknown. */
+  locate(filename: string, line: number, column: number): { cell: number; line: number; column: number } | null {
+    const rec = this.cells.get(filename);
+    if (!rec || line >= rec.callLine) return null;
+    if (!rec.parsed) {
+      const parse = (text: string | null) => {
+        try {
+          return text ? new SourceMap(JSON.parse(text)) : null;
+        } catch {
+          return null;
+        }
+      };
+      rec.parsed = { stage1: parse(rec.maps.stage1), stage2: parse(rec.maps.stage2) };
+    }
+    const { stage1, stage2 } = rec.parsed;
+    let l = line - 1 - WRAPPER_LINES;
+    let c = column - 1;
+    if (l < 0) return null;
+    for (const map of [stage2, stage1]) {
+      if (!map) return null;
+      const e = map.findEntry(l, c) as { originalLine?: number; originalColumn?: number };
+      if (e.originalLine === undefined) return null;
+      l = e.originalLine;
+      c = e.originalColumn ?? 0;
+    }
+    l -= TSLAB_PREFIX_LINES;
+    if (l < 0) return null;
+    return { cell: rec.count, line: l + 1, column: c + 1 };
+  }
+
+  isCellFile(filename: string): boolean {
+    return this.cells.has(filename);
+  }
+
+  /** True for the frame of the wrapper's call into the cell (dropped from tracebacks). */
+  isWrapperCall(filename: string, line: number): boolean {
+    const rec = this.cells.get(filename);
+    return !!rec && line >= rec.callLine;
+  }
+}
+
+const FRAME = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/;
+
+/** Is this stack line part of the kernel rather than of the user's program? */
+function isKernelFrame(line: string, kernelDir: string): boolean {
+  return /\(?node:(vm|internal|async_hooks|worker_threads)/.test(line) || line.includes(kernelDir);
+}
+
+export function describeCell(cell: number): string {
+  return `cell ${cell}`;
+}
+
+/** Stack lines (after the message) rewritten to cell positions. */
+export function mapStack(stack: string, cells: CellRegistry, kernelDir: string): string[] {
+  const out: string[] = [];
+  for (const raw of stack.split("\n")) {
+    if (!/^\s*at /.test(raw)) continue;
+    if (isKernelFrame(raw, kernelDir)) continue;
+    const m = FRAME.exec(raw);
+    if (!m) {
+      out.push(raw);
+      continue;
+    }
+    const [, fn, file, line, col] = m;
+    if (cells.isCellFile(file)) {
+      if (cells.isWrapperCall(file, Number(line))) continue;
+      const at = cells.locate(file, Number(line), Number(col));
+      const where = at ? `${describeCell(at.cell)}, line ${at.line}, column ${at.column}` : `${file}:${line}:${col}`;
+      const name = fn && !fn.startsWith("Object.<anonymous>") && fn !== "eval" ? fn.replace(/^(Object|exports)\./, "") : null;
+      out.push(name ? `    at ${name} (${where})` : `    at ${where}`);
+    } else {
+      out.push(raw);
+    }
+  }
+  return out;
+}
+
+/** Error content for something a cell threw (an Error or any other value). */
+export function runtimeError(thrown: unknown, cells: CellRegistry, kernelDir: string): ErrorContent {
+  if (thrown instanceof Error || (thrown && typeof thrown === "object" && "stack" in thrown && "message" in thrown)) {
+    const e = thrown as Error;
+    const ename = e.name || e.constructor?.name || "Error";
+    const evalue = String(e.message ?? "");
+    const frames = typeof e.stack === "string" ? mapStack(e.stack, cells, kernelDir) : [];
+    return { ename, evalue, traceback: [`${ename}: ${evalue}`, ...frames] };
+  }
+  const evalue = inspect(thrown, { depth: 2 });
+  return { ename: "Uncaught", evalue, traceback: [`Uncaught ${evalue} (thrown value is not an Error, so it has no stack)`] };
+}
+
+/** Error content for type errors: each diagnostic with its line, column and a caret under the source. */
+export function typeErrors(diags: Diagnostic[], source: string, cell: number): ErrorContent {
+  const lines = source.split("\n");
+  const traceback: string[] = [];
+  for (const d of diags) {
+    const where = d.fileName
+      ? `${d.fileName}, line ${d.start.line + 1}, column ${d.start.character + 1}`
+      : `${describeCell(cell)}, line ${d.start.line + 1}, column ${d.start.character + 1}`;
+    traceback.push(`${where}: error TS${d.code}: ${d.messageText}`);
+    if (!d.fileName && lines[d.start.line] !== undefined) {
+      const text = lines[d.start.line];
+      const width = d.end.line === d.start.line ? Math.max(1, d.end.character - d.start.character) : Math.max(1, text.length - d.start.character);
+      traceback.push(`    ${text}`, `    ${" ".repeat(d.start.character)}${"^".repeat(width)}`);
+    }
+  }
+  const first = diags[0];
+  const more = diags.length > 1 ? ` (and ${diags.length - 1} more)` : "";
+  const evalue = `line ${first.start.line + 1}, column ${first.start.character + 1}: ${first.messageText} (TS${first.code})${more}`;
+  return { ename: "TSError", evalue, traceback: [`TSError: ${diags.length} type error${diags.length > 1 ? "s" : ""} in ${describeCell(cell)}`, ...traceback] };
+}
