@@ -3,11 +3,11 @@
  * by playwright-core. The page opens a small notebook on the gradlab kernel, runs all cells, and must
  * show the text result, the computation graph's SVG and a plot. The screenshot is kept in test-artifacts/.
  */
-import { mkdirSync } from "fs";
+import { mkdirSync, mkdtempSync } from "fs";
 import { join } from "path";
 import { LocalJupyterServer } from "../../kernel/runner/local-jupyter";
 import { CHROMIUM, describeWith, requirements } from "../support/requirements";
-import { REPO, tempDir, writeNotebook } from "./helpers";
+import { REPO, writeNotebook } from "./helpers";
 
 jest.setTimeout(180000);
 
@@ -19,7 +19,10 @@ describeWith([requirements.notebook, requirements.chromium], "classic Notebook i
   let browser: import("playwright-core").Browser;
 
   beforeAll(async () => {
-    const dir = tempDir("browser");
+    // Inside the repository (test-artifacts/ is git-ignored), so `import ... from "gradlab"` resolves
+    // to this package the way it does for the lecture notebooks.
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const dir = mkdtempSync(join(ARTIFACTS, "classic-notebook-"));
     writeNotebook(dir, "demo.ipynb", [
       { source: "# gradlab in classic Notebook", markdown: true },
       'import { Graph, AddGate, MultiplyGate, plot } from "gradlab";',
@@ -64,7 +67,6 @@ describeWith([requirements.notebook, requirements.chromium], "classic Notebook i
       const cells = (globalThis as any).Jupyter.notebook.get_cells().filter((c: any) => c.cell_type === "code");
       return cells.every((c: any) => typeof c.input_prompt_number === "number");
     }, undefined, { timeout: 90000 });
-    mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     const errors = await page.locator(".output_error").allInnerTexts();
