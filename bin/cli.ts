@@ -16,6 +16,10 @@ const commands: Record<string, Command> = {
     summary: "print the lecture's worked examples with their values and gradients",
     run: async (args) => require("./demo.js").main(args),
   },
+  kernel: {
+    summary: "the TypeScript Jupyter kernel: install / uninstall its kernelspec, start it",
+    run: async (args) => require("../kernel/cli.js").main(args),
+  },
   run: {
     summary: "execute notebooks headless (embedded kernel or a Jupyter server), write the outputs, check them",
     run: async (args) => require("../kernel/runner/cli.js").main(args),

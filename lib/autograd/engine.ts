@@ -40,24 +40,29 @@ export function apply(op: DifferentiableOp, inputs: (Tensor | number)[], attrs: 
 
 /** Tensors that `output` depends on (through tracked operations), inputs before the tensors they feed. */
 export function topologicalOrder(output: Tensor): Tensor[] {
+  // Iterative depth-first search (a long unrolled loop would overflow a recursive one): a stack of
+  // tensors with, for each, the index of the next input to visit; a tensor is emitted after its inputs.
   const order: Tensor[] = [];
-  const seen = new Set<Tensor>();
-  // Iterative DFS (a long unrolled loop would overflow the call stack with recursion).
-  const stack: [Tensor, boolean][] = [[output, false]];
+  const seen = new Set<Tensor>([output]);
+  const stack: Tensor[] = [output];
+  const next: number[] = [0];
   while (stack.length) {
-    const [t, expanded] = stack.pop()!;
-    if (expanded) {
+    const top = stack.length - 1;
+    const t = stack[top];
+    const inputs = creators.get(t)?.inputs ?? [];
+    const i = next[top];
+    if (i < inputs.length) {
+      next[top] = i + 1;
+      const x = inputs[i];
+      if (isTensor(x) && x.requiresGrad && !seen.has(x)) {
+        seen.add(x);
+        stack.push(x);
+        next.push(0);
+      }
+    } else {
+      stack.pop();
+      next.pop();
       order.push(t);
-      continue;
-    }
-    if (seen.has(t)) continue;
-    seen.add(t);
-    stack.push([t, true]);
-    const creator = creators.get(t);
-    if (!creator) continue;
-    for (let i = creator.inputs.length - 1; i >= 0; i--) {
-      const x = creator.inputs[i];
-      if (isTensor(x) && x.requiresGrad && !seen.has(x)) stack.push([x, false]);
     }
   }
   return order;

@@ -88,19 +88,29 @@ export class Value {
 
   /** Every value this one depends on (itself included), inputs before the values computed from them. */
   topologicalOrder(): Value[] {
+    // Iterative depth-first search (deep graphs would overflow a recursive one): a stack of values
+    // with, for each, the index of the next input to visit; a value is emitted after all its inputs.
     const order: Value[] = [];
-    const seen = new Set<Value>();
-    const stack: [Value, boolean][] = [[this, false]];
+    const seen = new Set<Value>([this]);
+    const stack: Value[] = [this];
+    const next: number[] = [0];
     while (stack.length) {
-      const [v, expanded] = stack.pop()!;
-      if (expanded) {
+      const top = stack.length - 1;
+      const v = stack[top];
+      const i = next[top];
+      if (i < v.inputs.length) {
+        next[top] = i + 1;
+        const x = v.inputs[i];
+        if (!seen.has(x)) {
+          seen.add(x);
+          stack.push(x);
+          next.push(0);
+        }
+      } else {
+        stack.pop();
+        next.pop();
         order.push(v);
-        continue;
       }
-      if (seen.has(v)) continue;
-      seen.add(v);
-      stack.push([v, true]);
-      for (let i = v.inputs.length - 1; i >= 0; i--) if (!seen.has(v.inputs[i])) stack.push([v.inputs[i], false]);
     }
     return order;
   }
