@@ -20,6 +20,10 @@ const commands: Record<string, Command> = {
     summary: "the TypeScript Jupyter kernel: install / uninstall its kernelspec, start it",
     run: async (args) => require("../kernel/cli.js").main(args),
   },
+  bench: {
+    summary: "time the fixed workloads (train-digits, ...) per implementation; --json for machines",
+    run: async (args) => require("../bench/cli.js").main(args),
+  },
   run: {
     summary: "execute notebooks headless (embedded kernel or a Jupyter server), write the outputs, check them",
     run: async (args) => require("../kernel/runner/cli.js").main(args),

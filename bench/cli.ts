@@ -1,0 +1,85 @@
+import { summarise } from "./harness";
+import { loadWorkloads } from "./registry";
+import { BenchResult } from "./types";
+
+const HELP = `usage: gradlab bench [--json] [--only NAME] [--impl NAME] [--runs N] [--list]
+
+Runs the fixed benchmark workloads and reports median/min/max wall-clock time per implementation.
+  --json        print one JSON array of results on stdout (progress goes to stderr)
+  --only NAME   run one workload (repeatable; see --list)
+  --impl NAME   run one implementation, e.g. gradlab or numpy (repeatable)
+  --runs N      timed runs per implementation (default: the workload's own)
+  --list        list the workloads and their implementations`;
+
+/** `gradlab bench`: exit code 0 on success, 2 on bad usage, 1 when a workload fails. */
+export async function main(args: string[]): Promise<number> {
+  const only: string[] = [], impls: string[] = [];
+  let json = false, list = false, runs: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    try {
+      if (a === "--json") json = true;
+      else if (a === "--list") list = true;
+      else if (a === "--only") only.push(value());
+      else if (a === "--impl") impls.push(value());
+      else if (a === "--runs") {
+        runs = Number(value());
+        if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs needs a whole number >= 1, got ${args[i]}`);
+      } else if (a === "--help" || a === "-h") {
+        console.log(HELP);
+        return 0;
+      } else throw new UsageError(`unknown option ${a}`);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      console.error(`gradlab bench: ${e.message}\n\n${HELP}`);
+      return 2;
+    }
+  }
+
+  const all = loadWorkloads();
+  if (list) {
+    for (const w of all) console.log(`${w.name.padEnd(16)} ${w.description}  [${w.impls.map((i) => i.name).join(", ")}]`);
+    return 0;
+  }
+  const unknown = only.filter((n) => !all.some((w) => w.name === n));
+  if (unknown.length) {
+    console.error(`gradlab bench: no workload named ${unknown.map((n) => `'${n}'`).join(", ")}; there are: ${all.map((w) => w.name).join(", ")}`);
+    return 2;
+  }
+  const chosen = only.length ? all.filter((w) => only.includes(w.name)) : all;
+  const log = (s: string) => (json ? process.stderr : process.stdout).write(s + "\n");
+
+  const results: BenchResult[] = [];
+  let failed = false;
+  for (const w of chosen) {
+    for (const impl of w.impls.filter((i) => impls.length === 0 || impls.includes(i.name))) {
+      const why = impl.unavailable?.();
+      if (why) {
+        log(`skip ${w.name}/${impl.name}: ${why}`);
+        continue;
+      }
+      try {
+        const r = summarise(w, impl, await impl.measure(runs ?? w.defaultRuns));
+        results.push(r);
+        if (!json) log(formatRow(r));
+      } catch (e) {
+        failed = true;
+        log(`FAIL ${w.name}/${impl.name}: ${(e as Error).message}`);
+      }
+    }
+  }
+  if (json) process.stdout.write(JSON.stringify(results, null, 2) + "\n");
+  return failed ? 1 : 0;
+}
+
+class UsageError extends Error {}
+
+function formatRow(r: BenchResult): string {
+  const extra = [r.gflops !== undefined ? `${r.gflops} GFLOP/s` : "", r.accuracy !== undefined ? `accuracy ${r.accuracy}` : ""].filter(Boolean).join(", ");
+  return `${r.workload.padEnd(14)} ${r.impl.padEnd(8)} median ${r.median_ms.toFixed(1).padStart(9)} ms  (min ${r.min_ms.toFixed(1)}, max ${r.max_ms.toFixed(1)}, ${r.runs} runs)${extra ? "  " + extra : ""}`;
+}

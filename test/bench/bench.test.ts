@@ -1,0 +1,86 @@
+import { execFile } from "child_process";
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { promisify } from "util";
+import { summarise, inProcess } from "../../bench/harness";
+import { loadWorkloads } from "../../bench/registry";
+import { describeWith, requirements } from "../support/requirements";
+
+const run = promisify(execFile);
+const CLI = join(__dirname, "..", "..", "bin", "gradlab.js");
+const FIELDS = ["workload", "impl", "median_ms", "min_ms", "max_ms", "runs"];
+
+async function bench(...args: string[]) {
+  const { stdout } = await run(process.execPath, [CLI, "bench", ...args], { encoding: "utf8", timeout: 120_000 });
+  return JSON.parse(stdout) as Record<string, unknown>[];
+}
+
+function checkResult(r: Record<string, unknown>) {
+  for (const f of FIELDS) expect(r).toHaveProperty(f);
+  const { median_ms, min_ms, max_ms } = r as Record<string, number>;
+  expect(min_ms).toBeGreaterThan(0);
+  expect(min_ms).toBeLessThanOrEqual(median_ms);
+  expect(median_ms).toBeLessThanOrEqual(max_ms);
+}
+
+describe("gradlab bench (CLI, JSON mode)", () => {
+  test("--only train-digits: TwoLayerNet reaches >= 96% test accuracy, one JSON array on stdout", async () => {
+    const results = await bench("--json", "--only", "train-digits", "--impl", "gradlab", "--runs", "1");
+    expect(results).toHaveLength(1);
+    const [r] = results;
+    checkResult(r);
+    expect(r.workload).toBe("train-digits");
+    expect(r.impl).toBe("gradlab");
+    expect(r.runs).toBe(1);
+    expect(r.accuracy as number).toBeGreaterThanOrEqual(0.96);
+    expect(r).not.toHaveProperty("gflops");
+  });
+
+  test("bad usage exits with 2 and names the problem", async () => {
+    await expect(run(process.execPath, [CLI, "bench", "--only", "nope"])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/no workload named 'nope'; there are: .*train-digits/) });
+    await expect(run(process.execPath, [CLI, "bench", "--runs", "0"])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--runs needs a whole number >= 1/) });
+  });
+});
+
+describeWith([requirements.numpy], "gradlab bench: numpy reference impls", () => {
+  test("train-digits with numpy reaches the same accuracy band; matmul reports gflops", async () => {
+    const results = await bench("--json", "--only", "train-digits", "--only", "matmul-256", "--impl", "numpy", "--runs", "1");
+    expect(results.map((r) => `${r.workload}/${r.impl}`)).toEqual(["matmul-256/numpy", "train-digits/numpy"]);
+    results.forEach(checkResult);
+    expect(results[0].gflops as number).toBeGreaterThan(0);
+    expect(results[1].accuracy as number).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe("harness and registry", () => {
+  const w = { name: "w", description: "", defaultRuns: 1, impls: [] };
+  test("summarise: median of odd and even counts, gflops from flops and the median", () => {
+    const impl = { name: "x", measure: async () => ({ times_ms: [] }) };
+    expect(summarise(w, impl, { times_ms: [3, 1, 2] })).toEqual({ workload: "w", impl: "x", median_ms: 2, min_ms: 1, max_ms: 3, runs: 3 });
+    const r = summarise(w, impl, { times_ms: [4, 1, 2, 10], flops: 3e6, accuracy: 0.912345 });
+    expect(r.median_ms).toBe(3);
+    expect(r.gflops).toBe(1); // 3e6 flops in 3 ms
+    expect(r.accuracy).toBe(0.9123);
+    expect(() => summarise(w, impl, { times_ms: [] })).toThrow(/reported no timed runs/);
+  });
+  test("inProcess times each run after the warm-up and keeps the last outcome", async () => {
+    let calls = 0;
+    const m = await inProcess("t", () => ({ accuracy: ++calls }), { warmup: 2 }).measure(3);
+    expect(calls).toBe(5);
+    expect(m.times_ms).toHaveLength(3);
+    expect(m.accuracy).toBe(5);
+  });
+  test("workloads are discovered from bench/workloads/, sorted; duplicates and empty files are errors", () => {
+    const names = loadWorkloads().map((x) => x.name);
+    expect(names).toEqual(expect.arrayContaining(["matmul-256", "train-digits"]));
+    expect([...names].sort()).toEqual(names);
+    const dir = mkdtempSync(join(tmpdir(), "gradlab-bench-"));
+    writeFileSync(join(dir, "a.js"), `exports.workload = { name: "same", description: "", defaultRuns: 1, impls: [] };`);
+    writeFileSync(join(dir, "b.js"), `exports.workloads = [{ name: "same", description: "", defaultRuns: 1, impls: [] }];`);
+    expect(() => loadWorkloads(dir)).toThrow(/two workloads are named 'same'/);
+    const dir2 = mkdtempSync(join(tmpdir(), "gradlab-bench-")); // a fresh folder: require caches files
+    writeFileSync(join(dir2, "empty.js"), `exports.other = 1;`);
+    expect(() => loadWorkloads(dir2)).toThrow(/empty.js exports neither 'workload' nor 'workloads'/);
+  });
+});
