@@ -28,6 +28,11 @@ export function float64Copy(t: Tensor): Tensor {
  * Centred-difference gradient of a scalar function: (f(x + h) - f(x - h)) / 2h per element.
  * Error O(h²) instead of the one-sided O(h). Returns a number for a number, a float64 Tensor of x's
  * shape for a Tensor. f is evaluated without recording gradients.
+ *
+ * A Tensor x is perturbed IN PLACE, one element at a time, and restored exactly (CS231n's
+ * eval_numerical_gradient): f may take x as its argument or ignore it and read a parameter it closes
+ * over, e.g. numericGradient(() => net.loss(X, y).loss, net.params.W1). Use float64 tensors: float32
+ * cannot resolve a step of 1e-5.
  */
 export function numericGradient(f: (x: any) => Num, x: Num, h = 1e-5): Num {
   if (!(h > 0)) throw new RangeError(`numericGradient: step h must be positive, got ${h}`);
@@ -35,17 +40,19 @@ export function numericGradient(f: (x: any) => Num, x: Num, h = 1e-5): Num {
     return noGrad(() => (scalarOf(f(x + h)) - scalarOf(f(x - h))) / (2 * h));
   }
   if (!isTensor(x)) throw new TypeError(`numericGradient: x must be a number or a Tensor, got ${describe(x)}`);
-  const probe = float64Copy(x);
   const grad = Tensor.zeros(x.shape);
   noGrad(() => {
-    for (let i = 0; i < probe.size; i++) {
-      const old = probe.data[i];
-      probe.data[i] = old + h;
-      const plus = scalarOf(f(probe));
-      probe.data[i] = old - h;
-      const minus = scalarOf(f(probe));
-      probe.data[i] = old;
-      grad.data[i] = (plus - minus) / (2 * h);
+    for (let i = 0; i < x.size; i++) {
+      const old = x.data[i];
+      try {
+        x.data[i] = old + h;
+        const plus = scalarOf(f(x));
+        x.data[i] = old - h;
+        const minus = scalarOf(f(x));
+        grad.data[i] = (plus - minus) / (2 * h);
+      } finally {
+        x.data[i] = old;
+      }
     }
   });
   return grad;

@@ -284,3 +284,17 @@ describe("a student's own gate class (not extending Gate)", () => {
     expect(checkGate(broken, [1]).message).toBe("gate: forward threw an error on the given inputs: boom");
   });
 });
+
+describe("numericGradient in CS231n style", () => {
+  test("f may ignore its argument and read the perturbed tensor through a closure; x is restored exactly", () => {
+    const W = tensor([[0.1, -0.2], [0.3, 0.4]]);
+    const before = Array.from(W.data);
+    const x = tensor([1.5, -2]);
+    const loss = () => W.matmul(x).tanh().sum().item();
+    const g = numericGradient(loss, W) as Tensor;
+    const local = W.matmul(x).tanh().square().neg().add(1); // 1 - tanh²
+    const expected = tensor([[local.get(0) * 1.5, local.get(0) * -2], [local.get(1) * 1.5, local.get(1) * -2]]);
+    expect(g.allClose(expected, 1e-9, 1e-12)).toBe(true);
+    expect(Array.from(W.data)).toEqual(before);
+  });
+});
