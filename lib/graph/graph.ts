@@ -18,6 +18,8 @@ export class GraphNode {
   grad: Num | undefined = undefined;
   /** Inputs by name (names may refer to nodes declared later; resolved when the graph runs). */
   readonly inputs: string[];
+  /** What drawings print: the name, or for unnamed nodes the constant's value / nothing (the op shows). */
+  label: string;
   constructor(
     readonly graph: Graph,
     readonly name: string,
@@ -27,6 +29,7 @@ export class GraphNode {
     readonly constant: Num | undefined = undefined,
   ) {
     this.inputs = inputs;
+    this.label = name;
   }
   toString(): string {
     return this.gate ? `${this.name} = ${gateLabel(this.gate)}(${this.inputs.join(", ")})` : this.name;
@@ -73,7 +76,9 @@ export class Graph {
       throw new TypeError(`Graph.constant: value must be a number or a Tensor, got ${describe(value)}`);
     }
     const id = name === undefined ? this.freshName(typeof value === "number" ? String(value) : "const") : this.checkName(name);
-    return this.add(new GraphNode(this, id, "constant", null, [], value));
+    const node = this.add(new GraphNode(this, id, "constant", null, [], value));
+    if (name === undefined) node.label = typeof value === "number" ? String(value) : "const";
+    return node;
   }
 
   /** Adds a node computing gate(inputs...). Each node needs its own gate instance (gates cache one forward). */
@@ -102,7 +107,9 @@ export class Graph {
       throw new TypeError(`Graph.apply(${gname}): each input must be a node or a node name, got ${describe(ref)}`);
     });
     const id = name === undefined ? this.freshName(gateLabel(gate)) : this.checkName(name);
-    return this.add(new GraphNode(this, id, "op", gate, names));
+    const node = this.add(new GraphNode(this, id, "op", gate, names));
+    if (name === undefined) node.label = "";
+    return node;
   }
 
   /** Chooses the output node (by default: the only op node that feeds nothing). */
@@ -247,7 +254,7 @@ export class Graph {
   /** The graph for drawing: nodes with op, value and gradient; edges carry per-branch gradients. */
   toView(): GraphView {
     const nodes = [...this.nodes.values()].map((n) => {
-      const v: GraphView["nodes"][number] = { id: n.name, label: n.name };
+      const v: GraphView["nodes"][number] = { id: n.name, label: n.label };
       if (n.gate) v.op = gateLabel(n.gate);
       const value = viewValue(n.value), grad = viewValue(n.grad);
       if (value !== undefined) v.value = value;

@@ -21,7 +21,7 @@ export function viewValue(v: Num | undefined): number | string | undefined {
 export function viewText(view: GraphView, title: string): string {
   const inputsOf = (id: string) => view.edges.filter((e) => e.to === id).map((e) => e.from);
   const lines = view.nodes.map((n) => {
-    const def = n.op ? `${n.label} = ${n.op}(${inputsOf(n.id).join(", ")})` : n.label;
+    const def = n.op ? `${n.label || n.id} = ${n.op}(${inputsOf(n.id).join(", ")})` : n.label || n.id;
     const value = n.value === undefined ? "" : `  value ${formatValue(n.value)}`;
     const grad = n.grad === undefined ? "" : `  grad ${formatValue(n.grad)}`;
     return `  ${def}${value}${grad}`;

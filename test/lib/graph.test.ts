@@ -237,3 +237,14 @@ describe("a student's own gate class in a Graph", () => {
     expect(() => g.backward()).toThrow("Broken.backward returned 0 gradient(s) but node 'twice' has 1 input(s)");
   });
 });
+
+test("unnamed nodes get unique ids but are drawn by their op or constant value", () => {
+  const g = new Graph();
+  const x = g.input("x");
+  const twice = g.apply(new MultiplyGate(), [g.constant(2), x]);
+  g.apply(new AddGate(), [twice, g.constant(2)]);
+  expect(g.forward({ x: 3 })).toBe(8);
+  const view = g.toView();
+  expect(new Set(view.nodes.map((n) => n.id)).size).toBe(5);
+  expect(view.nodes.map((n) => [n.label, n.op])).toEqual([["x", undefined], ["2", undefined], ["", "*"], ["2", undefined], ["", "+"]]);
+});
