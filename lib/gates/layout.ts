@@ -36,7 +36,9 @@ abstract class MovementGate extends Gate {
     try {
       return this.move(x);
     } catch (e) {
-      this.fail(`${(e as Error).message.replace(/^\w+: /, "")} (input x has shape ${formatShape(x.shape)})`);
+      const message = (e as Error).message.replace(/^\w+: /, "");
+      const shape = formatShape(x.shape);
+      this.fail(message.includes(shape) ? message : `${message} (input x has shape ${shape})`);
     }
   }
   protected tangent([t]: Num[]): Num {

@@ -3,7 +3,7 @@
  * MaxReduce/MinReduce. Backward spreads the upstream gradient back over the reduced axes.
  */
 import * as ops from "../tensor/ops";
-import { normalizeAxes } from "../tensor/shape";
+import { formatShape, normalizeAxes } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
 import { Num, div, eqMask, mul } from "./arith";
 import { Gate } from "./gate";
@@ -37,7 +37,7 @@ abstract class ReduceGate extends Gate {
     try {
       normalizeAxes(this.axis, x.ndim);
     } catch (e) {
-      this.fail(`${(e as Error).message} (input x has shape [${x.shape.join(", ")}])`);
+      this.fail(`${(e as Error).message} (input x has shape ${formatShape(x.shape)})`);
     }
     return this.reduce(x, this.keepdims);
   }

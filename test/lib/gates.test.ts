@@ -235,3 +235,11 @@ describe("errors name the gate, the problem and the shapes", () => {
     expect(() => new ClipGate(1, 0)).toThrow("ClipGate: lower bound 1 is above upper bound 0");
   });
 });
+
+test("layout gates name the problem and the input's shape once", () => {
+  expect(() => new SliceGate([5]).forward(Tensor.zeros([2, 3]))).toThrow(/^SliceGate: index 5 is out of range for axis 0 of size 2 \(shape \[2, 3\]\)$/);
+  expect(() => new TakeGate([3], 1).forward(Tensor.zeros([2, 3]))).toThrow("TakeGate: index 3 is out of range for axis 1 of size 3");
+  expect(() => new TransposeGate([0]).forward(Tensor.zeros([2, 3]))).toThrow("TransposeGate: axes [0] are not a permutation");
+  expect(() => new BroadcastGate([4]).forward(Tensor.zeros([2, 3]))).toThrow("BroadcastGate: cannot broadcast x of shape [2, 3] to [4]");
+  expect(() => new ConcatGate(0).forward(Tensor.zeros([2, 3]), Tensor.zeros([2, 2]))).toThrow("ConcatGate: concat along axis 0: shapes [2, 3], [2, 2] differ");
+});
