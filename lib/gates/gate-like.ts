@@ -4,6 +4,7 @@
  * backward(dz) {...} }` can be checked and drawn without extending Gate.
  */
 import type { Num } from "./arith";
+import { Gate } from "./gate";
 
 export interface GateLike {
   forward(...inputs: Num[]): Num;
@@ -42,4 +43,44 @@ export function gateArity(g: GateLike): number | null {
 export function gateInputName(g: GateLike, i: number): string {
   if (typeof g.inputName === "function") return g.inputName(i);
   return g.inputNames?.[i] ?? `input ${i}`;
+}
+
+/**
+ * A Gate that delegates to a GateLike (a student's own class), so code that holds Gates (Graph nodes)
+ * gets the base class's checks and a typed API; the original object stays reachable as `inner`.
+ */
+export class ForeignGate extends Gate {
+  readonly name: string;
+  readonly symbol: string;
+  readonly inputNames: readonly string[];
+  readonly variadic: boolean;
+
+  constructor(readonly inner: GateLike) {
+    super();
+    this.name = gateName(inner);
+    this.symbol = gateLabel(inner);
+    const arity = gateArity(inner);
+    this.variadic = arity === null;
+    this.inputNames = inner.inputNames ?? (arity === null ? ["input"] : Array.from({ length: arity }, (_, i) => `input ${i}`));
+  }
+
+  protected compute(inputs: Num[]): Num {
+    return this.inner.forward(...inputs);
+  }
+
+  protected gradients(dout: Num): Num[] {
+    const grads = this.inner.backward(dout);
+    if (!Array.isArray(grads)) this.fail(`backward must return an array with one gradient per input, got ${typeof grads}`, "type");
+    return grads;
+  }
+
+  protected tangent(tangents: Num[]): Num {
+    if (typeof this.inner.jvp !== "function") this.fail("this gate has no jvp method, so it cannot be used in forward mode");
+    return this.inner.jvp(tangents);
+  }
+}
+
+/** The gate itself if it is a Gate, otherwise a ForeignGate around it. */
+export function asGate(g: GateLike): Gate {
+  return g instanceof Gate ? g : new ForeignGate(g);
 }

@@ -1,6 +1,6 @@
 /** Gates: the lecture's modular forward / backward / jvp units, for plain numbers and Tensors. */
 export { Gate } from "./gate";
-export { isGateLike, gateName, gateLabel } from "./gate-like";
+export { isGateLike, gateName, gateLabel, asGate, ForeignGate } from "./gate-like";
 export type { GateLike } from "./gate-like";
 export type { Num } from "./arith";
 export { UnaryGate, BinaryGate } from "./elementwise";

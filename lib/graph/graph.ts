@@ -5,7 +5,8 @@
  * step-by-step lectures.
  */
 import { Num, add, describe, isTensor, zerosLike } from "../gates/arith";
-import { GateLike, gateArity, gateLabel, gateName, isGateLike } from "../gates/gate-like";
+import { Gate } from "../gates/gate";
+import { ForeignGate, GateLike, asGate, gateArity, gateLabel, gateName, isGateLike } from "../gates/gate-like";
 import { formatShape, sameShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
 import { GraphView, displayBundle, dotOf, svgOf, viewText, viewValue } from "./view";
@@ -24,7 +25,8 @@ export class GraphNode {
     readonly graph: Graph,
     readonly name: string,
     readonly kind: NodeKind,
-    readonly gate: GateLike | null,
+    /** The node's gate (a student's own gate class is wrapped in a ForeignGate). */
+    readonly gate: Gate | null,
     inputs: string[],
     readonly constant: Num | undefined = undefined,
   ) {
@@ -89,7 +91,7 @@ export class Graph {
     const gname = gateName(gate);
     if (!Array.isArray(inputs)) throw new TypeError(`Graph.apply(${gname}): inputs must be an array of nodes or node names`);
     for (const n of this.nodes.values()) {
-      if (n.gate === gate) {
+      if (n.gate === gate || (n.gate instanceof ForeignGate && n.gate.inner === gate)) {
         throw new Error(`Graph.apply: this ${gname} is already used by node '${n.name}'; create a new gate for each node (a gate caches one forward pass)`);
       }
     }
@@ -107,7 +109,7 @@ export class Graph {
       throw new TypeError(`Graph.apply(${gname}): each input must be a node or a node name, got ${describe(ref)}`);
     });
     const id = name === undefined ? this.freshName(gateLabel(gate)) : this.checkName(name);
-    const node = this.add(new GraphNode(this, id, "op", gate, names));
+    const node = this.add(new GraphNode(this, id, "op", asGate(gate), names));
     if (name === undefined) node.label = "";
     return node;
   }

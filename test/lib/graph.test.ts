@@ -1,5 +1,5 @@
 /** Graph (define-then-run): the lecture's circuits, fan-out, cycles, repeat runs, trace and view. */
-import { AddGate, ExpGate, Graph, LogGate, MatMulGate, MaxGate, MultiplyGate, SinGate, SubtractGate, SumGate, Tensor, tensor } from "gradlab";
+import { AddGate, ExpGate, ForeignGate, Graph, LogGate, MatMulGate, MaxGate, MultiplyGate, SinGate, SubtractGate, SumGate, Tensor, tensor } from "gradlab";
 
 function xPlusYTimesZ(): Graph {
   const g = new Graph();
@@ -228,13 +228,18 @@ describe("a student's own gate class in a Graph", () => {
     expect(g.toView().nodes.find((n) => n.id === "q")!.op).toBe("StudentAdd");
     expect(() => g.apply(new StudentAdd() as any, [x], "bad")).toThrow("Graph.apply: StudentAdd takes 2 input(s), got 1");
     expect(() => g.apply({} as any, [x])).toThrow("Graph.apply: expected a gate with forward and backward methods");
+    // Stored wrapped in a Gate, so every node has the typed API; forward mode needs a jvp method.
+    const node = g.node("q");
+    expect(node.gate).toBeInstanceOf(ForeignGate);
+    expect((node.gate as ForeignGate).inner).toBeInstanceOf(StudentAdd);
+    expect(() => node.gate!.jvp([1, 0])).toThrow("StudentAdd: this gate has no jvp method, so it cannot be used in forward mode");
   });
 
   test("a backward that returns the wrong number of gradients is named", () => {
     const g = new Graph();
     g.apply(new Broken() as any, [g.input("x")], "twice");
     g.forward({ x: 1 });
-    expect(() => g.backward()).toThrow("Broken.backward returned 0 gradient(s) but node 'twice' has 1 input(s)");
+    expect(() => g.backward()).toThrow("Graph.backward at node 'twice': Broken.backward returned 0 gradient(s) for 1 input(s)");
   });
 });
 
