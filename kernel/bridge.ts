@@ -24,7 +24,7 @@ export type EngineRequest =
   | { kind: "input_reply"; requestId: number; value: string };
 
 export type ExecuteOutcome =
-  | { status: "ok"; result: MimeBundle | null; userExpressions: Record<string, unknown> }
+  | { status: "ok"; result: MimeBundle | null; userExpressions: Record<string, unknown>; payload: unknown[] }
   | ({ status: "error" } & ErrorContent);
 
 /** What the engine sends back: iopub traffic for a cell, input requests, and one reply per request. */

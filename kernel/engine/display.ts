@@ -82,6 +82,14 @@ export type DisplayFunction = ((value: unknown, opts?: DisplayOptions) => Displa
   mime(bundle: MimeBundle, opts?: DisplayOptions): DisplayHandle;
 };
 
+class Handle implements DisplayHandle {
+  constructor(readonly displayId: string, readonly update: (value: unknown) => void) {}
+}
+
+export function isDisplayHandle(x: unknown): x is DisplayHandle {
+  return x instanceof Handle;
+}
+
 /** Renders a Vega-Lite spec to SVG with Vega in Node (the fallback for front ends without a Vega renderer). */
 export async function vegaLiteToSvg(spec: object): Promise<string> {
   const vl: any = await import("vega-lite");
@@ -110,10 +118,8 @@ export function createDisplay(sink: () => DisplaySink | null): { display: Displa
     const content = (d: MimeBundle) => ({ data: d, metadata: meta, transient: { display_id: displayId } });
     target.publish(msgType, data instanceof Promise ? data.then(content) : content(data));
   };
-  const handle = (displayId: string): DisplayHandle => ({
-    displayId,
-    update: (value: unknown) => send("update_display_data", value, displayId, {}),
-  });
+  const handle = (displayId: string): DisplayHandle =>
+    new Handle(displayId, (value: unknown) => send("update_display_data", value, displayId, {}));
   const display = ((value: unknown, opts: DisplayOptions = {}) => {
     const id = opts.displayId ?? randomUUID();
     send("display_data", value, id, opts.metadata ?? {});
@@ -165,6 +171,8 @@ interface GradlabDisplay {
 declare const display: GradlabDisplay;
 /** Clears the cell's output (wait: clear when the next output arrives, to avoid flicker). */
 declare function clearOutput(wait?: boolean): void;
+/** Shows text (or a value's MIME bundle) in the front end's pager instead of the cell's output. */
+declare function page(text: unknown): void;
 /** Asks the front end for a line of text (stdin channel). */
 declare function input(prompt?: string, opts?: { password?: boolean }): Promise<string>;
 `;

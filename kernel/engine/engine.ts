@@ -13,7 +13,7 @@ import { join } from "path";
 import * as vm from "vm";
 import type { EngineEvent, EngineRequest, ErrorContent, ExecuteOutcome, MimeBundle } from "../bridge";
 import type { MessageHeader } from "../protocol/message";
-import { createDisplay, DisplaySink, mimeBundleOf, NOTEBOOK_GLOBALS_DTS, plainText } from "./display";
+import { createDisplay, DisplaySink, isDisplayHandle, mimeBundleOf, NOTEBOOK_GLOBALS_DTS, plainText } from "./display";
 import { CellModules } from "./modules";
 import { CellRegistry, runtimeError, typeErrors, WRAPPER_LINES } from "./traceback";
 import { Converter, loadTypeScript, LoadedTypeScript } from "./typescript";
@@ -33,6 +33,8 @@ class Cell implements DisplaySink {
   /** Output waiting behind an asynchronous display (null when nothing is waiting). */
   private chain: Promise<void> | null = null;
   private readonly pending: Promise<void>[] = [];
+  /** execute_reply payloads (page() puts text in the front end's pager). */
+  readonly payload: unknown[] = [];
   interrupted = false;
   private rejectInterrupt: ((e: Error) => void) | null = null;
   /** Rejects when the cell is interrupted while it awaits. */
@@ -141,7 +143,7 @@ export class Engine {
           ? { status: "ok", data: r.result ?? { "text/plain": "undefined" }, metadata: {} }
           : { status: "error", ename: r.ename, evalue: r.evalue, traceback: r.traceback };
       }
-      return { ...outcome, userExpressions };
+      return { ...outcome, userExpressions, payload: cell.payload };
     } finally {
       this.running = null;
       this.last = cell;
@@ -156,7 +158,7 @@ export class Engine {
     if (converted.diagnostics.length > 0) return { status: "error", ...typeErrors(converted.diagnostics, code, cell.count) };
     if (!converted.output) {
       if (keep) this.prevDecl = converted.declOutput ?? "";
-      return { status: "ok", result: null, userExpressions: {} };
+      return { status: "ok", result: null, userExpressions: {}, payload: [] };
     }
     const head = converted.hasToplevelAwait ? "(async function (exports, require) {" : "(function (exports, require) {";
     const body = `${head}${"\n".repeat(WRAPPER_LINES)}${converted.output}`;
@@ -174,14 +176,15 @@ export class Engine {
       if (name && name in this.exports) {
         const value = this.exports[name];
         delete this.exports[name];
-        if (value !== undefined) {
+        // `display(x)` as the last line shows x once, not also its handle.
+        if (value !== undefined && !isDisplayHandle(value)) {
           // The result comes after the cell's displays (the wire thread publishes it with the reply).
           await Promise.race([cell.settled(), cell.interruption]);
           result = await Promise.race([mimeBundleOf(value, (t) => cell.warn(t)), cell.interruption]);
         }
       }
       await Promise.race([cell.settled(), cell.interruption]);
-      return { status: "ok", result, userExpressions: {} };
+      return { status: "ok", result, userExpressions: {}, payload: [] };
     } catch (e) {
       return { status: "error", ...this.errorContent(e) };
     }
@@ -217,13 +220,21 @@ export class Engine {
     return { status: "ok", found: true, data: { "text/plain": this.ts.printQuickInfo(info) }, metadata: {} };
   }
 
-  /** complete, incomplete (with the indent for the next line) or invalid (a syntax error that more lines cannot fix). */
+  /**
+   * complete, incomplete (with the indent for the next line) or invalid (a syntax error that more lines
+   * cannot fix). Parsed as .ts, not .tsx as tslab does, so `<number>x` casts are not taken for JSX.
+   * Like tslab, code ending in a blank line is never "incomplete": that is how a user forces it through.
+   */
   private isComplete(code: string) {
-    const r = this.ts.isCompleteCode(code);
-    if (!r.completed) return { status: "incomplete", indent: r.indent ?? "" };
     const ts = this.ts.ts;
     const sf = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-    return (sf.parseDiagnostics?.length ?? 0) > 0 ? { status: "invalid" } : { status: "complete" };
+    const diags: { start: number; length: number; messageText: unknown }[] = sf.parseDiagnostics ?? [];
+    if (diags.length === 0) return { status: "complete" };
+    const forced = /(^|\n)\s*\n\s*$/.test(code);
+    const wantsMore = diags.some((d) => d.start === code.length && d.length === 0 &&
+      typeof d.messageText === "string" && d.messageText.endsWith(" expected."));
+    if (wantsMore && !forced) return { status: "incomplete", indent: this.ts.isCompleteCode(code).indent ?? "" };
+    return { status: "invalid" };
   }
 
   /** The cell output belongs to: the one whose code is running (async context), else the running one, else the last. */
@@ -236,6 +247,12 @@ export class Engine {
     const g = globalThis as any;
     g.display = display;
     g.clearOutput = clearOutput;
+    g.page = (text: unknown) => {
+      const cell = this.outputCell();
+      const data = typeof text === "string" ? { "text/plain": text } : mimeBundleOf(text);
+      if (data instanceof Promise) throw new TypeError("page() needs a value whose display is synchronous");
+      cell?.payload.push({ source: "page", data, start: 0 });
+    };
     g.input = (prompt = "", opts: { password?: boolean } = {}) => this.input(String(prompt), Boolean(opts.password));
   }
 

@@ -259,7 +259,7 @@ export class KernelServer {
         if (storeHistory && typeof text === "string") this.history.setOutput(count, text);
       }
       await reply("execute_reply", {
-        status: "ok", execution_count: count, user_expressions: outcome.userExpressions, payload: [],
+        status: "ok", execution_count: count, user_expressions: outcome.userExpressions, payload: outcome.payload,
       });
       return;
     }
