@@ -37,6 +37,11 @@ export class Value {
   readonly id = nextId++;
   /** True for numbers lifted into the graph by an operation (they receive no gradient). */
   private constant = false;
+  // Scratch space for graph walks: marks instead of a Set, a field instead of a Map (large graphs
+  // otherwise spend most of their time in hashing and garbage collection).
+  private static walks = 0;
+  private visited = 0;
+  private pending = 0;
 
   constructor(data: number, label = "", gate: Gate | null = null, inputs: Value[] = []) {
     if (typeof data !== "number") throw new TypeError(`Value: data must be a number, got ${describe(data)}`);
@@ -91,7 +96,8 @@ export class Value {
     // Iterative depth-first search (deep graphs would overflow a recursive one): a stack of values
     // with, for each, the index of the next input to visit; a value is emitted after all its inputs.
     const order: Value[] = [];
-    const seen = new Set<Value>([this]);
+    const walk = ++Value.walks;
+    this.visited = walk;
     const stack: Value[] = [this];
     const next: number[] = [0];
     while (stack.length) {
@@ -101,8 +107,8 @@ export class Value {
       if (i < v.inputs.length) {
         next[top] = i + 1;
         const x = v.inputs[i];
-        if (!seen.has(x)) {
-          seen.add(x);
+        if (x.visited !== walk) {
+          x.visited = walk;
           stack.push(x);
           next.push(0);
         }
@@ -124,18 +130,19 @@ export class Value {
     const seed = options.grad ?? 1;
     if (typeof seed !== "number") throw new TypeError(`Value.backward: grad must be a number, got ${describe(seed)}`);
     const order = this.topologicalOrder();
-    const grads = new Map<Value, number>([[this, seed]]);
+    for (const v of order) v.pending = 0;
+    this.pending = seed;
     for (let k = order.length - 1; k >= 0; k--) {
       const v = order[k];
-      const g = grads.get(v) ?? 0;
       if (!v.gate) continue;
-      const local = v.gate.backward(g) as number[];
+      const local = v.gate.backward(v.pending) as number[];
       // Constants get no gradient (x.pow(2) at x < 0 would otherwise show NaN = 9·ln(-3) on the 2).
-      v.inputs.forEach((x, j) => {
-        if (!x.constant) grads.set(x, (grads.get(x) ?? 0) + local[j]);
-      });
+      for (let j = 0; j < v.inputs.length; j++) {
+        const x = v.inputs[j];
+        if (!x.constant) x.pending += local[j];
+      }
     }
-    for (const v of order) v.grad = (options.accumulate ? v.grad : 0) + (grads.get(v) ?? 0);
+    for (const v of order) v.grad = (options.accumulate ? v.grad : 0) + v.pending;
   }
 
   /** Sets the gradient of this value and everything it depends on to 0. */
