@@ -39,6 +39,8 @@ export interface ExecuteOptions {
 }
 
 export interface ExecuteResult {
+  /** The execute_request's msg_id (the parent of everything this request caused). */
+  msgId: string;
   reply: ExecuteReplyContent;
   /** The iopub messages of this request (stream, display_data, update_display_data, execute_result, error, clear_output). */
   outputs: JupyterMessage[];
@@ -95,19 +97,24 @@ export function defaultKernelArgv(): string[] {
 export class KernelClient {
   readonly session = randomUUID();
   private readonly signer: Signer;
-  private readonly shell = new zmq.Dealer({ linger: 0 });
+  // shell and stdin share one routing id, so the kernel's input_request (sent to the identity of the
+  // execute_request) reaches our stdin socket, as with jupyter_client.
+  private readonly shell = new zmq.Dealer({ linger: 0, routingId: this.session });
   private readonly control = new zmq.Dealer({ linger: 0 });
-  private readonly stdin = new zmq.Dealer({ linger: 0 });
+  private readonly stdin = new zmq.Dealer({ linger: 0, routingId: this.session });
   private readonly iopub = new zmq.Subscriber({ linger: 0 });
   private hb: zmq.Request | null = null;
   private readonly senders: Record<"shell" | "control" | "stdin", SerialSender>;
   private readonly pending = new Map<string, Pending>();
   private readonly iopubListeners = new Set<(msg: JupyterMessage) => void>();
   private proc: ChildProcess | null = null;
+  /** How we started the kernel (argv with the connection file filled in), to start it again on restart. */
+  private launchSpec: { argv: string[]; opts: LaunchOptions } | null = null;
   private connectionFile: string | null = null;
   private stderrText = "";
   private closed = false;
   private exitInfo: { code: number | null; signal: string | null } | null = null;
+  /** Resolves when the kernel process exits (a new promise after each restart). */
   readonly exited: Promise<{ code: number | null; signal: string | null }>;
   private resolveExited!: (v: { code: number | null; signal: string | null }) => void;
   /** Wire errors seen on receive (bad signatures, malformed frames); a healthy kernel leaves this empty. */
@@ -140,22 +147,8 @@ export class KernelClient {
     const argv = (opts.argv ?? defaultKernelArgv()).map((a) => a.split("{connection_file}").join(file));
     const client = new KernelClient(info);
     client.connectionFile = file;
-    const proc = spawn(argv[0], argv.slice(1), {
-      cwd: opts.cwd,
-      env: opts.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    client.proc = proc;
-    const keep = (chunk: Buffer) => {
-      if (client.stderrText.length < STDERR_LIMIT) client.stderrText += chunk.toString("utf8");
-    };
-    proc.stdout!.on("data", keep);
-    proc.stderr!.on("data", keep);
-    proc.on("error", (e) => {
-      client.stderrText += `\n[spawn ${argv[0]} failed: ${e.message}]`;
-      client.onExit(null, null);
-    });
-    proc.on("exit", (code, signal) => client.onExit(code, signal));
+    client.launchSpec = { argv, opts };
+    client.spawnKernel();
     try {
       await client.waitForReady(opts.startupTimeoutMs ?? 30_000);
     } catch (e) {
@@ -164,6 +157,31 @@ export class KernelClient {
       throw e;
     }
     return client;
+  }
+
+  private spawnKernel(): void {
+    const { argv, opts } = this.launchSpec!;
+    this.exitInfo = null;
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => (this.resolveExited = resolve));
+    (this as { exited: typeof exited }).exited = exited;
+    const proc = spawn(argv[0], argv.slice(1), {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.proc = proc;
+    const keep = (chunk: Buffer) => {
+      if (this.stderrText.length < STDERR_LIMIT) this.stderrText += chunk.toString("utf8");
+    };
+    proc.stdout!.on("data", keep);
+    proc.stderr!.on("data", keep);
+    proc.on("error", (e) => {
+      this.stderrText += `\n[spawn ${argv[0]} failed: ${e.message}]`;
+      if (this.proc === proc) this.onExit(null, null);
+    });
+    proc.on("exit", (code, signal) => {
+      if (this.proc === proc) this.onExit(code, signal);
+    });
   }
 
   /** Connects to a kernel that is already running (its connection info), e.g. one a Jupyter server started. */
@@ -213,7 +231,11 @@ export class KernelClient {
       onIopub: opts.onOutput,
       onInput: opts.onInput,
     });
-    return { reply: done.reply!.content, outputs: done.iopub.filter((m) => OUTPUT_TYPES.has(m.header.msg_type)) };
+    return {
+      msgId: String(done.reply!.parent_header.msg_id),
+      reply: done.reply!.content,
+      outputs: done.iopub.filter((m) => OUTPUT_TYPES.has(m.header.msg_type)),
+    };
   }
 
   /** Sends one request and resolves with its reply message. */
@@ -229,6 +251,14 @@ export class KernelClient {
     return { reply: done.reply!, iopub: done.iopub };
   }
 
+  /** Sends a message that has no reply (comm_open, comm_msg, comm_close); resolves with its msg_id. */
+  async notify(channel: "shell" | "control", msgType: string, content: object): Promise<string> {
+    if (this.closed) throw new Error(`cannot send ${msgType}: the kernel client is closed`);
+    const msg = buildMessage(msgType, content, this.session, { username: "gradlab" });
+    await this.senders[channel].send(msg);
+    return msg.header.msg_id;
+  }
+
   /** interrupt_request on control (the gradlab kernelspec's interrupt_mode is "message"). */
   async interrupt(): Promise<void> {
     const reply = await this.request("control", "interrupt_request", {}, 10_000);
@@ -236,20 +266,22 @@ export class KernelClient {
   }
 
   /**
-   * shutdown_request on control. Without restart, waits (up to 5 s) for the process we started to exit and
-   * kills it after that. With restart, the kernel resets its state and keeps serving on the same ports.
+   * shutdown_request on control, then waits (up to 5 s, then kills) for the process we started to exit.
+   * With restart, starts the same kernel again on the same connection file, as jupyter_client does:
+   * a fresh process, so every variable and the execution count start over.
    */
   async shutdown(opts: { restart?: boolean } = {}): Promise<void> {
     const restart = opts.restart ?? false;
+    if (restart && !this.launchSpec) throw new Error("restart needs a kernel this client launched (KernelClient.launch)");
     await this.request("control", "shutdown_request", { restart }, 10_000);
-    if (restart) {
-      await this.waitForReady(30_000);
-      return;
-    }
     if (this.proc && this.alive) {
       const timer = setTimeout(() => this.kill(), 5000);
       await this.exited;
       clearTimeout(timer);
+    }
+    if (restart) {
+      this.spawnKernel();
+      await this.waitForReady(this.launchSpec!.opts.startupTimeoutMs ?? 30_000);
     }
   }
 
