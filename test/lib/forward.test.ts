@@ -79,6 +79,28 @@ describe("tensors", () => {
     expect((tangent as Tensor).item()).toBeCloseTo(dot, 13);
   });
 
+  // Each f is written once and run on Duals (forward mode) and on tensors with requiresGrad (reverse mode).
+  const A = tensor([[0.5, -1.2, 0.3], [2.0, 0.7, -0.4]]);
+  const B = tensor([[0.1, 0.2], [-0.3, 0.4], [0.5, -0.6]]);
+  const tensorCases: [string, (a: any) => any][] = [
+    ["matmul", (a) => a.matmul(B).sum()],
+    ["sum over an axis", (a) => a.sum(1).square().sum()],
+    ["mean with keepdims", (a) => a.mean(0, true).exp().sum()],
+    ["reshape and transpose", (a) => a.reshape(3, 2).transpose().matmul(B).sin().sum()],
+    ["maximum with a constant", (a) => a.maximum(0.1).sum()],
+    ["clip", (a) => a.clip(-0.5, 0.6).mul(a).sum()],
+    ["sigmoid, tanh, relu, abs", (a) => a.sigmoid().add(a.tanh()).add(a.relu()).add(a.abs()).sum()],
+    ["division and powers", (a) => a.div(a.square().add(1)).pow(2).sum()],
+  ];
+  test.each(tensorCases)("%s: jvp equals the gradient dotted with the direction", (_name, f) => {
+    const V = tensor([[1, -0.5, 0.25], [0.75, -1, 2]]);
+    const { tangent } = jvp(f, A, V);
+    const [g] = grad<Tensor>(f)(A);
+    let dot = 0;
+    for (let i = 0; i < g.size; i++) dot += g.data[i] * V.data[i];
+    expect((tangent as Tensor).item()).toBeCloseTo(dot, 12);
+  });
+
   test("errors name the shapes", () => {
     expect(() => jvp((a: Dual) => a, tensor([1, 2]), tensor([1, 2, 3]))).toThrow("jvp: direction 0 has shape [3] but input 0 has shape [2]");
     expect(() => jvp((a: Dual) => a, [1, 2], [1])).toThrow("jvp: 2 input(s) but 1 direction(s)");
