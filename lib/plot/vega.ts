@@ -3,35 +3,41 @@
  * `import()` (tsconfig's "module": "node16" keeps the literal call), so nothing is loaded until a plot
  * is rendered, and `require("gradlab")` stays fast.
  */
-const importVegaLite = () => import("vega-lite");
-const importVega = () => import("vega");
-type VegaLite = Awaited<ReturnType<typeof importVegaLite>>;
-type Vega = Awaited<ReturnType<typeof importVega>>;
+/// <reference path="./vega-lite-spec.mts" />
 
-let modules: Promise<{ vega: Vega; vegaLite: VegaLite }> | undefined;
+/** vega-lite's own spec type (see vega-lite-spec.mts for why it arrives as a global). */
+export type TopLevelSpec = GradlabVegaLiteSpec;
+
+/** The part of vega-lite we call (written out so that declaration files need not name the module's type). */
+interface VegaLiteModule {
+  compile(spec: TopLevelSpec): { spec: object };
+}
+
+/** The part of vega we call: parse a Vega spec, render it headless to SVG. */
+interface VegaModule {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  parse(spec: any): object;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  View: new (runtime: any, opts: { renderer: "none" }) => { toSVG(): Promise<string>; finalize(): void };
+}
+
+let modules: Promise<{ vega: VegaModule; vegaLite: VegaLiteModule }> | undefined;
 
 /**
  * Loads both once. One after the other on purpose: jest's ESM loader (--experimental-vm-modules)
  * fails with "request for './x.js' is not in cache" when two module graphs load concurrently.
  */
-export function loadVegaModules(): Promise<{ vega: Vega; vegaLite: VegaLite }> {
+export function loadVegaModules(): Promise<{ vega: VegaModule; vegaLite: VegaLiteModule }> {
   if (!modules) {
     modules = (async () => {
-      const vegaLite = await importVegaLite();
-      const vega = await importVega();
+      const vegaLite: VegaLiteModule = await import("vega-lite");
+      const vega: VegaModule = await import("vega");
       return { vega, vegaLite };
     })();
     modules.catch(() => { modules = undefined; }); // a failed load may be retried
   }
   return modules;
 }
-
-/**
- * vega-lite's own `TopLevelSpec` type. Reached through the parameter of `compile` because a plain
- * `import type` of an ES module from CommonJS needs a `resolution-mode` attribute, which not every
- * TypeScript version this project meets (the build's and ts-jest's) accepts.
- */
-export type TopLevelSpec = Parameters<VegaLite["compile"]>[0];
 
 /** The schema JupyterLab 4 renders (its renderer is Vega-Lite 5); our specs use no v6-only feature. */
 export const VEGA_LITE_V5_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
