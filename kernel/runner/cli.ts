@@ -43,7 +43,9 @@ function commonFolder(paths: string[]): string {
 async function openFactory(o: RunCliOptions, jobs: NotebookJob[]): Promise<SessionFactory> {
   if (o.server !== null) {
     const { ServerSessionFactory } = require("./server-session") as typeof import("./server-session");
-    return new ServerSessionFactory({ url: o.server, token: o.token ?? "" });
+    const factory = new ServerSessionFactory({ url: o.server, token: o.token ?? "" });
+    await factory.verify();
+    return factory;
   }
   if (o.jupyter) {
     const { LocalJupyterServer } = require("./local-jupyter") as typeof import("./local-jupyter");

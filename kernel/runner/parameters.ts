@@ -62,7 +62,8 @@ export function injectParameters(nb: Notebook, params: Parameters, language: str
   const taken = new Set(cells.map((c) => c.id));
   const injected: CodeCell = {
     cell_type: "code",
-    id: newCellId(taken),
+    // A fixed id keeps two runs of one notebook identical (and diffs of executed copies small).
+    id: taken.has("injected-parameters") ? newCellId(taken) : "injected-parameters",
     source: parameterSource(params, language),
     metadata: { tags: ["injected-parameters"] },
     execution_count: null,

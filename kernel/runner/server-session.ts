@@ -20,16 +20,21 @@ export interface ServerAddress {
 
 let quieted = false;
 
+/** The library's connection narration, which Node prints into the middle of the runner's report. */
+const CHATTER = /^(Starting WebSocket: |Kernel: |Connection lost, reconnecting in )/;
+
 function services(): typeof import("@jupyterlab/services") {
   if (!quieted) {
-    // The library narrates connections on console.debug ("Starting WebSocket: ...", "Kernel: idle"),
-    // which Node prints to stdout, into the middle of the runner's report. Drop those lines only.
+    // "Starting WebSocket: ...", "Kernel: idle" (console.debug) and "Connection lost, reconnecting"
+    // (console.warn, when a kernel dies and the server restarts it; the runner reports that itself).
     quieted = true;
-    const debug = console.debug.bind(console);
-    console.debug = (...args: unknown[]) => {
-      if (typeof args[0] === "string" && /^(Starting WebSocket: |Kernel: )/.test(args[0])) return;
-      debug(...args);
-    };
+    for (const level of ["debug", "warn"] as const) {
+      const original = console[level].bind(console);
+      console[level] = (...args: unknown[]) => {
+        if (typeof args[0] === "string" && CHATTER.test(args[0])) return;
+        original(...args);
+      };
+    }
   }
   // Loaded lazily: the embedded path must not pay for (or depend on) the Jupyter client library.
   return require("@jupyterlab/services");
@@ -164,6 +169,22 @@ export class ServerSessionFactory implements SessionFactory {
 
   constructor(private readonly address: ServerAddress, private readonly onDispose?: () => Promise<void>) {
     this.description = `Jupyter server ${address.url}`;
+  }
+
+  /** Fails early, in plain words, when the server cannot be reached or refuses the token. */
+  async verify(): Promise<void> {
+    const url = `${this.address.url.replace(/\/?$/, "/")}api/status`;
+    let res: Response;
+    try {
+      res = await fetch(url, { headers: { Authorization: `token ${this.address.token}` } });
+    } catch (err) {
+      const cause = (err as { cause?: Error }).cause;
+      throw new Error(`cannot reach the Jupyter server at ${this.address.url}: ${cause?.message ?? (err as Error).message}`);
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw new Error(`the Jupyter server at ${this.address.url} rejected the token (HTTP ${res.status})`);
+    }
+    if (!res.ok) throw new Error(`${url} answered HTTP ${res.status}; is ${this.address.url} a Jupyter server?`);
   }
 
   async open(opts: { kernelName: string; cwd: string }): Promise<KernelSession> {

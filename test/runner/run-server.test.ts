@@ -35,18 +35,28 @@ describeWith([requirements.jupyterServer], "gradlab run through a Jupyter server
   test("--jupyter starts a private server, runs, stops it, and the notebook equals the embedded run", async () => {
     const run = await runCli([...args, "--jupyter", "--out", join(dir, "jupyter")]);
     expect(run.code).toBe(1); // the allowed error still fails the run
-    expect(run.stdout).toMatch(/same\.ipynb\s+failed\s+5\/5/);
+    expect(run.stdout).toMatch(/same\.ipynb\s+failed\s+6\/6/);
     const viaServer = read(join(dir, "jupyter", "same.ipynb"));
     expect(viaServer).toEqual(embedded);
     expect(viaServer.cells[3].outputs.at(-1)).toMatchObject({ output_type: "execute_result", data: { "text/plain": ["56"] } });
   });
 
-  test("--server URL --token T drives an existing server and leaves it running", async () => {
+  test("--server URL --token T drives an existing server (a kernel dying there is reported too)", async () => {
     const server = await LocalJupyterServer.start({ rootDir: dir });
+    const dies = writeNotebook(tempDir("run-server-dies"), "dies.ipynb", ['console.log("before")', "process.exit(1)", '"after"']);
     try {
-      const run = await runCli([...args, "--server", server.url, "--token", server.token, "--out", join(dir, "server")]);
+      const run = await runCli([...args, dies, "--jobs", "2", "--server", server.url, "--token", server.token, "--out", join(dir, "server")]);
       expect(run.code).toBe(1);
       expect(read(join(dir, "server", "same.ipynb"))).toEqual(embedded);
+      // The server restarts a kernel whose process exited; the runner reports it as dead all the same.
+      // (-p n=4 applies to this notebook too: it has no parameters cell, so the injected cell comes first.)
+      expect(run.stderr).toContain("dies.ipynb, cell 3 (process.exit(1)) killed the kernel:");
+      expect(run.stderr).toContain("DeadKernelError: the kernel process exited and the server is restarting it");
+      expect(run.stdout).toMatch(/dies\.ipynb\s+kernel died\s+3\/4/);
+      const partial = read(join(dir, "server", "dies.ipynb"));
+      expect(partial.cells[1].outputs).toEqual([{ output_type: "stream", name: "stdout", text: ["before\n"] }]);
+      expect(partial.cells[2].outputs).toEqual([expect.objectContaining({ ename: "DeadKernelError" })]);
+      expect(partial.cells[3].outputs).toEqual([]);
       const status = await fetch(`${server.url}api/kernels`, { headers: { Authorization: `token ${server.token}` } });
       expect(status.ok).toBe(true);
       expect((await status.json()) as unknown[]).toEqual([]); // the runner shut its kernel down
@@ -55,12 +65,16 @@ describeWith([requirements.jupyterServer], "gradlab run through a Jupyter server
     }
   });
 
-  test("a wrong token is a clear error, not a hang", async () => {
+  test("a wrong token or an unreachable server is a clear error, not a hang", async () => {
+    const { freePort } = await import("../../kernel/runner/local-jupyter");
+    const nobody = await runCli([nb, "--server", `http://127.0.0.1:${await freePort()}/`, "--token", "t"]);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toMatch(/cannot reach the Jupyter server at http:\/\/127\.0\.0\.1:\d+\/: .*ECONNREFUSED/);
     const server = await LocalJupyterServer.start({ rootDir: dir });
     try {
       const run = await runCli([nb, "--server", server.url, "--token", "wrong", "--quiet"]);
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/could not start kernel 'gradlab' on http:\/\/127\.0\.0\.1:\d+\/: .*403|Forbidden/);
+      expect(run.stderr).toMatch(/^gradlab run: the Jupyter server at http:\/\/127\.0\.0\.1:\d+\/ rejected the token \(HTTP 403\)$/m);
     } finally {
       await server.stop();
     }
