@@ -6,6 +6,7 @@ import { BinaryGate } from "./elementwise";
 export class AddGate extends BinaryGate {
   readonly name = "AddGate";
   readonly symbol = "+";
+  readonly commutative = true;
   protected apply(x: Num, y: Num) { return add(x, y); }
   protected partials(): [Num, Num] { return [1, 1]; }
 }
@@ -20,6 +21,7 @@ export class SubtractGate extends BinaryGate {
 export class MultiplyGate extends BinaryGate {
   readonly name = "MultiplyGate";
   readonly symbol = "*";
+  readonly commutative = true;
   protected apply(x: Num, y: Num) { return mul(x, y); }
   protected partials(x: Num, y: Num): [Num, Num] { return [y, x]; }
 }
@@ -36,6 +38,7 @@ export class DivideGate extends BinaryGate {
 export class MaxGate extends BinaryGate {
   readonly name = "MaxGate";
   readonly symbol = "max";
+  readonly commutative = true;
   protected apply(x: Num, y: Num) { return maximum(x, y); }
   protected partials(x: Num, y: Num): [Num, Num] {
     const toX = geMask(x, y);
@@ -47,6 +50,7 @@ export class MaxGate extends BinaryGate {
 export class MinGate extends BinaryGate {
   readonly name = "MinGate";
   readonly symbol = "min";
+  readonly commutative = true;
   protected apply(x: Num, y: Num) { return minimum(x, y); }
   protected partials(x: Num, y: Num): [Num, Num] {
     const toX = leMask(x, y);

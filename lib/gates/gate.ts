@@ -26,6 +26,8 @@ export abstract class Gate {
   abstract readonly inputNames: readonly string[];
   /** True for gates that take any number (>= 1) of inputs, such as ConcatGate. */
   readonly variadic: boolean = false;
+  /** True when swapping the inputs changes nothing (drawings then leave the edges unlabelled). */
+  readonly commutative: boolean = false;
 
   private cache: Cache | null = null;
 

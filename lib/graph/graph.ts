@@ -268,6 +268,8 @@ export class Graph {
     const edges = [...this.nodes.values()].flatMap((n) =>
       n.inputs.map((from, j) => {
         const e: GraphView["edges"][number] = { from, to: n.name };
+        // Say which argument an edge is where the order matters (x - y, x / y, a @ b).
+        if (n.gate && !n.gate.commutative && n.inputs.length > 1) e.label = n.gate.inputName(j);
         // Where a value fans out, each edge carries only its own branch's gradient.
         const branch = this.edgeGrads.get(`${n.name}\u0000${j}`);
         if ((fanOut.get(from) ?? 0) > 1 && branch !== undefined) e.grad = viewValue(branch);

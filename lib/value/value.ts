@@ -160,7 +160,14 @@ export class Value {
         if (v.gate) node.op = v.gate.label;
         return node;
       }),
-      edges: order.flatMap((v) => v.inputs.map((x) => ({ from: id(x), to: id(v) }))),
+      edges: order.flatMap((v) =>
+        v.inputs.map((x, j) => {
+          const e: GraphView["edges"][number] = { from: id(x), to: id(v) };
+          // Say which argument an edge is where the order matters (x - y, x / y, x ** y).
+          if (v.gate && !v.gate.commutative && v.inputs.length > 1) e.label = v.gate.inputName(j);
+          return e;
+        }),
+      ),
     };
   }
 

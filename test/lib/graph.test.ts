@@ -253,3 +253,15 @@ test("unnamed nodes get unique ids but are drawn by their op or constant value",
   expect(new Set(view.nodes.map((n) => n.id)).size).toBe(5);
   expect(view.nodes.map((n) => [n.label, n.op])).toEqual([["x", undefined], ["2", undefined], ["", "*"], ["2", undefined], ["", "+"]]);
 });
+
+test("edges into gates whose argument order matters are labelled with the argument", () => {
+  const g = new Graph();
+  const a = g.input("a"), b = g.input("b");
+  g.apply(new AddGate(), [g.apply(new SubtractGate(), [a, b], "d"), b], "f");
+  expect(g.toView().edges).toEqual([
+    { from: "a", to: "d", label: "x" },
+    { from: "b", to: "d", label: "y" },
+    { from: "d", to: "f" },
+    { from: "b", to: "f" },
+  ]);
+});
