@@ -42,6 +42,8 @@ export class Value {
   private static walks = 0;
   private visited = 0;
   private pending = 0;
+  /** The gradient sent to each input by the last backward() (what each edge carries in a drawing). */
+  private inputGrads: number[] | null = null;
 
   constructor(data: number, label = "", gate: Gate | null = null, inputs: Value[] = []) {
     if (typeof data !== "number") throw new TypeError(`Value: data must be a number, got ${describe(data)}`);
@@ -136,6 +138,7 @@ export class Value {
       const v = order[k];
       if (!v.gate) continue;
       const local = v.gate.backward(v.pending) as number[];
+      v.inputGrads = local;
       // Constants get no gradient (x.pow(2) at x < 0 would otherwise show NaN = 9·ln(-3) on the 2).
       for (let j = 0; j < v.inputs.length; j++) {
         const x = v.inputs[j];
@@ -154,6 +157,8 @@ export class Value {
   toView(): GraphView {
     const order = this.topologicalOrder();
     const id = (v: Value) => `v${v.id}`;
+    const uses = new Map<Value, number>();
+    for (const v of order) for (const x of v.inputs) uses.set(x, (uses.get(x) ?? 0) + 1);
     return {
       nodes: order.map((v) => {
         const node: GraphView["nodes"][number] = { id: id(v), label: v.label || (v.gate ? "" : String(v.data)), value: v.data, grad: v.grad };
@@ -163,6 +168,8 @@ export class Value {
       edges: order.flatMap((v) =>
         v.inputs.map((x, j) => {
           const e: GraphView["edges"][number] = { from: id(x), to: id(v) };
+          // Where a value fans out, each edge carries only its own branch's gradient.
+          if ((uses.get(x) ?? 0) > 1 && v.inputGrads && !x.constant) e.grad = v.inputGrads[j];
           // Say which argument an edge is where the order matters (x - y, x / y, x ** y).
           if (v.gate && !v.gate.commutative && v.inputs.length > 1) e.label = v.gate.inputName(j);
           return e;

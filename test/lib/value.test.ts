@@ -130,3 +130,14 @@ describe("display", () => {
     expect(bundle["text/plain"]).toContain("Value(c, data=-6, grad=1)");
   });
 });
+
+test("in a drawing, each edge out of a reused value carries its own branch's gradient", () => {
+  const x1 = new Value(2, "x1"), x2 = new Value(5, "x2");
+  const f = x1.log().add(x1.mul(x2));
+  f.backward();
+  const view = f.toView();
+  const from = (v: Value) => view.edges.filter((e) => e.from === `v${v.id}`).map((e) => e.grad);
+  expect(from(x1)).toEqual([0.5, 5]); // 1/x1 through log, x2 through the product: 5.5 in all
+  expect(x1.grad).toBe(5.5);
+  expect(from(x2)).toEqual([undefined]); // used once: the edge shows the node's own gradient
+});
