@@ -3,7 +3,7 @@
  * by playwright-core. The page opens a small notebook on the gradlab kernel, runs all cells, and must
  * show the text result, the computation graph's SVG and a plot. The screenshot is kept in test-artifacts/.
  */
-import { mkdirSync, mkdtempSync } from "fs";
+import { mkdirSync, mkdtempSync, rmSync } from "fs";
 import { join } from "path";
 import { LocalJupyterServer } from "../../kernel/runner/local-jupyter";
 import { CHROMIUM, describeWith, requirements } from "../support/requirements";
@@ -16,13 +16,14 @@ const SCREENSHOT = join(ARTIFACTS, "classic-notebook-gradlab.png");
 
 describeWith([requirements.notebook, requirements.chromium], "classic Notebook in headless Chromium with the gradlab kernel", () => {
   let server: LocalJupyterServer;
+  let dir: string;
   let browser: import("playwright-core").Browser;
 
   beforeAll(async () => {
     // Inside the repository (test-artifacts/ is git-ignored), so `import ... from "gradlab"` resolves
     // to this package the way it does for the lecture notebooks.
     mkdirSync(ARTIFACTS, { recursive: true });
-    const dir = mkdtempSync(join(ARTIFACTS, "classic-notebook-"));
+    dir = mkdtempSync(join(ARTIFACTS, "classic-notebook-"));
     writeNotebook(dir, "demo.ipynb", [
       { source: "# gradlab in classic Notebook", markdown: true },
       'import { Graph, AddGate, MultiplyGate, plot } from "gradlab";',
@@ -50,6 +51,7 @@ describeWith([requirements.notebook, requirements.chromium], "classic Notebook i
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true }); // the screenshot stays, the notebook goes
   });
 
   test("run all cells: the page shows the text result, the graph's SVG and the plot", async () => {
