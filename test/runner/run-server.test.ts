@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "fs";
 import { join } from "path";
-import { LocalJupyterServer } from "../../kernel/runner/local-jupyter";
+import { freePort, LocalJupyterServer } from "../../kernel/runner/local-jupyter";
 import { describeWith, requirements } from "../support/requirements";
 import { runCli, tempDir, writeNotebook } from "./helpers";
 
@@ -66,7 +66,6 @@ describeWith([requirements.jupyterServer], "gradlab run through a Jupyter server
   });
 
   test("a wrong token or an unreachable server is a clear error, not a hang", async () => {
-    const { freePort } = await import("../../kernel/runner/local-jupyter");
     const nobody = await runCli([nb, "--server", `http://127.0.0.1:${await freePort()}/`, "--token", "t"]);
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toMatch(/cannot reach the Jupyter server at http:\/\/127\.0\.0\.1:\d+\/: .*ECONNREFUSED/);
