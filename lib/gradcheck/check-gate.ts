@@ -131,10 +131,10 @@ export function checkGate(gate: GateLike, inputs: Num[], opts: CheckGateOptions 
       probe.data[k] = v;
       return probe;
     };
-    const n = elements(x).length;
-    const result = new Array<number>(n);
-    for (let k = 0; k < n; k++) {
-      const old = elements(x)[k];
+    const base = elements(x);
+    const result = new Array<number>(base.length);
+    for (let k = 0; k < base.length; k++) {
+      const old = base[k];
       args[i] = at(k, old + h);
       const plus = loss(args);
       args[i] = at(k, old - h);
