@@ -2,7 +2,7 @@
  * Class colours. Two classes get the TensorFlow Playground's orange (class 0) and blue (class 1), so the
  * lecture's pictures match the Playground; more classes get a categorical palette.
  */
-const PLAYGROUND = ["#f59322", "#0877bd"];
+export const PLAYGROUND = ["#f59322", "#0877bd"];
 const CATEGORICAL = ["#0877bd", "#f59322", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
 export function classScale(classes: number[]): { domain: string[]; range: string[] } {

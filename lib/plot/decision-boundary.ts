@@ -1,4 +1,5 @@
-import { classScale, distinct } from "./colors";
+import { Tensor } from "../tensor";
+import { classScale, distinct, PLAYGROUND } from "./colors";
 import { Numbers, Rows, toNumbers, toRows } from "./input";
 import { makePlot, Plot } from "./plot";
 import { pointLayer, ScatterOptions } from "./scatter";
@@ -8,20 +9,28 @@ export interface DecisionBoundaryOptions extends ScatterOptions {
   resolution?: number;
   /** Margin around the data, as a fraction of its range (default 0.1). */
   padding?: number;
+  /**
+   * Two classes only: `predict` returns the probability of class 1 (0..1) instead of a label, and the
+   * background shades from orange through white to blue as in the Playground, so the confidence shows.
+   */
+  probability?: boolean;
 }
+
+/** A function from grid points to labels (or probabilities), or a model with `predict(X: Tensor)` such as nn.MLP. */
+export type Predictor = ((points: number[][]) => Numbers) | { predict(X: Tensor): Numbers };
 
 /**
  * The Playground picture: the classifier's predicted class over a grid, pale, behind the data points.
- * `predict` gets grid points as rows `[x1, x2]` and returns one class label per row (wrap a network
- * with `(P) => net.predict(tensor(P)).toFlat()` or similar).
+ * `predict` gets grid points as rows `[x1, x2]` and returns one class label per row; a model with a
+ * `predict(X)` method (nn.MLP, nn.TwoLayerNet) may be passed directly.
  */
 export function decisionBoundary(
-  predict: (points: number[][]) => Numbers,
+  predictor: Predictor,
   X: Rows,
   y: Numbers,
   opts: DecisionBoundaryOptions = {},
 ): Plot {
-  if (typeof predict !== "function") throw new TypeError("decisionBoundary: first argument must be a predict function (points => labels)");
+  const predict = toPredict(predictor);
   const points = toRows(X, "decisionBoundary: X", 2);
   const labels = toNumbers(y, "decisionBoundary: y");
   if (labels.length !== points.length) {
@@ -39,26 +48,38 @@ export function decisionBoundary(
   if (predicted.length !== centres.length) {
     throw new RangeError(`decisionBoundary: predict returned ${predicted.length} labels for ${centres.length} grid points`);
   }
-  const classes = distinct([...labels, ...predicted]);
+  if (opts.probability && predicted.some((p) => !(p >= 0 && p <= 1))) {
+    throw new RangeError("decisionBoundary: with probability: true, predict must return values in [0, 1] (the probability of class 1)");
+  }
+  const classes = distinct(opts.probability ? labels : [...labels, ...predicted]);
+  if (opts.probability && classes.some((c) => c !== 0 && c !== 1)) {
+    throw new RangeError(`decisionBoundary: probability: true is for two classes labelled 0 and 1, got labels ${classes.join(", ")}`);
+  }
   const scale = classScale(classes);
   const grid = centres.map(([cx, cy], k) => ({
-    x1: cx - dx / 2, x1end: cx + dx / 2, x2: cy - dy / 2, x2end: cy + dy / 2, label: String(predicted[k]),
+    x1: cx - dx / 2, x1end: cx + dx / 2, x2: cy - dy / 2, x2end: cy + dy / 2,
+    ...(opts.probability ? { p: predicted[k] } : { label: String(predicted[k]) }),
   }));
+  const background = opts.probability
+    ? { field: "p", type: "quantitative", title: "P(class 1)", scale: { domain: [0, 0.5, 1], range: [PLAYGROUND[0], "#ffffff", PLAYGROUND[1]], interpolate: "rgb" } }
+    : { field: "label", type: "nominal", title: "class", scale };
   const spec = {
     width: opts.width ?? 360,
     height: opts.height ?? 360,
     ...(opts.title ? { title: opts.title } : {}),
     config: { axis: { grid: false } }, // grid lines would cut through the coloured regions
+    // A probability shade and class colours are different scales; without this Vega-Lite would merge them.
+    ...(opts.probability ? { resolve: { scale: { color: "independent" } } } : {}),
     layer: [
       {
         data: { values: grid },
-        mark: { type: "rect", opacity: 0.35, strokeWidth: 0 },
+        mark: { type: "rect", opacity: opts.probability ? 0.6 : 0.35, strokeWidth: 0 },
         encoding: {
           x: { field: "x1", type: "quantitative", scale: { domain: [x0, x1], nice: false, zero: false } },
           x2: { field: "x1end" },
           y: { field: "x2", type: "quantitative", scale: { domain: [y0, y1], nice: false, zero: false } },
           y2: { field: "x2end" },
-          color: { field: "label", type: "nominal", title: "class", scale },
+          color: background,
         },
       },
       { data: { values: points.map(([a, b], i) => ({ x1: a, x2: b, label: String(labels[i]) })) }, ...pointLayer(true, classes, opts) },
@@ -72,4 +93,12 @@ function paddedRange(v: number[], padding: number): [number, number] {
   if (hi === lo) { lo -= 1; hi += 1; }
   const pad = (hi - lo) * padding;
   return [lo - pad, hi + pad];
+}
+
+function toPredict(p: Predictor): (points: number[][]) => Numbers {
+  if (typeof p === "function") return p;
+  if (p && typeof (p as { predict?: unknown }).predict === "function") {
+    return (points) => (p as { predict(X: Tensor): Numbers }).predict(Tensor.from(points));
+  }
+  throw new TypeError("decisionBoundary: first argument must be a predict function (points => labels) or a model with predict(X)");
 }

@@ -11,7 +11,7 @@ export type { LossCurveOptions, CurveOptions, LossHistory, AccuracyHistory } fro
 export { scatter } from "./scatter";
 export type { ScatterOptions } from "./scatter";
 export { decisionBoundary } from "./decision-boundary";
-export type { DecisionBoundaryOptions } from "./decision-boundary";
+export type { DecisionBoundaryOptions, Predictor } from "./decision-boundary";
 export { gradientField, contourPlot } from "./gradient-field";
 export type { GradientFieldOptions } from "./gradient-field";
 export { contourSegments } from "./marching-squares";

@@ -1,4 +1,4 @@
-import { plot } from "gradlab";
+import { plot, Tensor } from "gradlab";
 import { parseXml, findAll, vegaMarks, hasClass, textOf } from "./plot-xml";
 
 const display = async (p: object) => (p as Record<symbol, () => Promise<Record<string, unknown>>>)[Symbol.for("Jupyter.display")]();
@@ -57,6 +57,20 @@ describe("data pictures", () => {
     // Both classes appear in the background, split by the vertical line x1 = 0.5.
     expect(new Set(cells.map((c) => c.attrs.fill)).size).toBe(2);
     expect(vegaMarks(svg, "symbol")).toHaveLength(5);
+  });
+  test("decision boundary takes a model with predict(X), and shades P(class 1) like the Playground", async () => {
+    const model = { predict: (P: Tensor) => P.slice(null, 0).gt(0.5).toFlat() };
+    const svg = await render(plot.decisionBoundary(model, X, y, { resolution: 6 }));
+    expect(new Set(vegaMarks(svg, "rect").map((c) => c.attrs.fill)).size).toBe(2);
+    // P(class 1) rises from left to right: orange, through white, to blue.
+    const prob = (P: number[][]) => P.map(([a]) => Math.min(1, Math.max(0, a)));
+    const shaded = await render(plot.decisionBoundary(prob, X, y, { resolution: 5, probability: true, padding: 0 }));
+    const row = vegaMarks(shaded, "rect").slice(0, 5).map((c) => c.attrs.fill.match(/\d+/g)!.map(Number));
+    expect(row[0][0]).toBeGreaterThan(row[0][2]); // orange: more red than blue
+    expect(Math.min(...row[2])).toBeGreaterThan(240); // p = 0.5: white
+    expect(row[4][2]).toBeGreaterThan(row[4][0]); // blue
+    expect(vegaMarks(shaded, "symbol")).toHaveLength(5);
+    expect(() => plot.decisionBoundary((P) => P.map(() => 2), X, y, { probability: true, resolution: 2 })).toThrow(/must return values in \[0, 1\]/);
   });
   test("decision boundary rejects a predict that returns the wrong count", () => {
     expect(() => plot.decisionBoundary(() => [1], X, y, { resolution: 4 })).toThrow(/returned 1 labels for 16 grid points/);
