@@ -27,7 +27,9 @@ export function describe(x: unknown): string {
   if (isTensor(x)) return `a Tensor of shape ${formatShape(x.shape)}`;
   if (x === null) return "null";
   if (Array.isArray(x)) return "an array (wrap it with tensor(...))";
-  return `a ${typeof x}`;
+  if (x === undefined) return "undefined";
+  const kind = typeof x === "object" ? (x as object).constructor?.name ?? "object" : typeof x;
+  return `${/^[aeiou]/i.test(kind) ? "an" : "a"} ${kind === "Object" ? "object" : kind}`;
 }
 
 type Binary = (a: Num, b: Num) => Num;
