@@ -125,23 +125,43 @@ export function runtimeError(thrown: unknown, cells: CellRegistry, kernelDir: st
   return { ename: "Uncaught", evalue, traceback: [`Uncaught ${evalue} (thrown value is not an Error, so it has no stack)`] };
 }
 
+/**
+ * tslab splits a chained diagnostic ("Argument of type X is not assignable ..." / "Property 'height' is
+ * missing ...") into several at the same span; put them back together as one error with its details.
+ */
+function groupChains(diags: Diagnostic[]): { head: Diagnostic; details: string[] }[] {
+  const groups: { head: Diagnostic; details: string[] }[] = [];
+  for (const d of diags) {
+    const prev = groups[groups.length - 1];
+    if (prev && !d.fileName && !prev.head.fileName && d.start.offset === prev.head.start.offset && d.end.offset === prev.head.end.offset) {
+      prev.details.push(d.messageText);
+    } else {
+      groups.push({ head: d, details: [] });
+    }
+  }
+  return groups;
+}
+
 /** Error content for type errors: each diagnostic with its line, column and a caret under the source. */
 export function typeErrors(diags: Diagnostic[], source: string, cell: number): ErrorContent {
   const lines = source.split("\n");
   const traceback: string[] = [];
-  for (const d of diags) {
+  const groups = groupChains(diags);
+  for (const { head: d, details } of groups) {
     const where = d.fileName
       ? `${d.fileName}, line ${d.start.line + 1}, column ${d.start.character + 1}`
       : `${describeCell(cell)}, line ${d.start.line + 1}, column ${d.start.character + 1}`;
-    traceback.push(`${where}: error TS${d.code}: ${d.messageText}`);
+    traceback.push(`${where}: error TS${d.code}: ${d.messageText}`, ...details.map((t) => `  ${t}`));
     if (!d.fileName && lines[d.start.line] !== undefined) {
       const text = lines[d.start.line];
       const width = d.end.line === d.start.line ? Math.max(1, d.end.character - d.start.character) : Math.max(1, text.length - d.start.character);
       traceback.push(`    ${text}`, `    ${" ".repeat(d.start.character)}${"^".repeat(width)}`);
     }
   }
-  const first = diags[0];
-  const more = diags.length > 1 ? ` (and ${diags.length - 1} more)` : "";
-  const evalue = `line ${first.start.line + 1}, column ${first.start.character + 1}: ${first.messageText} (TS${first.code})${more}`;
-  return { ename: "TSError", evalue, traceback: [`TSError: ${diags.length} type error${diags.length > 1 ? "s" : ""} in ${describeCell(cell)}`, ...traceback] };
+  const { head: first, details } = groups[0];
+  const more = groups.length > 1 ? ` (and ${groups.length - 1} more)` : "";
+  const message = [first.messageText, ...details].join(" ");
+  const evalue = `line ${first.start.line + 1}, column ${first.start.character + 1}: ${message} (TS${first.code})${more}`;
+  const count = `${groups.length} type error${groups.length > 1 ? "s" : ""}`;
+  return { ename: "TSError", evalue, traceback: [`TSError: ${count} in ${describeCell(cell)}`, ...traceback] };
 }
