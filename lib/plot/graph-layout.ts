@@ -75,6 +75,15 @@ export function layoutGraph(view: GraphView, what = "graph"): Layout {
     throw new Error(`${what}: not a DAG, these nodes are on or behind a cycle: ${stuck.join(", ")}`);
   }
 
+  // Constants (inputs whose label is a number, like the 1 of 1 + e^-x) sit just left of the gate that
+  // uses them rather than with the named inputs, so their edges stay short.
+  for (const n of view.nodes) {
+    const uses = succs.get(n.id)!;
+    if (!n.op && preds.get(n.id)!.length === 0 && uses.length > 0 && isNumeric(n.label)) {
+      column.set(n.id, Math.max(0, Math.min(...uses.map((u) => column.get(u)!)) - 1));
+    }
+  }
+
   const width = Math.max(...[...column.values(), 0]) + 1;
   const columns: string[][] = Array.from({ length: width }, () => []);
   for (const n of view.nodes) columns[column.get(n.id)!].push(n.id);
@@ -96,4 +105,8 @@ export function layoutGraph(view: GraphView, what = "graph"): Layout {
   }
   renumber();
   return { column, row, columns };
+}
+
+function isNumeric(label: string | undefined): boolean {
+  return typeof label === "string" && label.trim() !== "" && Number.isFinite(Number(label));
 }

@@ -25,30 +25,58 @@ export function renderGraphSVG(view: GraphView): string {
   }
   const byId = new Map(view.nodes.map((n) => [n.id, n]));
   const outputs = view.nodes.filter((n) => !view.edges.some((e) => e.from === n.id));
-  const width = MARGIN * 2 + 80 + (layout.columns.length - 1) * COL_GAP + (outputs.length ? 130 : 0);
-  const height = MARGIN * 2 + 60 + (tallest - 1) * ROW_GAP;
-
   const parts: string[] = [];
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif">`,
-    `<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#333"/></marker></defs>`,
-    `<rect width="${width}" height="${height}" fill="white"/>`,
-  );
-
-  // Edges first, so nodes are drawn over their ends.
+  // Edges first, so nodes are drawn over their ends. Parallel edges (x * x) fan out, and an edge that
+  // would run through a node in between bows around it.
+  const parallel = new Map<string, number>();
+  for (const e of view.edges) parallel.set(`${e.from}\u0000${e.to}`, (parallel.get(`${e.from}\u0000${e.to}`) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  const curvePoints: Point[] = [];
+  const labels = new LabelPlacer(view.nodes.map((n) => ({ ...pos.get(n.id)!, r: nodeHalfWidth(n) })));
   for (const e of view.edges) {
+    const key = `${e.from}\u0000${e.to}`, count = parallel.get(key)!, k = seen.get(key) ?? 0;
+    seen.set(key, k + 1);
     const a = pos.get(e.from)!, b = pos.get(e.to)!;
-    const from = boundary(byId.get(e.from)!, a, b), to = boundary(byId.get(e.to)!, b, a);
-    parts.push(edgeMarks(from, to, e.value ?? byId.get(e.from)!.value, e.grad ?? byId.get(e.from)!.grad, e));
+    const others = view.nodes.filter((n) => n.id !== e.from && n.id !== e.to).map((n) => pos.get(n.id)!);
+    let bend = count > 1 ? (k - (count - 1) / 2) * 44 : 0;
+    if (bend === 0 && clearance(a, b, null, others) < RADIUS + 12) {
+      // Try gentle then stronger bows, either side; keep the first that clears every node, else the best.
+      const options = [0.45, -0.45, 0.9, -0.9, 1.4, -1.4].map((f) => f * ROW_GAP);
+      const scored = options.map((o) => ({ o, gap: clearance(a, b, control(a, b, o), others) }));
+      bend = (scored.find((x) => x.gap >= RADIUS + 12) ?? scored.reduce((x, y) => (y.gap > x.gap ? y : x))).o;
+    }
+    const c = control(a, b, bend);
+    const from = boundary(byId.get(e.from)!, a, c), to = boundary(byId.get(e.to)!, b, c);
+    const curve = bend === 0 ? null : control(from, to, bend);
+    if (curve) for (let t = 0; t <= 1; t += 0.1) curvePoints.push(along(from, to, curve, t));
+    parts.push(edgeMarks(from, to, curve, e.value ?? byId.get(e.from)!.value, e.grad ?? byId.get(e.from)!.grad, e, labels));
   }
   for (const n of outputs) {
     const p = pos.get(n.id)!;
     const from = { x: p.x + nodeHalfWidth(n), y: p.y };
-    parts.push(edgeMarks(from, { x: from.x + 110, y: p.y }, n.value, n.grad, { from: n.id, to: "" }));
+    parts.push(edgeMarks(from, { x: from.x + 110, y: p.y }, null, n.value, n.grad, { from: n.id, to: "" }, labels));
   }
   for (const n of view.nodes) parts.push(nodeMarks(n, pos.get(n.id)!));
-  parts.push("</svg>");
-  return parts.join("\n");
+
+  // The picture's extent: nodes, the labels, and the curves' bows (which may rise above the top row).
+  const xs: number[] = [], ys: number[] = [];
+  for (const n of view.nodes) {
+    const p = pos.get(n.id)!, hw = nodeHalfWidth(n);
+    xs.push(p.x - hw, p.x + hw + (outputs.includes(n) ? 120 : 0));
+    ys.push(p.y - RADIUS, p.y + RADIUS + SMALL + 8);
+  }
+  for (const b of labels.placed()) { xs.push(b.x0, b.x1); ys.push(b.y0, b.y1); }
+  for (const p of curvePoints) { xs.push(p.x); ys.push(p.y); }
+  const pad = 20;
+  const x0 = Math.floor(Math.min(...xs) - pad), y0 = Math.floor(Math.min(...ys) - pad);
+  const width = Math.ceil(Math.max(...xs) + pad) - x0, height = Math.ceil(Math.max(...ys) + pad) - y0;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="${x0} ${y0} ${width} ${height}" font-family="Helvetica, Arial, sans-serif">`,
+    `<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#333"/></marker></defs>`,
+    `<rect x="${x0}" y="${y0}" width="${width}" height="${height}" fill="white"/>`,
+    ...parts,
+    "</svg>",
+  ].join("\n");
 }
 
 /** The same graph in Graphviz DOT (for `dot -Tsvg`, or tools that lay graphs out themselves). */
@@ -112,16 +140,76 @@ function boundary(n: GraphViewNode, p: Point, q: Point): Point {
   return { x: p.x + dx * t, y: p.y + dy * t };
 }
 
-function edgeMarks(from: Point, to: Point, value: number | string | undefined, grad: number | string | undefined, e: GraphViewEdge): string {
+/** The control point of a quadratic curve from a to b whose middle lies `bend` px to the left of the chord. */
+function control(a: Point, b: Point, bend: number): Point {
+  const dx = b.x - a.x, dy = b.y - a.y, len = Math.hypot(dx, dy) || 1;
+  // Twice the offset: a quadratic Bézier passes halfway between the chord's midpoint and its control point.
+  return { x: (a.x + b.x) / 2 + (dy / len) * 2 * bend, y: (a.y + b.y) / 2 - (dx / len) * 2 * bend };
+}
+
+/** The smallest distance from the inner part of an edge (straight or curved) to any of the given node centres. */
+function clearance(a: Point, b: Point, c: Point | null, nodes: Point[]): number {
+  let best = Infinity;
+  for (let t = 0.1; t <= 0.9; t += 0.05) {
+    const p = along(a, b, c, t);
+    for (const n of nodes) best = Math.min(best, Math.hypot(p.x - n.x, p.y - n.y));
+  }
+  return best;
+}
+
+/** The point at parameter t of the edge: straight, or the quadratic curve through control point c. */
+function along(from: Point, to: Point, c: Point | null, t: number): Point {
+  if (!c) return { x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t };
+  const u = 1 - t;
+  return { x: u * u * from.x + 2 * u * t * c.x + t * t * to.x, y: u * u * from.y + 2 * u * t * c.y + t * t * to.y };
+}
+
+type Box = { x0: number; y0: number; x1: number; y1: number };
+
+/**
+ * Keeps value/gradient labels from covering each other or a node: each label pair tries a few
+ * positions along its edge, nearest the source first, and takes the first free one.
+ */
+class LabelPlacer {
+  private readonly boxes: Box[] = [];
+  constructor(private readonly nodes: { x: number; y: number; r: number }[]) {}
+
+  placed(): readonly Box[] {
+    return this.boxes;
+  }
+
+  place(from: Point, to: Point, c: Point | null, width: number): Point {
+    const length = Math.hypot(to.x - from.x, to.y - from.y) || 1;
+    const base = Math.min(0.5, (COL_GAP * 0.38) / length);
+    const candidates = [base, base + 0.15, base - 0.12, base + 0.3, base + 0.45, 0.5].filter((t) => t > 0.05 && t < 0.9);
+    const boxAt = (t: number): [Point, Box] => {
+      const m = along(from, to, c, t);
+      return [m, { x0: m.x - width / 2, x1: m.x + width / 2, y0: m.y - FONT - 10, y1: m.y + FONT + 8 }];
+    };
+    const free = (b: Box) =>
+      !this.boxes.some((o) => b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1) &&
+      !this.nodes.some((n) => n.x + n.r > b.x0 && n.x - n.r < b.x1 && n.y + RADIUS > b.y0 && n.y - RADIUS < b.y1);
+    const [m, box] = candidates.map(boxAt).find(([, b]) => free(b)) ?? boxAt(base);
+    this.boxes.push(box);
+    return m;
+  }
+}
+
+function edgeMarks(from: Point, to: Point, c: Point | null, value: number | string | undefined, grad: number | string | undefined, e: GraphViewEdge, labels: LabelPlacer): string {
+  const d = c ? `M ${r(from.x)} ${r(from.y)} Q ${r(c.x)} ${r(c.y)} ${r(to.x)} ${r(to.y)}` : `M ${r(from.x)} ${r(from.y)} L ${r(to.x)} ${r(to.y)}`;
   const out = [`<g class="edge" data-from="${xmlEscape(e.from)}" data-to="${xmlEscape(e.to)}">`,
-    `<path d="M ${r(from.x)} ${r(from.y)} L ${r(to.x)} ${r(to.y)}" stroke="#333" stroke-width="2" fill="none" marker-end="url(#arrow)"/>`];
-  // Labels sit near the start of the edge, where fan-out edges are still close to their source.
-  const mx = from.x + (to.x - from.x) * 0.42, my = from.y + (to.y - from.y) * 0.42;
-  if (value !== undefined) out.push(`<text class="value" x="${r(mx)}" y="${r(my - 8)}" text-anchor="middle" font-size="${FONT}" fill="${VALUE_COLOUR}">${xmlEscape(formatValue(value))}</text>`);
-  if (grad !== undefined) out.push(`<text class="grad" x="${r(mx)}" y="${r(my + FONT + 4)}" text-anchor="middle" font-size="${FONT}" fill="${GRAD_COLOUR}">${xmlEscape(formatValue(grad))}</text>`);
+    `<path d="${d}" stroke="#333" stroke-width="2" fill="none" marker-end="url(#arrow)"/>`];
+  // Labels sit about half a column from the source, where a long edge is still clear of the nodes it
+  // passes and fan-out edges have separated, unless another label is already there.
+  const texts = [value, grad].filter((v) => v !== undefined).map((v) => formatValue(v as number | string));
+  if (texts.length) {
+    const m = labels.place(from, to, c, Math.max(...texts.map((t) => t.length)) * FONT * 0.6 + 6);
+    if (value !== undefined) out.push(`<text class="value" x="${r(m.x)}" y="${r(m.y - 8)}" text-anchor="middle" font-size="${FONT}" fill="${VALUE_COLOUR}">${xmlEscape(formatValue(value))}</text>`);
+    if (grad !== undefined) out.push(`<text class="grad" x="${r(m.x)}" y="${r(m.y + FONT + 4)}" text-anchor="middle" font-size="${FONT}" fill="${GRAD_COLOUR}">${xmlEscape(formatValue(grad))}</text>`);
+  }
   if (e.label) {
-    const lx = from.x + (to.x - from.x) * 0.8, ly = from.y + (to.y - from.y) * 0.8;
-    out.push(`<text class="edge-label" x="${r(lx)}" y="${r(ly - 6)}" text-anchor="middle" font-size="${SMALL}" fill="#555">${xmlEscape(e.label)}</text>`);
+    const l = along(from, to, c, 0.8);
+    out.push(`<text class="edge-label" x="${r(l.x)}" y="${r(l.y - 6)}" text-anchor="middle" font-size="${SMALL}" fill="#555">${xmlEscape(e.label)}</text>`);
   }
   out.push("</g>");
   return out.join("");

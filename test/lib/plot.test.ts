@@ -195,6 +195,33 @@ describe("computation graph drawing", () => {
     expect(cx("q")).toBeGreaterThan(cx("x"));
     expect(cx("f")).toBeGreaterThan(cx("q"));
   });
+  test("fan-out (a·a + a): parallel edges bow apart, the long edge bows around the gate, labels do not collide", () => {
+    const fan: plot.GraphView = {
+      nodes: [{ id: "a", label: "a", value: 3, grad: 7 }, { id: "m", label: "m", op: "*", value: 9, grad: 1 }, { id: "s", label: "s", op: "+", value: 12, grad: 1 }],
+      edges: [{ from: "a", to: "m" }, { from: "a", to: "m" }, { from: "m", to: "s" }, { from: "a", to: "s" }],
+    };
+    const svg = parseXml(plot.renderGraphSVG(fan));
+    const paths = findAll(svg, (e) => e.name === "g" && hasClass(e, "edge")).map((g) => ({ to: g.attrs["data-to"], d: g.children[0].attrs.d }));
+    expect(paths.filter((p) => p.to === "m").every((p) => p.d.includes(" Q "))).toBe(true);
+    expect(paths.find((p) => p.to === "s" && p.d.includes(" Q "))).toBeDefined(); // a -> s would cross m
+    expect(paths.find((p) => p.to === "s" && p.d.includes(" L "))).toBeDefined(); // m -> s stays straight
+    const spots = findAll(svg, (e) => hasClass(e, "value")).map((t) => [Number(t.attrs.x), Number(t.attrs.y)]);
+    for (let i = 0; i < spots.length; i++) for (let j = i + 1; j < spots.length; j++) {
+      expect(Math.hypot(spots[i][0] - spots[j][0], spots[i][1] - spots[j][1])).toBeGreaterThan(20);
+    }
+    // Everything drawn lies inside the viewBox, including labels above a bowed edge.
+    const [vx, vy, vw, vh] = svg.attrs.viewBox.split(" ").map(Number);
+    for (const [x, y] of spots) expect(x > vx && x < vx + vw && y - 20 > vy && y < vy + vh).toBe(true);
+  });
+  test("constants sit just left of the gate that uses them, named inputs in the first column", () => {
+    const layout = plot.layoutGraph({
+      nodes: [{ id: "x", label: "x" }, { id: "n", label: "n", op: "neg" }, { id: "e", label: "e", op: "exp" }, { id: "one", label: "1" }, { id: "p", label: "p", op: "+" }],
+      edges: [{ from: "x", to: "n" }, { from: "n", to: "e" }, { from: "e", to: "p" }, { from: "one", to: "p" }],
+    });
+    expect(layout.column.get("x")).toBe(0);
+    expect(layout.column.get("one")).toBe(2);
+    expect(layout.column.get("p")).toBe(3);
+  });
   test("values are shown in at most 4 significant digits and labels are escaped", () => {
     const svg = plot.renderGraphSVG({ nodes: [{ id: "a", label: "a<b & c", value: 0.123456789, grad: -1e-7 }], edges: [] });
     const tree = parseXml(svg);
