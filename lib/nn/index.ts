@@ -5,7 +5,7 @@ export type { LinearOptions, WeightInit } from "./linear";
 export { ReLU, LeakyReLU, Sigmoid, Tanh } from "./activations";
 export { Dropout } from "./dropout";
 export { Sequential } from "./sequential";
-export { softmaxCrossEntropy, svmLoss, mseLoss, bceWithLogits, l2Regularization } from "./losses";
+export { softmax, softmaxCrossEntropy, svmLoss, mseLoss, bceWithLogits, l2Regularization } from "./losses";
 export type { LossResult, Labels } from "./losses";
 export { accuracy, predictClasses } from "./model";
 export type { Model } from "./model";

@@ -32,6 +32,20 @@ export function softmaxCrossEntropy(scores: Tensor, y: Labels): LossResult {
   return { loss: loss / n, dx: new Tensor(dx, [n, c]) };
 }
 
+/** Row-wise softmax of scores [N, C] (the row maximum is subtracted first, so large scores do not overflow). */
+export function softmax(scores: Tensor): Tensor {
+  const [n, c] = scoreShape(scores, "softmax");
+  const out = new Float64Array(n * c);
+  for (let i = 0; i < n; i++) {
+    const row = i * c;
+    let max = -Infinity, sum = 0;
+    for (let j = 0; j < c; j++) max = Math.max(max, scores.data[row + j]);
+    for (let j = 0; j < c; j++) sum += out[row + j] = Math.exp(scores.data[row + j] - max);
+    for (let j = 0; j < c; j++) out[row + j] /= sum;
+  }
+  return new Tensor(out, [n, c]);
+}
+
 /**
  * Multiclass SVM (hinge) loss in CS231n's form: Σ_{j≠y} max(0, s_j − s_y + 1), averaged over rows.
  * Each violating class j gets +1/N in its gradient and the true class −1/N per violation.

@@ -2,7 +2,7 @@ import { Random, Tensor } from "../tensor";
 import { LeakyReLU, ReLU, Sigmoid, Tanh } from "./activations";
 import { Dropout } from "./dropout";
 import { Linear, WeightInit } from "./linear";
-import { l2Regularization, Labels, LossResult, softmaxCrossEntropy, svmLoss } from "./losses";
+import { l2Regularization, Labels, LossResult, softmax, softmaxCrossEntropy, svmLoss } from "./losses";
 import { Model, predictClasses } from "./model";
 import { Module } from "./module";
 import { Sequential } from "./sequential";
@@ -76,6 +76,11 @@ export class MLP implements Model {
     // Copies: a caller keeping these must not see them change on the next call.
     for (const [name, p] of Object.entries(this.params)) grads[name] = p.grad!.clone();
     return { loss: loss + penalty, grads };
+  }
+
+  /** Class probabilities [N, C]: the softmax of the scores (for an SVM-trained net, a rough confidence only). */
+  predictProba(X: Tensor): Tensor {
+    return softmax(this.loss(X));
   }
 
   /** The predicted class of each row of X. */

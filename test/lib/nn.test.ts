@@ -125,6 +125,16 @@ describe("losses", () => {
     expect(bce.loss).toBe(500);
     expect(bce.dx.toArray()).toEqual([0.5, 0]);
   });
+  test("softmax rows sum to 1 and survive scores of 1000; MLP.predictProba uses it", () => {
+    const p = nn.softmax(Tensor.from([[1000, 1000, -1000], [0, Math.log(3), 0]]));
+    expect(p.slice(0).toArray()).toEqual([0.5, 0.5, 0]);
+    expect(p.slice(1).allClose([0.2, 0.6, 0.2], 1e-14)).toBe(true);
+    const net = new nn.MLP([2, 4, 3], { seed: 1 });
+    const X = Tensor.randn([5, 2], 2);
+    const probs = net.predictProba(X);
+    expect(probs.sum(1).allClose(Tensor.ones([5]))).toBe(true);
+    expect(probs.argmax(1).equals(net.predict(X))).toBe(true);
+  });
   test("L2 regularisation: 0.5·reg·ΣW², adds reg·W to the gradient", () => {
     const W = Tensor.from([[1, -2], [3, 0]]);
     expect(nn.l2Regularization([W], 0.1)).toBeCloseTo(0.5 * 0.1 * 14, 14);
