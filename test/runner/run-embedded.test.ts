@@ -8,7 +8,7 @@ import { join } from "path";
 import { DEBIAN_PYTHON, describeWith, requirements } from "../support/requirements";
 import { outputText, runCli, tempDir, writeNotebook } from "./helpers";
 
-jest.setTimeout(60000);
+jest.setTimeout(120000);
 
 const read = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 const written: string[] = [];
