@@ -54,8 +54,8 @@ export interface TrainerOptions {
   restoreBest?: boolean;
   /** Called after every update, e.g. to feed a live plot. */
   onStep?: (info: StepInfo) => void;
-  /** Called after every epoch's accuracy check. */
-  onEpoch?: (info: EpochInfo) => void;
+  /** Called after every epoch's accuracy check (`trainAsync` awaits it when it returns a Promise). */
+  onEpoch?: (info: EpochInfo) => unknown;
   /** Where progress lines go (default process.stdout); `quiet` silences them. */
   stream?: { write(s: string): unknown };
   quiet?: boolean;
@@ -98,7 +98,32 @@ export class Trainer {
     this.optimizer = chosen instanceof Optimizer ? chosen : makeOptimizer(chosen, model.params, opts.lr === undefined ? {} : { lr: opts.lr });
   }
 
+  /** Trains to the end in one go (the event loop does not run until it returns). */
   train(): TrainResult {
+    const epochs = this.run();
+    for (;;) {
+      const step = epochs.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * The same training, but yielding to the event loop after every epoch (and awaiting what `onEpoch`
+   * returns), so that a notebook's live plot, whose SVG is rendered asynchronously, updates as it goes.
+   * Results are identical to `train()`.
+   */
+  async trainAsync(): Promise<TrainResult> {
+    const epochs = this.run();
+    for (;;) {
+      const step = epochs.next();
+      if (step.done) return step.value;
+      await step.value;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** The training loop; yields once per epoch with whatever onEpoch returned. */
+  private *run(): Generator<unknown, TrainResult> {
     const o = this.opts, { train, val } = o;
     const n = train.X.shape[0];
     const batchSize = o.batchSize === "full" ? n : Math.min(o.batchSize ?? 100, n);
@@ -138,8 +163,9 @@ export class Trainer {
       say(`(Epoch ${epoch} / ${epochs}) train acc: ${trainAcc.toFixed(4)}` + (valAcc !== null ? `; val acc: ${valAcc.toFixed(4)}` : "") + `; lr ${Number(this.optimizer.lr.toPrecision(3))}`);
       const score = valAcc ?? trainAcc;
       if (score > best.acc) best = { acc: score, epoch, params: copyParams(this.model.params) };
-      o.onEpoch?.({ epoch, trainAcc, valAcc, lr: this.optimizer.lr, history: this.history });
+      const after = o.onEpoch?.({ epoch, trainAcc, valAcc, lr: this.optimizer.lr, history: this.history });
       decay?.step();
+      yield after;
     }
     if (o.restoreBest ?? true) {
       for (const [name, p] of Object.entries(this.model.params)) p.data.set(best.params[name].data);

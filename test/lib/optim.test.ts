@@ -113,6 +113,24 @@ describe("Trainer", () => {
     for (const [name, p] of Object.entries(model.params)) expect(p.equals(r.bestParams[name])).toBe(true);
     expect(optim.checkAccuracy(model, ds)).toBe(r.bestAcc);
   });
+  test("trainAsync gives the same losses, lets the event loop run between epochs, and awaits onEpoch", async () => {
+    const opts = { train: ds, epochs: 3, batchSize: 16, lr: 0.2, seed: 4, quiet: true } as const;
+    const sync = new optim.Trainer(make(), opts).train();
+    const events: string[] = [];
+    const asyncRun = new optim.Trainer(make(), {
+      ...opts,
+      onEpoch: async ({ epoch }) => {
+        setImmediate(() => events.push(`tick after ${epoch}`));
+        await new Promise((r) => setTimeout(r, 5));
+        events.push(`epoch ${epoch} done`);
+      },
+    }).trainAsync();
+    expect(events).toEqual([]); // nothing ran synchronously past the first epoch's callback
+    const result = await asyncRun;
+    expect(result.history.loss).toEqual(sync.history.loss);
+    expect(events.filter((e) => e.startsWith("epoch"))).toEqual(["epoch 1 done", "epoch 2 done", "epoch 3 done"]);
+    expect(events.indexOf("tick after 1")).toBeLessThan(events.indexOf("epoch 2 done"));
+  });
   test("learning-rate decay per epoch is recorded", () => {
     const r = new optim.Trainer(make(), { train: ds, epochs: 3, lr: 0.1, lrDecay: 0.5, quiet: true }).train();
     expect(r.history.lr).toEqual([0.1, 0.05, 0.025]);
