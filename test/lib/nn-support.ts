@@ -8,17 +8,9 @@ export function weighted(out: Tensor, dout: Tensor): number {
   return s;
 }
 
-/** Numeric gradient of f with respect to a parameter tensor, perturbing it in place and restoring it. */
+/** Numeric gradient of f with respect to a parameter tensor (numericGradient perturbs it in place and restores it). */
 export function numericParamGrad(param: Tensor, f: () => number): Tensor {
-  const saved = param.data;
-  try {
-    return numericGradient((probe: Tensor) => {
-      param.data = probe.data;
-      return f();
-    }, param) as Tensor;
-  } finally {
-    param.data = saved;
-  }
+  return numericGradient(() => f(), param) as Tensor;
 }
 
 /** Largest relative errors of dx and of every parameter gradient of a layer at input x. */
