@@ -17,8 +17,8 @@ export interface Split {
 
 /** Builds a Dataset from rows and labels, checking that they match. */
 export function dataset(rows: number[][] | Tensor, labels: ArrayLike<number> | Tensor, classes?: string[]): Dataset {
-  const X = rows instanceof Tensor ? rows : Tensor.from(rows.length ? rows : [], rows.length ? {} : { shape: [0, 0] });
-  const y = labels instanceof Tensor ? labels : Tensor.from(Float64Array.from(labels as ArrayLike<number>));
+  const X = rows instanceof Tensor ? rows : rows.length ? Tensor.from(rows) : Tensor.zeros([0, 0]);
+  const y = labels instanceof Tensor ? labels : new Tensor(Float64Array.from(labels as ArrayLike<number>), [labels.length]);
   if (X.ndim !== 2) throw new RangeError(`dataset: X must be 2-D [N, D], got shape [${X.shape.join(", ")}]`);
   if (y.ndim !== 1 || y.shape[0] !== X.shape[0]) {
     throw new RangeError(`dataset: y must be 1-D with one label per row of X: X is [${X.shape.join(", ")}], y is [${y.shape.join(", ")}]`);
