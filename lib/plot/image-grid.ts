@@ -14,9 +14,14 @@ export interface ImageGridOptions {
   /** Screen pixels per image pixel (default 4). */
   scale?: number;
   title?: string;
+  /** Signed values (e.g. first-layer weights shown as images): red below 0, blue above, white at 0. */
+  diverging?: boolean;
 }
 
-/** Small grey-scale images (the digits set) side by side, dark ink on white, each with an optional caption. */
+/**
+ * Small images side by side, each with an optional caption: the digits (grey, dark ink on white), or
+ * with `diverging` signed maps such as a first-layer weight column reshaped to 8×8 (CS231n's templates).
+ */
 export function imageGrid(images: Rows, opts: ImageGridOptions = {}): Plot {
   const w = opts.width ?? 8, h = opts.height ?? 8;
   const all = toRows(images, "imageGrid: images");
@@ -53,7 +58,7 @@ export function imageGrid(images: Rows, opts: ImageGridOptions = {}): Plot {
         encoding: {
           x: { field: "px", type: "quantitative", scale: xScale, ...hidden }, x2: { field: "px2" },
           y: { field: "py", type: "quantitative", scale: yScale, ...hidden }, y2: { field: "py2" },
-          color: { field: "ink", type: "quantitative", scale: { scheme: "greys", domain: [0, Math.max(...shown.flat(), 1e-12)] }, legend: null },
+          color: { field: "ink", type: "quantitative", scale: inkScale(shown, opts.diverging ?? false), legend: null },
         },
       },
       ...(captions ? [{
@@ -68,6 +73,15 @@ export function imageGrid(images: Rows, opts: ImageGridOptions = {}): Plot {
     ],
   };
   return makePlot(spec as never, `image grid: ${shown.length} of ${all.length} images, ${w}x${h} pixels`);
+}
+
+/** Dark ink on white for pixel intensities; a red-white-blue scale symmetric about 0 for signed values. */
+function inkScale(images: number[][], diverging: boolean): object {
+  let lo = Infinity, hi = -Infinity;
+  for (const img of images) for (const v of img) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  if (!diverging) return { scheme: "greys", domain: [Math.min(0, lo), Math.max(hi, 1e-12)] };
+  const extent = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+  return { scheme: "redblue", domain: [-extent, extent] };
 }
 
 /** Convenience: captions "label" or "label→prediction" for a digits grid. */

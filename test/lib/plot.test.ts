@@ -105,6 +105,11 @@ describe("data pictures", () => {
     const captions = vegaMarks(svg, "text").map(textOf);
     expect(captions).toEqual(["1", "2→7", "3"]);
     expect(() => plot.imageGrid([[1, 2, 3]])).toThrow(/3 pixels but width\*height is 8\*8 = 64/);
+    // Signed values: negative red, positive blue.
+    const weights = await render(plot.imageGrid([[-2, 2, 0, 1]], { width: 2, height: 2, diverging: true }));
+    const fills = vegaMarks(weights, "rect").map((c) => c.attrs.fill.match(/\d+/g)!.map(Number));
+    expect(fills[0][0]).toBeGreaterThan(fills[0][2] + 100);
+    expect(fills[1][2]).toBeGreaterThan(fills[1][0] + 100);
   });
 });
 
