@@ -164,7 +164,14 @@ export function main(args: string[]): number {
   const dir = notebooksDir();
   const check = args.includes("--check");
   const wanted = args.filter((a) => !a.startsWith("--"));
-  const names = wanted.length ? wanted.map((w) => basename(w).replace(/\.(ts|ipynb)$/, "")) : sourceNames(dir);
+  const all = sourceNames(dir);
+  // A notebook can be named in full, by file, or by its number ("02").
+  const names = wanted.length ? wanted.map((w) => {
+    const key = basename(w).replace(/\.(ts|ipynb)$/, "");
+    const found = all.filter((n) => n === key || n.startsWith(`${key}-`));
+    if (found.length !== 1) throw new Error(`no single notebook source matches "${w}" (sources: ${all.join(", ")})`);
+    return found[0];
+  }) : all;
   let failed = 0;
   for (const name of names) {
     const cells = parsePercent(readFileSync(join(dir, "src", `${name}.ts`), "utf8"), `src/${name}.ts`);

@@ -27,7 +27,7 @@ function lineChart(rows: object[], o: { x: string; y: string; series: string; lo
       y: { field: o.y, type: "quantitative", scale: o.logY ? { type: "log" } : { zero: false }, axis: { format: o.logY ? ".0e" : "" } },
       color: { field: o.series, type: "nominal", title: null },
     },
-    config: { axis: { labelFontSize: 14, titleFontSize: 16 }, legend: { labelFontSize: 14 }, title: { fontSize: 18 } },
+    config: { axis: { labelFontSize: 14, titleFontSize: 16 }, legend: { labelFontSize: 14, labelLimit: 400 }, title: { fontSize: 18 } },
   } as never, `${o.title}: ${rows.length} points`);
 }
 
@@ -51,8 +51,8 @@ const forward = (h: number) => (f(x0 + h) - f(x0)) / h;
 const centred = (h: number) => (f(x0 + h) - f(x0 - h)) / (2 * h);
 const hs = Array.from({ length: 29 }, (_, i) => 10 ** (-1 - i / 2));   // 1e-1 ... 1e-15
 const errors = hs.flatMap((h) => [
-  { h, error: Math.abs(forward(h) - exact), method: "forward  (f(x+h) − f(x)) / h" },
-  { h, error: Math.abs(centred(h) - exact), method: "centred  (f(x+h) − f(x−h)) / 2h" },
+  { h, error: Math.abs(forward(h) - exact), method: "forward difference" },
+  { h, error: Math.abs(centred(h) - exact), method: "centred difference" },
 ]).filter((r) => r.error > 0);
 lineChart(errors, { x: "h", y: "error", series: "method", logX: true, logY: true, title: "Error of finite differences for sin'(1)" });
 
@@ -109,7 +109,7 @@ const slopes = Array.from({ length: 360 }, (_, deg) => {
 const steepest = slopes.reduce((a, s) => (s.slope > a.slope ? s : a));
 assertClose("steepest slope over 360 directions (= |∇f|)", steepest.slope, Math.hypot(2, 10), 1e-3);
 assertClose("its direction in degrees (= atan2(10, 2))", steepest.deg, Math.round((Math.atan2(10, 2) * 180) / Math.PI), 0);
-plot.gradientField(bowl, { x: [-5, 5], y: [-2.5, 2.5], arrows: 12, width: 520, height: 260, title: "f(x,y) = x²/2 + 5y² and the arrows of −∇f" })
+plot.gradientField(bowl, { x: [-5, 5], y: [-2.5, 2.5], arrows: 12, resolution: 20, width: 520, height: 260, title: "f(x,y) = x²/2 + 5y² and the arrows of −∇f" })
 
 // %% [markdown]
 // ## Gradient descent
@@ -142,14 +142,32 @@ for (const { lr, path } of runs) {
   assertClose(`η=${lr}: y after 30 steps`, y, 2 * (1 - 10 * lr) ** 30, 1e-9);
 }
 
+// %% [markdown]
+// All four paths over the contours of $f$. A plot is a Vega-Lite specification (plain JSON), so we can
+// take the library's contour plot and add one more layer: the paths, one colour per learning rate.
+
 // %%
-for (const { lr, path } of runs) {
-  const visible = path.filter(([, y]) => Math.abs(y) <= 2.5);
-  display(plot.contourPlot(bowl, {
-    x: [-5, 5], y: [-2.5, 2.5], path: visible, levels: 12, width: 520, height: 260,
-    title: `η = ${lr}: f after 30 steps = ${bowl(...path[30]).toExponential(2)}`,
-  }));
-}
+const contours = plot.contourPlot(bowl, {
+  x: [-5, 5], y: [-2.5, 2.5], levels: 10, resolution: 20, width: 640, height: 320,
+  title: "30 steps of gradient descent from (−4.5, 2)",
+});
+const pathRows = runs.flatMap(({ lr, path }) =>
+  path.map(([x, y], step) => ({ x, y, step, rate: `η = ${lr}` })).filter((p) => Math.abs(p.y) <= 2.5));
+const pathLayer = {
+  data: { values: pathRows },
+  mark: { type: "line", strokeWidth: 3, point: { size: 40 }, clip: true },
+  encoding: {
+    x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" },
+    order: { field: "step", type: "quantitative" },
+    color: { field: "rate", type: "nominal", title: "learning rate", scale: { range: ["#ff7f0e", "#17becf", "#e41a1c", "#000000"] } },
+  },
+};
+plot.makePlot({
+  ...contours,
+  layer: [...(contours as { layer: object[] }).layer, pathLayer],
+  resolve: { scale: { color: "independent" } },   // f's colour map and the paths' colours are separate scales
+  config: { axis: { grid: false, labelFontSize: 14, titleFontSize: 16 }, legend: { labelFontSize: 14, titleFontSize: 14 }, title: { fontSize: 18 } },
+} as never, "gradient descent paths for four learning rates")
 
 // %% [markdown]
 // * $\eta = 0.02$: safe but slow; after 30 steps it has not reached the bottom in $x$.

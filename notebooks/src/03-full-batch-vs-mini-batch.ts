@@ -31,7 +31,7 @@ function lineChart(rows: object[], o: { x: string; y: string; series: string; lo
       y: { field: o.y, type: "quantitative", scale: o.logY ? { type: "log" } : { zero: false } },
       color: { field: o.series, type: "nominal", title: null },
     },
-    config: { axis: { labelFontSize: 14, titleFontSize: 16 }, legend: { labelFontSize: 14 }, title: { fontSize: 18 } },
+    config: { axis: { labelFontSize: 14, titleFontSize: 16 }, legend: { labelFontSize: 14, labelLimit: 400 }, title: { fontSize: 18 } },
   } as never, `${o.title}: ${rows.length} points`);
 }
 

@@ -51,7 +51,7 @@ plot.makePlot({
     y: { field: "value", type: "quantitative" },
     color: { field: "curve", type: "nominal", title: null },
   },
-  config: { axis: { labelFontSize: 14, titleFontSize: 16 }, legend: { labelFontSize: 14 }, title: { fontSize: 18 } },
+  config: { axis: { labelFontSize: 14, titleFontSize: 16 }, legend: { labelFontSize: 14, labelLimit: 400 }, title: { fontSize: 18 } },
 } as never, "σ and σ' on [-8, 8]")
 
 // %% [markdown]
@@ -126,4 +126,4 @@ const accuracy = predict(points.toArray()).filter((p, i) => p === labels.get(i))
 console.log(`w = [${w.toFlat().map((v) => v.toFixed(3))}], loss ${losses[0].toFixed(2)} → ${losses[199].toFixed(3)}, accuracy ${accuracy}`);
 if (!(accuracy >= 0.95)) throw new Error(`the perceptron should separate the clouds (accuracy ${accuracy})`);
 if (!(losses[199] < losses[0] / 5)) throw new Error("training should cut the loss at least fivefold");
-plot.decisionBoundary(predict, points, labels, { title: `Sigmoid perceptron after 200 steps: accuracy ${accuracy}`, width: 420, height: 420 })
+plot.decisionBoundary(predict, points, labels, { title: `Sigmoid perceptron after 200 steps: accuracy ${accuracy}`, width: 420, height: 420, resolution: 30 })

@@ -52,21 +52,22 @@ const grads = g.backward();
 const steps = g.trace.filter((s) => s.phase === "backward");
 const view = g.toView();
 const fmt = (v: unknown) => (typeof v === "number" ? String(Number(v.toPrecision(6))) : String(v));
+/** The drawing with only the gradients known so far: the output's, and those sent by the visited gates. */
+const drawing = (known: Set<string>) => plot.renderGraphSVG({
+  nodes: view.nodes.map((n) => (known.has(n.id) ? n : { ...n, grad: undefined })),
+  edges: view.edges,
+});
 
-steps.forEach((step, k) => {
-  // Show only the gradients known after this step: the nodes visited so far and the inputs they fed.
-  const known = new Set(steps.slice(0, k + 1).flatMap((s) => [s.node, ...s.inputs]));
-  const partial = { nodes: view.nodes.map((n) => (known.has(n.id) ? n : { ...n, grad: undefined })), edges: view.edges };
-  let text: string;
-  if (step.localGradients && step.downstream) {
-    const lines = step.inputs.map((input, i) =>
-      `$\\dfrac{\\partial f}{\\partial ${input}} = \\underbrace{${fmt(step.upstream)}}_{\\text{upstream}} \\times \\underbrace{${fmt(step.localGradients![i])}}_{\\partial ${step.node} / \\partial ${input}} = ${fmt(step.downstream![i])}$`);
-    text = `**Step ${k + 1}: node \`${step.node}\` (${step.op})**, upstream $\\partial f/\\partial ${step.node} = ${fmt(step.upstream)}$\n\n` + lines.join("\n\n");
-  } else {
-    text = `**Step ${k + 1}: input \`${step.node}\`** receives $\\partial f/\\partial ${step.node} = ${fmt(step.upstream)}$.`;
-  }
-  display.markdown(text);
-  display.svg(plot.renderGraphSVG(partial));
+const output = steps[0].node;
+display.markdown(`**Start:** the gradient of the output with respect to itself, $\\partial f/\\partial ${output} = 1$.`);
+display.svg(drawing(new Set([output])));
+const known = new Set([output]);
+steps.filter((step) => step.downstream).forEach((step, k) => {
+  step.inputs.forEach((input) => known.add(input));
+  const lines = step.inputs.map((input, i) =>
+    `$\\dfrac{\\partial f}{\\partial ${input}} = \\underbrace{${fmt(step.upstream)}}_{\\text{upstream}} \\times \\underbrace{${fmt(step.localGradients![i])}}_{\\text{local } \\partial ${step.node} / \\partial ${input}} = ${fmt(step.downstream![i])}$`);
+  display.markdown(`**Step ${k + 1}: the \`${step.op}\` gate that computes $${step.node}$** receives $\\partial f/\\partial ${step.node} = ${fmt(step.upstream)}$ from above and sends down\n\n${lines.join("\n\n")}`);
+  display.svg(drawing(known));
 });
 
 // %% [markdown]
@@ -79,7 +80,6 @@ assertClose("∂f/∂x", grads.x as number, -4);
 assertClose("∂f/∂y", grads.y as number, -4);
 assertClose("∂f/∂z", grads.z as number, 3);
 assertClose("∂f/∂q (upstream at the + node)", q.grad as number, -4);
-g
 
 // %% [markdown]
 // ## Check 1: nudge the inputs

@@ -46,17 +46,18 @@ assertClose("mul: dx", mulX, -8); assertClose("mul: dy", mulY, 6);
 // ## Gradients add at branches
 //
 // When a value is used twice, a small change in it changes the output through *both* uses, so the
-// two gradients are added (the multivariate chain rule). In $f(x) = x \cdot x$ the node $x$ feeds both
-// inputs of one multiply gate: each branch brings back $x$, and $\frac{df}{dx} = x + x = 2x$.
+// two gradients are added (the multivariate chain rule). In $f(x, y, z) = y x + x z$ the input $x$
+// feeds two multiply gates: the upper branch brings back $y = -4$, the lower one $z = 2$, and
+// $\partial f / \partial x = y + z = -2$. Each edge leaving $x$ is labelled with its own branch's gradient.
 
 // %%
-const sq = new Graph();
-const sx = sq.input("x");
-sq.apply(new MultiplyGate(), [sx, sx], "f");
-sq.forward({ x: 3 });
-const { x: dSquare } = sq.backward();
-assertClose("d(x·x)/dx at x = 3 (two branches of 3)", dSquare as number, 6);
-sq
+const br = new Graph();
+const by = br.input("y"), bx = br.input("x"), bz = br.input("z");
+br.apply(new AddGate(), [br.apply(new MultiplyGate(), [by, bx], "y·x"), br.apply(new MultiplyGate(), [bx, bz], "x·z")], "f");
+br.forward({ x: 3, y: -4, z: 2 });
+const branchGrads = br.backward();
+assertClose("∂f/∂x = y + z (the two branches added)", branchGrads.x as number, -2);
+br
 
 // %% [markdown]
 // ## The slide's circuit
@@ -71,11 +72,12 @@ sq
 
 // %%
 const c = new Graph();
+const two = c.constant(2, "two");   // declared first, so that the drawing puts it above the rest
 const x = c.input("x"), y = c.input("y"), z = c.input("z"), w = c.input("w");
 const xy = c.apply(new MultiplyGate(), [x, y], "x·y");
 const m = c.apply(new MaxGate(), [z, w], "max(z,w)");
 const s = c.apply(new AddGate(), [xy, m], "sum");
-c.apply(new MultiplyGate(), [c.constant(2, "two"), s], "f");
+c.apply(new MultiplyGate(), [s, two], "f");
 
 assertClose("f", c.forward({ x: 3, y: -4, z: 2, w: -1 }) as number, -20);
 const grads = c.backward();

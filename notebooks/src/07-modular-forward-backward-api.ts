@@ -138,6 +138,7 @@ g.apply(new MultiplyGate(), [gq, g.input("z")], "f");
 g.forward({ x: -2, y: 5, z: -4 });
 const libGrads = g.backward();
 for (const name of ["x", "y", "z"]) assertClose(`∂f/∂${name}: slide graph = library Graph`, slideGrads[name], libGrads[name] as number);
+g
 
 // %% [markdown]
 // ## Checking a gate

@@ -45,7 +45,7 @@ plot.scatter(circle.train.X, circle.train.y, { title: "Training data (circle, no
 // %%
 const model = new nn.MLP([2, 8, 8, 2], { activation: "tanh", weightScale: "xavier", seed: 0 });
 const predict = (points: number[][]) => nn.predictClasses(model.loss(tensor(points))).toFlat();
-const boundary = (title: string) => plot.decisionBoundary(predict, circle.test.X, circle.test.y, { title, width: 400, height: 400 });
+const boundary = (title: string) => plot.decisionBoundary(predict, circle.test.X, circle.test.y, { title, width: 400, height: 400, resolution: 25 });
 
 const lossChart = display.markdown("*training: the loss curve appears after the first epoch*");
 const picture = display(boundary("Test data and the untrained network's decision"));
@@ -89,7 +89,7 @@ const digits = data.loadDigits();
 const split = data.stratifiedSplit(digits, { testFraction: 0.2, seed: 0 });
 const scaled = data.standardizeSplit(split);
 console.log(`digits: ${digits.X.shape.join("×")}; train ${split.train.X.shape[0]}, test ${split.test.X.shape[0]}`);
-plot.imageGrid(split.train.X.slice([0, 30]), { captions: Array.from(split.train.y.slice([0, 30]).toFlat(), String), scale: 6, title: "The first 30 training images" })
+plot.imageGrid(split.train.X.slice([0, 10]), { captions: Array.from(split.train.y.slice([0, 10]).toFlat(), String), scale: 6, title: "The first 10 training images" })
 
 // %%
 const net = new nn.TwoLayerNet(64, 100, 10, { weightScale: 1e-2, reg: 1e-3, seed: 0 });
@@ -111,7 +111,7 @@ assertAtLeast("digits: TwoLayerNet test accuracy", testAccuracy, 0.96);
 const predicted = nn.predictClasses(net.loss(scaled.test.X));
 const mistakes = predicted.toFlat().map((p, i) => (p !== scaled.test.y.get(i) ? i : -1)).filter((i) => i >= 0);
 console.log(`${mistakes.length} mistakes out of ${scaled.test.y.size} test images`);
-const shown = [...mistakes, ...Array.from({ length: 40 }, (_, i) => i)].slice(0, 40);
+const shown = [...mistakes, ...Array.from({ length: 40 }, (_, i) => i).filter((i) => !mistakes.includes(i))].slice(0, 20);
 plot.imageGrid(split.test.X.take(shown), {
   captions: plot.digitCaptions(scaled.test.y.take(shown), predicted.take(shown)), scale: 6,
   title: "Test images: the mistakes first, then the rest",
