@@ -1,5 +1,6 @@
 import { nn, Random, Tensor, numericGradient, relError } from "gradlab";
 import { awayFromZero, layerErrors, numericParamGrad } from "./nn-support";
+import { addMatmulTN, matmulNN, matmulNT } from "../../lib/nn/linalg";
 
 const TOL = 1e-7;
 const expectAllBelow = (errors: Record<string, number>) => {
@@ -49,6 +50,32 @@ describe("layers pass gradcheck in float64 (rel err < 1e-7)", () => {
       return out.mul(dout).sum();
     }, x) as Tensor;
     expect(relError(dx, numeric)).toBeLessThan(TOL);
+  });
+});
+
+describe("the dense products behind Linear (blocked by four rows)", () => {
+  test.each([[1, 1, 1], [3, 5, 2], [4, 4, 4], [7, 6, 9], [9, 3, 5]])("n=%i k=%i m=%i agree with the textbook sums", (n, k, m) => {
+    const rng = new Random(n * 100 + k * 10 + m);
+    const rand = (len: number) => Float64Array.from({ length: len }, () => rng.normal());
+    const A = rand(n * k), B = rand(k * m), D = rand(n * m);
+    const at = (M: Float64Array, cols: number, r: number, c: number) => M[r * cols + c];
+    const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThan(1e-12);
+    const C = matmulNN(A, B, n, k, m); // A·B
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
+      let s = 0; for (let p = 0; p < k; p++) s += at(A, k, i, p) * at(B, m, p, j);
+      close(C[i * m + j], s);
+    }
+    const G = Float64Array.from({ length: k * m }, () => 1); // accumulates into what is there
+    addMatmulTN(G, A, D, n, k, m); // 1 + Aᵀ·D
+    for (let i = 0; i < k; i++) for (let j = 0; j < m; j++) {
+      let s = 1; for (let p = 0; p < n; p++) s += at(A, k, p, i) * at(D, m, p, j);
+      close(G[i * m + j], s);
+    }
+    const H = matmulNT(D, B, n, m, k); // D·Bᵀ
+    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) {
+      let s = 0; for (let p = 0; p < m; p++) s += at(D, m, i, p) * at(B, m, j, p);
+      close(H[i * k + j], s);
+    }
   });
 });
 
