@@ -52,6 +52,8 @@ const grads = g.backward();
 const steps = g.trace.filter((s) => s.phase === "backward");
 const view = g.toView();
 const fmt = (v: unknown) => (typeof v === "number" ? String(Number(v.toPrecision(6))) : String(v));
+/** A factor in a product: negative numbers in parentheses, as one writes 1 × (−4). */
+const factor = (v: unknown) => (typeof v === "number" && v < 0 ? `(${fmt(v)})` : fmt(v));
 /** The drawing with only the gradients known so far: the output's, and those sent by the visited gates. */
 const drawing = (known: Set<string>) => plot.renderGraphSVG({
   nodes: view.nodes.map((n) => (known.has(n.id) ? n : { ...n, grad: undefined })),
@@ -65,7 +67,7 @@ const known = new Set([output]);
 steps.filter((step) => step.downstream).forEach((step, k) => {
   step.inputs.forEach((input) => known.add(input));
   const lines = step.inputs.map((input, i) =>
-    `$\\dfrac{\\partial f}{\\partial ${input}} = \\underbrace{${fmt(step.upstream)}}_{\\text{upstream}} \\times \\underbrace{${fmt(step.localGradients![i])}}_{\\text{local } \\partial ${step.node} / \\partial ${input}} = ${fmt(step.downstream![i])}$`);
+    `$\\dfrac{\\partial f}{\\partial ${input}} = \\underbrace{${fmt(step.upstream)}}_{\\text{upstream}} \\times \\underbrace{${factor(step.localGradients![i])}}_{\\text{local } \\partial ${step.node} / \\partial ${input}} = ${fmt(step.downstream![i])}$`);
   display.markdown(`**Step ${k + 1}: the \`${step.op}\` gate that computes $${step.node}$** receives $\\partial f/\\partial ${step.node} = ${fmt(step.upstream)}$ from above and sends down\n\n${lines.join("\n\n")}`);
   display.svg(drawing(known));
 });

@@ -24,6 +24,8 @@ function assertClose(label: string, actual: number, expected: number, tol = 1e-1
   console.log(`✓ ${label} = ${Number(actual.toPrecision(7))}`);
 }
 const fmt = (v: Num | undefined) => (typeof v === "number" ? Number(v.toFixed(4)).toString() : String(v));
+/** A factor in a product: negative numbers in parentheses, as one writes 1 × (−1). */
+const factor = (v: Num | undefined) => (typeof v === "number" && v < 0 ? `(${fmt(v)})` : fmt(v));
 /** Node names in LaTeX: "x1" → "x_{1}". */
 const tex = (name: string) => name.replace(/^([a-z]+)(\d+)$/, "$1_{$2}");
 
@@ -95,7 +97,7 @@ assertClose("forward mode: ∂f/∂x2 (a second sweep)", dx2.tangent.get("v5")!,
 const adjoints = g.backward();
 const steps = g.trace.filter((s) => s.phase === "backward");
 const rows = steps.map((s) => {
-  const sent = s.downstream ? s.inputs.map((input, i) => `$\\bar{${tex(input)}} \\mathrel{+}= ${fmt(s.upstream)} \\times ${fmt(s.localGradients![i])}$`).join(", ") : "(input: adjoint complete)";
+  const sent = s.downstream ? s.inputs.map((input, i) => `$\\bar{${tex(input)}} \\mathrel{+}= ${fmt(s.upstream)} \\times ${factor(s.localGradients![i])}$`).join(", ") : "(input: adjoint complete)";
   return `| $${tex(s.node)}$ | ${s.op ? `\`${s.op}\`` : "input"} | $\\bar{${tex(s.node)}} = ${fmt(s.upstream)}$ | ${sent} |`;
 });
 display.markdown(["**Reverse mode, seed $\\bar v_5 = 1$**", "", "| node | operation | adjoint | sent to inputs (upstream × local) |", "|---|---|---|---|", ...rows].join("\n"));
