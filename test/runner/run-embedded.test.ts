@@ -3,10 +3,10 @@
  * made in temp folders, run through the real CLI process.
  */
 import { spawnSync } from "child_process";
-import { existsSync, readFileSync, statSync, writeFileSync } from "fs";
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "fs";
 import { join } from "path";
 import { DEBIAN_PYTHON, describeWith, requirements } from "../support/requirements";
-import { outputText, runCli, tempDir, writeNotebook } from "./helpers";
+import { CLI, outputText, runCli, tempDir, writeNotebook } from "./helpers";
 
 jest.setTimeout(120000);
 
@@ -178,6 +178,24 @@ describe("gradlab run (embedded kernel)", () => {
     expect(run.stdout).toMatch(/good\.ipynb\s+ok\s+2\/2/);
     expect(run.stderr).toContain('bad.ipynb, cell 1 ("no error here") is tagged raises-exception but did not raise');
     expect(existsSync(join(dir, "good.executed.ipynb"))).toBe(false); // --check alone writes nothing
+  });
+
+  test("--kernel NAME starts an installed kernelspec from its kernel.json (no Jupyter needed)", async () => {
+    const dir = tempDir("run-kernelspec");
+    // The gradlab kernelspec, installed under another name in a private JUPYTER_PATH.
+    const install = spawnSync(process.execPath, [CLI, "kernel", "install", "--prefix", join(dir, "prefix")], { encoding: "utf8" });
+    expect(install.status).toBe(0);
+    renameSync(join(dir, "prefix", "share", "jupyter", "kernels", "gradlab"), join(dir, "prefix", "share", "jupyter", "kernels", "ts-copy"));
+    const nb = writeNotebook(dir, "k.ipynb", ["[typeof process.version, 1 + 2]"]);
+    const run = await runCli([nb, "--kernel", "ts-copy", "--quiet"], { env: { ...process.env, JUPYTER_PATH: join(dir, "prefix", "share", "jupyter") } });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const out = read(join(dir, "k.executed.ipynb"));
+    expect(out.metadata.kernelspec).toEqual({ name: "ts-copy", display_name: "ts-copy", language: "typescript" });
+    expect(outputText(out.cells[0])).toBe("[ 'string', 3 ]");
+    const missing = await runCli([nb, "--kernel", "no-such-kernel", "--quiet"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("could not start kernel 'no-such-kernel': no kernelspec named 'no-such-kernel'");
   });
 
   test("bad usage exits 2 with the reason", async () => {
