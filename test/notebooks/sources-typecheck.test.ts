@@ -1,0 +1,45 @@
+/**
+ * The notebook sources type-check, as one module each, against the library's public API and the
+ * kernel's notebook globals (display, clearOutput): a renamed or changed library API shows up here in
+ * seconds, naming the notebook, line and column, without starting a kernel.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import * as ts from "typescript";
+import { NOTEBOOK_GLOBALS_DTS } from "../../kernel/engine/display";
+import { sourceNames } from "../../notebooks/build";
+import { NOTEBOOKS, ROOT } from "./support";
+
+test("every notebook source type-checks against gradlab and the kernel's globals", () => {
+  const dir = mkdtempSync(join(tmpdir(), "gradlab-notebook-types-"));
+  try {
+    const globals = join(dir, "notebook-globals.d.ts");
+    writeFileSync(globals, NOTEBOOK_GLOBALS_DTS);
+    const sources = sourceNames(NOTEBOOKS).map((n) => join(NOTEBOOKS, "src", `${n}.ts`));
+    expect(sources).toHaveLength(10);
+    const program = ts.createProgram([...sources, globals], {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.Node16,
+      moduleResolution: ts.ModuleResolutionKind.Node16,
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      esModuleInterop: true,
+      types: ["node"],
+      typeRoots: [join(ROOT, "node_modules", "@types")],
+      baseUrl: ROOT,
+      paths: { gradlab: ["lib/index.ts"] },
+    });
+    // Only the notebooks' own errors: a half-finished library file is its owner's test to fail.
+    const errors = ts.getPreEmitDiagnostics(program)
+      .filter((d) => d.file?.fileName.startsWith(join(NOTEBOOKS, "src")))
+      .map((d) => {
+        const { line, character } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+        return `${d.file!.fileName.slice(ROOT.length + 1)}:${line + 1}:${character + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+      });
+    expect(errors).toEqual([]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
