@@ -168,9 +168,11 @@ export async function executeNotebook(source: Notebook, session: KernelSession, 
         }
       }
     } catch (err) {
-      if (!(err instanceof KernelDiedError)) throw err;
-      collector.addError(DEAD_KERNEL_ENAME, err.detail);
-      fail("dead-kernel", DEAD_KERNEL_ENAME, err.detail, []);
+      // A dead kernel, or a transport that failed under it (a closed socket, a dropped WebSocket):
+      // either way no later cell can run, and the outputs so far must still be saved.
+      const detail = err instanceof KernelDiedError ? err.detail : `lost contact with the kernel: ${(err as Error).message}`;
+      collector.addError(DEAD_KERNEL_ENAME, detail);
+      fail("dead-kernel", DEAD_KERNEL_ENAME, detail, []);
       kernelLost = true;
       stop = true;
     } finally {

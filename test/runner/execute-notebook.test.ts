@@ -7,7 +7,7 @@ import { CodeCell, parseNotebook } from "../../kernel/runner/nbformat";
 import type { IopubMessage } from "../../kernel/runner/outputs";
 import { ExecuteReply, KernelDiedError, KernelSession } from "../../kernel/runner/session";
 
-type Behaviour = "ok" | "error" | "hang" | "hang-forever" | "die" | "error-output";
+type Behaviour = "ok" | "error" | "hang" | "hang-forever" | "die" | "error-output" | "disconnect";
 
 /** Executes "cells" whose source names their behaviour; records what the runner asked of it. */
 class ScriptedSession implements KernelSession {
@@ -41,6 +41,8 @@ class ScriptedSession implements KernelSession {
         return new Promise((resolve) => (this.pendingHang = (r) => resolve({ ...r, execution_count: n })));
       case "hang-forever":
         return new Promise(() => undefined);
+      case "disconnect":
+        return Promise.reject(new Error("Kernel connection disconnected"));
       case "die":
         this.dead = true;
         return Promise.reject(new KernelDiedError("the kernel process exited with code 1"));
@@ -144,6 +146,15 @@ describe("executing a notebook", () => {
       { output_type: "stream", name: "stdout", text: "die now\n" },
       expect.objectContaining({ output_type: "error", ename: "DeadKernelError" }),
     ]);
+  });
+
+  test("a failing transport is reported like a dead kernel, and the outputs so far are kept", async () => {
+    const run = await executeNotebook(notebook("ok", "disconnect"), new ScriptedSession(), options());
+    expect(run.kernelLost).toBe(true);
+    expect(run.failures).toEqual([expect.objectContaining({
+      kind: "dead-kernel", cellNumber: 3, evalue: "lost contact with the kernel: Kernel connection disconnected",
+    })]);
+    expect(code(run.notebook)[0].outputs).toHaveLength(2);
   });
 
   test("cells tagged raises-exception may raise; under --check they must", async () => {
