@@ -1,5 +1,5 @@
 import { Random, Tensor } from "../tensor";
-import { addMatmulTN, matmulNN, matmulNT } from "./linalg";
+import { addMatmulTN, matmulNN, matmulNT } from "../tensor/ops/gemm";
 import { checkDout, Module, noCache } from "./module";
 
 export type WeightInit = number | "he" | "xavier";

@@ -6,3 +6,4 @@ export * from "./ops/elementwise";
 export * from "./ops/reduce";
 export * from "./ops/matmul";
 export * from "./ops/layout";
+export * from "./ops/gemm";

@@ -1,6 +1,6 @@
 import { nn, Random, Tensor, numericGradient, relError } from "gradlab";
 import { awayFromZero, layerErrors, numericParamGrad } from "./nn-support";
-import { addMatmulTN, matmulNN, matmulNT } from "../../lib/nn/linalg";
+import { addMatmulTN, matmulNN, matmulNT } from "../../lib/tensor/ops/gemm";
 
 const TOL = 1e-7;
 const expectAllBelow = (errors: Record<string, number>) => {

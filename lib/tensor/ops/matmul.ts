@@ -3,25 +3,7 @@ import { broadcastShapes } from "../broadcast";
 import { formatShape, sizeOf } from "../shape";
 import { Tensor } from "../tensor";
 import { resultDType } from "./elementwise";
-
-/** C[m,n] += A[m,k] · B[k,n] on flat arrays at the given offsets; i-k-j order keeps the inner loop contiguous. */
-function gemm(
-  a: Float64Array | Float32Array, ao: number,
-  b: Float64Array | Float32Array, bo: number,
-  c: Float64Array | Float32Array, co: number,
-  m: number, k: number, n: number,
-): void {
-  for (let i = 0; i < m; i++) {
-    const crow = co + i * n;
-    const arow = ao + i * k;
-    for (let p = 0; p < k; p++) {
-      const aip = a[arow + p];
-      if (aip === 0) continue;
-      const brow = bo + p * n;
-      for (let j = 0; j < n; j++) c[crow + j] += aip * b[brow + j];
-    }
-  }
-}
+import { gemmNN } from "./gemm";
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError("matmul: both operands must be Tensors");
@@ -49,8 +31,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const aMat = m * k, bMat = k * n, cMat = m * n;
   const aCount = sizeOf(aBatch), bCount = sizeOf(bBatch);
   for (let t = 0; t < batches; t++) {
-    const ai = batchIndex(t, batch, aBatch) , bi = batchIndex(t, batch, bBatch);
-    gemm(a.data, (aCount === 1 ? 0 : ai) * aMat, b.data, (bCount === 1 ? 0 : bi) * bMat, out.data, t * cMat, m, k, n);
+    const ai = batchIndex(t, batch, aBatch), bi = batchIndex(t, batch, bBatch);
+    gemmNN(a.data, (aCount === 1 ? 0 : ai) * aMat, b.data, (bCount === 1 ? 0 : bi) * bMat, out.data, t * cMat, m, k, n);
   }
   // Drop the dimensions that 1-D operands were promoted with.
   let shape = [...batch, m, n];

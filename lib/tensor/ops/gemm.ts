@@ -1,20 +1,22 @@
 /**
- * The three matrix products a dense layer needs, on flat row-major Float64Arrays. Written out here
- * (rather than transposing and calling matmul) so that backward never copies a transpose and every
- * inner loop walks memory contiguously. Each works on four rows at a time: one load of a B element
- * then feeds four multiply-adds, which is what makes these about 2.5x faster than the plain loops
- * in V8. The order of additions into each output element is fixed, so results are deterministic.
+ * The matrix-product kernels on flat row-major arrays: C += A·B (matmul and a dense layer's forward),
+ * C += Aᵀ·B (a weight gradient) and C = A·Bᵀ (an input gradient). The transposed forms exist so that
+ * backward never copies a transpose and every inner loop walks memory contiguously. Each works on four
+ * rows at a time: one load of a B element then feeds four multiply-adds, which is what makes these
+ * about 2.5x faster than the plain loops in V8. The order of additions into each output element is
+ * fixed, so results are deterministic. A faster kernel (WebAssembly, threads) replaces these.
  */
 
-/** C[n,m] = A[n,k] · B[k,m] (forward: x · W). */
-export function matmulNN(A: ArrayLike<number>, B: ArrayLike<number>, n: number, k: number, m: number): Float64Array {
-  const C = new Float64Array(n * m);
+type Flat = Float64Array | Float32Array;
+
+/** C[co..][n,m] += A[ao..][n,k] · B[bo..][k,m]. */
+export function gemmNN(A: ArrayLike<number>, ao: number, B: ArrayLike<number>, bo: number, C: Flat, co: number, n: number, k: number, m: number): void {
   let i = 0;
   for (; i + 3 < n; i += 4) {
-    const c0 = i * m, c1 = c0 + m, c2 = c1 + m, c3 = c2 + m;
-    const a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+    const c0 = co + i * m, c1 = c0 + m, c2 = c1 + m, c3 = c2 + m;
+    const a0 = ao + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
     for (let p = 0; p < k; p++) {
-      const x0 = A[a0 + p], x1 = A[a1 + p], x2 = A[a2 + p], x3 = A[a3 + p], bp = p * m;
+      const x0 = A[a0 + p], x1 = A[a1 + p], x2 = A[a2 + p], x3 = A[a3 + p], bp = bo + p * m;
       for (let j = 0; j < m; j++) {
         const b = B[bp + j];
         C[c0 + j] += x0 * b;
@@ -25,12 +27,18 @@ export function matmulNN(A: ArrayLike<number>, B: ArrayLike<number>, n: number, 
     }
   }
   for (; i < n; i++) {
-    const ci = i * m, ai = i * k;
+    const ci = co + i * m, ai = ao + i * k;
     for (let p = 0; p < k; p++) {
-      const a = A[ai + p], bp = p * m;
+      const a = A[ai + p], bp = bo + p * m;
       for (let j = 0; j < m; j++) C[ci + j] += a * B[bp + j];
     }
   }
+}
+
+/** C[n,m] = A[n,k] · B[k,m] (forward: x · W). */
+export function matmulNN(A: ArrayLike<number>, B: ArrayLike<number>, n: number, k: number, m: number): Float64Array {
+  const C = new Float64Array(n * m);
+  gemmNN(A, 0, B, 0, C, 0, n, k, m);
   return C;
 }
 
