@@ -30,11 +30,6 @@ const commands: Record<string, Command> = {
   },
 };
 
-/** Registers a sub-command (used by the modules that own them; kept here so --help lists them all). */
-export function registerCommand(name: string, command: Command): void {
-  commands[name] = command;
-}
-
 export function helpText(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);

@@ -4,7 +4,7 @@
  * analytic and numeric values, the relative error, and a hint about the likely mistake.
  */
 import { Random } from "../tensor/random";
-import { formatShape, sameShape } from "../tensor/shape";
+import { formatShape, sameShape, unravelIndex } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
 import { Num, describe, isTensor, mul, shapeOf, total } from "../gates/arith";
 import { GateLike, gateInputName, gateName } from "../gates/gate-like";
@@ -50,15 +50,6 @@ export interface GateCheckResult {
   jvpOk?: boolean;
   /** One paragraph, for a person. */
   message: string;
-}
-
-function unravel(flat: number, shape: number[]): number[] {
-  const index = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    index[d] = flat % shape[d];
-    flat = Math.floor(flat / shape[d]);
-  }
-  return index;
 }
 
 function randomLike(like: Num, rng: Random): Num {
@@ -156,7 +147,7 @@ export function checkGate(gate: GateLike, inputs: Num[], opts: CheckGateOptions 
     const worst = largest(errs);
     const ok = !bad.includes(true);
     const check: InputCheck = {
-      input: inputName(i), ok, relError: worst, index: unravel(worstK, shapeOf(x)),
+      input: inputName(i), ok, relError: worst, index: unravelIndex(worstK, shapeOf(x)),
       analytic: analytic[i][worstK], numeric: numeric[i][worstK],
     };
     if (!ok) check.hint = diagnose(i, analytic, numeric, elements(dout), shapeOf(out), shapeOf(x), inputName);

@@ -7,7 +7,7 @@
 import "../autograd";
 import { noGrad } from "../tensor/autograd-hook";
 import { Random } from "../tensor/random";
-import { formatShape } from "../tensor/shape";
+import { formatShape, unravelIndex } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
 import { describe, isTensor } from "../gates/arith";
 import { float64Copy } from "./numeric";
@@ -42,15 +42,6 @@ export interface GradcheckResult {
   checked: number;
   mismatches: GradcheckMismatch[];
   message: string;
-}
-
-function unravel(flat: number, shape: number[]): number[] {
-  const index = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    index[d] = flat % shape[d];
-    flat = Math.floor(flat / shape[d]);
-  }
-  return index;
 }
 
 /** Distinct random element indices (all of them when k >= n), in increasing order. */
@@ -113,7 +104,7 @@ export function gradcheck(
         checked++;
         maxRelError = Number.isNaN(rel) || Number.isNaN(maxRelError) ? NaN : Math.max(maxRelError, rel);
         if (!(Math.abs(a - n) <= atol + rtol * Math.abs(n))) {
-          mismatches.push({ input: i, index: unravel(k, probe.shape), analytic: a, numeric: n, relError: rel });
+          mismatches.push({ input: i, index: unravelIndex(k, probe.shape), analytic: a, numeric: n, relError: rel });
         }
       }
     });

@@ -72,3 +72,13 @@ export function resolveReshape(requested: readonly number[], size: number, from:
   }
   return shape;
 }
+
+/** The multi-index of a flat row-major position (for messages such as "wrong at index [1, 2]"). */
+export function unravelIndex(flat: number, shape: readonly number[]): number[] {
+  const index = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    index[d] = flat % shape[d];
+    flat = Math.floor(flat / shape[d]);
+  }
+  return index;
+}
