@@ -21,7 +21,7 @@ export interface ServerAddress {
 let quieted = false;
 
 /** The library's connection narration, which Node prints into the middle of the runner's report. */
-const CHATTER = /^(Starting WebSocket: |Kernel: |Connection lost, reconnecting in )/;
+const CHATTER = /^(Starting WebSocket: |Kernel: |Connection lost, reconnecting in |The kernel "[^"]*" does not exist on the server)/;
 
 function services(): typeof import("@jupyterlab/services") {
   if (!quieted) {
@@ -101,11 +101,18 @@ class ServerKernelSession implements KernelSession {
         allow_stdin: false,
         stop_on_error: true,
       });
-      future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
+      // Read iopub from the connection, not future.onIOPub: the library routes update_display_data only
+      // to the (finished, disposed) future that first showed the display, so a cell updating an
+      // earlier cell's chart would lose the update. Here every message of this request is seen as sent.
+      const msgId = future.msg.header.msg_id;
+      const listener = (_: unknown, msg: KernelMessage.IIOPubMessage) => {
+        if ((msg.parent_header as Partial<KernelMessage.IHeader>)?.msg_id !== msgId) return;
         // Like the embedded client: counts come from the reply, so both paths record the same ones.
         if (msg.header.msg_type === "execute_input" || msg.header.msg_type === "status") return;
         onIopub({ msg_type: msg.header.msg_type, content: msg.content as Record<string, any> });
       };
+      this.kernel.iopubMessage.connect(listener);
+      void future.done.finally(() => this.kernel.iopubMessage.disconnect(listener)).catch(() => undefined);
       // `done` resolves after both the reply and the idle status, so every output is in.
       future.done.then(
         (reply) => {
@@ -154,10 +161,17 @@ class ServerKernelSession implements KernelSession {
     if (this.closed) return;
     this.closed = true;
     if (this.deathReason) await this.reconnectSettled(5000);
-    try {
-      await this.kernel.shutdown();
-    } catch {
-      // Already gone (dead, or the server stopped): nothing left to free on the server.
+    const { KernelAPI } = services();
+    const id = this.kernel.id;
+    // jupyter_server 1.x can fail a DELETE that races its own auto-restart (HTTP 500); try again
+    // briefly rather than leave a kernel running on someone else's server.
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      try {
+        await KernelAPI.shutdownKernel(id, this.kernel.serverSettings);
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
     }
     this.kernel.dispose();
     this.manager.dispose();

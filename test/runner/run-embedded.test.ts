@@ -24,19 +24,30 @@ describe("gradlab run (embedded kernel)", () => {
       'console.log("hello");\nconsole.log("again");\nconsole.error("careful");',
       "",
       "[1, 2, 3].map((v) => v * x)",
+      // A display handle updated from a later cell, and a cell that clears its own output (wait=true).
+      'const chart = display.html("<b>loss 1.0</b>", { displayId: "loss-chart" });\nconsole.log("drawn")',
+      [
+        "const lossView = (loss: number) => ({",
+        '  [Symbol.for("Jupyter.display")]: () => ({ "text/html": `<b>loss ${loss}</b>`, "text/plain": `loss ${loss}` }),',
+        "});",
+        "for (const loss of [0.5, 0.25]) chart.update(lossView(loss));",
+        'console.log("old text");',
+        "clearOutput(true);",
+        'console.log("redrawn");',
+      ].join("\n"),
     ]);
     const before = readFileSync(nb, "utf8");
     const run = await runCli([nb]);
-    expect(run.stderr).toContain("pass.ipynb] 3/3 cells");
+    expect(run.stderr).toContain("pass.ipynb] 5/5 cells");
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/pass\.ipynb\s+ok\s+3\/3/);
+    expect(run.stdout).toMatch(/pass\.ipynb\s+ok\s+5\/5/);
     expect(run.stdout).toContain("1 of 1 notebook ran without failure");
     expect(readFileSync(nb, "utf8")).toBe(before);
     const out = join(dir, "pass.executed.ipynb");
     written.push(out);
     const cells = read(out).cells;
     expect(cells[0]).toMatchObject({ cell_type: "markdown", source: ["# Title"] });
-    expect(cells.map((c: any) => c.execution_count)).toEqual([undefined, 1, 2, null, 3]);
+    expect(cells.map((c: any) => c.execution_count)).toEqual([undefined, 1, 2, null, 3, 4, 5]);
     expect(cells[1].outputs).toEqual([{ output_type: "execute_result", execution_count: 1, data: expect.objectContaining({ "text/plain": ["42"] }), metadata: {} }]);
     // Consecutive stdout messages merge into one output, as nbclient does; stderr is its own output.
     expect(cells[2].outputs).toHaveLength(2);
@@ -45,6 +56,12 @@ describe("gradlab run (embedded kernel)", () => {
       { output_type: "stream", name: "stderr", text: ["careful\n"] },
     ]));
     expect(outputText(cells[4])).toContain("42, 84, 126");
+    // update_display_data rewrote the first cell's display in place; clear_output(wait) kept only what followed it.
+    expect(cells[5].outputs).toEqual([
+      { output_type: "display_data", data: { "text/html": ["<b>loss 0.25</b>"], "text/plain": ["loss 0.25"] }, metadata: {} },
+      { output_type: "stream", name: "stdout", text: ["drawn\n"] },
+    ]);
+    expect(cells[6].outputs).toEqual([{ output_type: "stream", name: "stdout", text: ["redrawn\n"] }]);
     expect(read(out).metadata.language_info.name).toBe("typescript");
   });
 

@@ -24,6 +24,8 @@ describeWith([requirements.jupyterServer], "gradlab run through a Jupyter server
     "({ list: [1, 2, 3], nested: { ok: true } })",
     'throw new TypeError("shown, not fatal")',
     "n",
+    'const chart = display.html("<b>epoch 0</b>", { displayId: "progress" });',
+    'chart.update("epoch 1 of 1");\nclearOutput(true);\nconsole.log("done")',
   ]);
   const args = [nb, "-p", "n=4", "--allow-errors", "--quiet"];
   let embedded: any;
@@ -37,10 +39,13 @@ describeWith([requirements.jupyterServer], "gradlab run through a Jupyter server
   test("--jupyter starts a private server, runs, stops it, and the notebook equals the embedded run", async () => {
     const run = await runCli([...args, "--jupyter", "--out", join(dir, "jupyter")]);
     expect(run.code).toBe(1); // the allowed error still fails the run
-    expect(run.stdout).toMatch(/same\.ipynb\s+failed\s+7\/7/);
+    expect(run.stdout).toMatch(/same\.ipynb\s+failed\s+9\/9/);
     const viaServer = read(join(dir, "jupyter", "same.ipynb"));
     expect(viaServer).toEqual(embedded);
     expect(viaServer.cells[3].outputs.at(-1)).toMatchObject({ output_type: "execute_result", data: { "text/plain": ["56"] } });
+    // The display handle's update reached the earlier cell on both paths.
+    expect(JSON.stringify(viaServer.cells[8].outputs)).toContain("epoch 1 of 1");
+    expect(viaServer.cells[9].outputs).toEqual([{ output_type: "stream", name: "stdout", text: ["done\n"] }]);
   });
 
   test("--server URL --token T drives an existing server (a kernel dying there is reported too)", async () => {
