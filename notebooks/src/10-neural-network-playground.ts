@@ -18,10 +18,10 @@
 // %%
 import { data, nn, optim, plot, tensor } from "gradlab";
 
-/** Stops the notebook when a measured number falls short, and prints it when it does not. */
+/** Stops the notebook when a measured number falls short; the ✓ line states the bound that held. */
 function assertAtLeast(label: string, actual: number, minimum: number): void {
   if (!(actual >= minimum)) throw new Error(`${label}: got ${actual}, expected at least ${minimum}`);
-  console.log(`✓ ${label} = ${Number(actual.toPrecision(4))} (≥ ${minimum})`);
+  console.log(`${label}: ${Number(actual.toPrecision(4))}\n✓ ${label} ≥ ${minimum}`);
 }
 
 // %% [markdown]

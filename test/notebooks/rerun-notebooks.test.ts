@@ -32,6 +32,10 @@ test("all notebooks run to the end in --check mode", () => {
 test.each(names)("%s reproduces its checked numbers", (name) => {
   const committed = checkLines(readNotebook(join(NOTEBOOKS, `${name}.ipynb`)));
   const rerun = checkLines(readNotebook(join(out, `${name}.ipynb`)));
-  expect(rerun).toEqual(committed);
+  if (JSON.stringify(rerun) !== JSON.stringify(committed)) {
+    const changed = [...rerun.filter((l) => !committed.includes(l)).map((l) => `+ ${l}`), ...committed.filter((l) => !rerun.includes(l)).map((l) => `- ${l}`)];
+    throw new Error(`${name}: the checked numbers differ from the committed outputs (+ now, - committed):\n${changed.join("\n")}\n` +
+      "If the library changed on purpose, refresh the outputs: node bin/gradlab.js run notebooks --inplace --check");
+  }
   for (const answer of KNOWN_ANSWERS[name.slice(0, 2)]) expect(rerun.some((l) => l.includes(answer))).toBe(true);
 });

@@ -53,7 +53,10 @@ export function cellText(cell: Cell): string {
   }).join("\n");
 }
 
-/** The notebook's checked numbers: every "✓ ..." line in its outputs, in order. */
+/**
+ * The notebook's checked numbers: every "✓ ..." line in its outputs, in order. The notebooks print
+ * only the digits each check's tolerance vouches for, so these lines are the same on every machine.
+ */
 export function checkLines(nb: NotebookFile): string[] {
   return nb.cells.flatMap((c) => cellText(c).split("\n")).filter((line) => line.startsWith("✓ "));
 }
@@ -62,12 +65,12 @@ export function checkLines(nb: NotebookFile): string[] {
 export const KNOWN_ANSWERS: Record<string, string[]> = {
   "01": ["score of cat = -96.8", "score of dog = 437.9", "score of ship = 60.75", "(the slide's 61.95) = 61.95"],
   "02": ["∂f/∂x at (2, 1) = 2", "∂f/∂y at (2, 1) = 10"],
-  "03": ["hand-derived vs autodiff gradient = 0"],
-  "04": ["σ'(0) = 1/4 (the steepest point) = 0.25", "hand-derived vs autodiff = 0"],
+  "03": ["hand-derived vs autodiff gradient ≈ 0"],
+  "04": ["σ'(0) = 1/4 (the steepest point) = 0.25", "hand-derived vs autodiff ≈ 0"],
   "05": ["f = q · z = -12", "∂f/∂x = -4", "∂f/∂y = -4", "∂f/∂z = 3"],
   "06": ["✓ f = -20", "∂f/∂x (mul switches: 2·y) = -8", "∂f/∂y (mul switches: 2·x) = 6", "∂f/∂z (max routes to the winner) = 2", "∂f/∂w (max gives the loser 0) = 0"],
   "07": ["backward(2): dx = dz·y = -8", "backward(2): dy = dz·x = 6", "ComputationalGraph.forward = -12"],
   "08": ["f(2, 5) = ln 2 + 10 − sin 5 = 11.65207", "forward mode: ∂f/∂x1 (one sweep) = 5.5", "reverse mode: ∂f/∂x1 = 5.5", "reverse mode: ∂f/∂x2 = 1.716338"],
   "09": ["f'(2) = 4", "f'(-1) = -3", "d√a/da at a = 2, through the loop (= 1/(2√a)) = 0.3535534"],
-  "10": ["circle: test accuracy after 400 steps", "digits: TwoLayerNet test accuracy"],
+  "10": ["circle: test accuracy after 400 steps ≥ 0.9", "digits: TwoLayerNet test accuracy ≥ 0.96"],
 };
