@@ -129,10 +129,19 @@ export async function executeNotebook(source: Notebook, session: KernelSession, 
         const seconds = opts.timeoutMs / 1000;
         await session.interrupt().catch(() => undefined);
         const grace = deadline(opts.interruptGraceMs ?? 10000);
-        const afterInterrupt = await Promise.race([running.then((r) => r, () => null), grace.promise]);
+        const afterInterrupt = await Promise.race([running.then((r) => r, (e: unknown) => e as Error), grace.promise]);
         grace.cancel();
         const evalue = `cell ${cellNumber} did not finish within the ${seconds} s timeout (--timeout); the kernel was interrupted`;
-        if (afterInterrupt === "timeout") {
+        if (afterInterrupt instanceof Error) {
+          // The interrupt killed the kernel (or its connection): the timeout is this cell's failure,
+          // and the run cannot go on, whatever --allow-errors says.
+          const why = afterInterrupt instanceof KernelDiedError ? afterInterrupt.detail : afterInterrupt.message;
+          const lost = `${evalue}, and the kernel died: ${why}`;
+          collector.addError(TIMEOUT_ENAME, lost);
+          fail("timeout", TIMEOUT_ENAME, lost, []);
+          kernelLost = true;
+          stop = true;
+        } else if (afterInterrupt === "timeout") {
           // The kernel ignored the interrupt: its state is unknown, so no later cell can be trusted.
           await session.restart().catch(() => undefined);
           collector.addError(TIMEOUT_ENAME, `${evalue} but did not stop, so it was restarted`);
@@ -140,7 +149,7 @@ export async function executeNotebook(source: Notebook, session: KernelSession, 
           kernelLost = true;
           stop = true;
         } else {
-          cell.execution_count = afterInterrupt?.execution_count ?? collector.executionCount;
+          cell.execution_count = afterInterrupt.execution_count ?? collector.executionCount;
           collector.addError(TIMEOUT_ENAME, evalue);
           fail("timeout", TIMEOUT_ENAME, evalue, []);
           stop = !opts.allowErrors;

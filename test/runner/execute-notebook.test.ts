@@ -7,7 +7,7 @@ import { CodeCell, parseNotebook } from "../../kernel/runner/nbformat";
 import type { IopubMessage } from "../../kernel/runner/outputs";
 import { ExecuteReply, KernelDiedError, KernelSession } from "../../kernel/runner/session";
 
-type Behaviour = "ok" | "error" | "hang" | "hang-forever" | "die" | "error-output" | "disconnect";
+type Behaviour = "ok" | "error" | "hang" | "hang-forever" | "die" | "error-output" | "disconnect" | "hang-die-on-interrupt";
 
 /** Executes "cells" whose source names their behaviour; records what the runner asked of it. */
 class ScriptedSession implements KernelSession {
@@ -15,6 +15,7 @@ class ScriptedSession implements KernelSession {
   count = 0;
   log: string[] = [];
   private pendingHang: ((r: ExecuteReply) => void) | null = null;
+  private dieOnInterrupt: ((e: Error) => void) | null = null;
   private dead = false;
 
   async kernelInfo() {
@@ -39,6 +40,8 @@ class ScriptedSession implements KernelSession {
         return Promise.resolve({ status: "error", execution_count: n, ename: "TypeError", evalue: "x is not a function", traceback: [] });
       case "hang":
         return new Promise((resolve) => (this.pendingHang = (r) => resolve({ ...r, execution_count: n })));
+      case "hang-die-on-interrupt":
+        return new Promise((_, reject) => (this.dieOnInterrupt = reject));
       case "hang-forever":
         return new Promise(() => undefined);
       case "disconnect":
@@ -51,6 +54,10 @@ class ScriptedSession implements KernelSession {
 
   async interrupt() {
     this.log.push("interrupt");
+    if (this.dieOnInterrupt) {
+      this.dead = true;
+      this.dieOnInterrupt(new KernelDiedError("the kernel process killed by SIGINT"));
+    }
     if (this.pendingHang) {
       this.pendingHang({ status: "error", execution_count: 0, ename: "Interrupted", evalue: "interrupted" });
       this.pendingHang = null;
@@ -134,6 +141,15 @@ describe("executing a notebook", () => {
     expect(session.log).toEqual(["execute hang-forever", "interrupt", "restart"]);
     expect(run.kernelLost).toBe(true);
     expect(run.failures[0].evalue).toContain("did not stop, so it was restarted");
+  });
+
+  test("a kernel that dies from the interrupt: the timeout is reported with the death, and the run ends", async () => {
+    const session = new ScriptedSession();
+    const run = await executeNotebook(notebook("hang-die-on-interrupt", "ok"), session, options({ allowErrors: true }));
+    expect(session.log).toEqual(["execute hang-die-on-interrupt", "interrupt"]);
+    expect(run.kernelLost).toBe(true);
+    expect(run.failures).toEqual([expect.objectContaining({ kind: "timeout", cellNumber: 2 })]);
+    expect(run.failures[0].evalue).toMatch(/timeout \(--timeout\); the kernel was interrupted, and the kernel died: the kernel process killed by SIGINT$/);
   });
 
   test("a dead kernel ends the run with the outputs gathered so far", async () => {
