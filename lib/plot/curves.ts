@@ -26,7 +26,10 @@ function series(name: string, values: number[], stretchTo: number): { step: numb
   return values.map((value, i) => ({ step: i * scale, value, series: name }));
 }
 
-function line(rows: object[], yTitle: string, opts: CurveOptions, yScale: object, xTitle: string): object {
+function line(rows: { series: string }[], yTitle: string, opts: CurveOptions, yScale: object, xTitle: string): object {
+  // The legend lists only the series that have points: no "val" entry when there is no validation data.
+  const present = ["train", "val"].filter((name) => rows.some((r) => r.series === name));
+  const palette: Record<string, string> = { train: "#1f77b4", val: "#ff7f0e" };
   return {
     width: opts.width ?? 420,
     height: opts.height ?? 260,
@@ -36,7 +39,7 @@ function line(rows: object[], yTitle: string, opts: CurveOptions, yScale: object
     encoding: {
       x: { field: "step", type: "quantitative", title: xTitle },
       y: { field: "value", type: "quantitative", title: yTitle, scale: yScale },
-      color: { field: "series", type: "nominal", title: null, scale: { domain: ["train", "val"], range: ["#1f77b4", "#ff7f0e"] } },
+      color: { field: "series", type: "nominal", title: null, scale: { domain: present, range: present.map((name) => palette[name]) } },
     },
   };
 }

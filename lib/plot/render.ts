@@ -6,7 +6,8 @@ import { loadVegaModules, TopLevelSpec } from "./vega";
  */
 export async function toSVG(spec: TopLevelSpec): Promise<string> {
   const { vega, vegaLite } = await loadVegaModules();
-  const compiled = vegaLite.compile(spec).spec;
+  // No aria-label per mark: it doubles the SVG's size, and these SVGs are stored in notebooks and reports.
+  const compiled = vegaLite.compile({ ...spec, config: { ...spec.config, aria: false } } as TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {
     return await view.toSVG();

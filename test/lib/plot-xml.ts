@@ -97,9 +97,12 @@ export function findAll(el: XmlElement, pred: (e: XmlElement) => boolean): XmlEl
 export const hasClass = (e: XmlElement, c: string) => (e.attrs.class ?? "").split(/\s+/).includes(c);
 
 /** Vega's SVG: the drawn items (one path per point, rect or line) of the mark groups of a given type. */
+/** The elements Vega draws one mark item as (its SVGs carry no aria roles: lib/plot turns aria off). */
+const DRAWN = new Set(["path", "line", "rect", "circle", "text", "image"]);
+
 export function vegaMarks(svg: XmlElement, markType: "symbol" | "rect" | "line" | "rule" | "text"): XmlElement[] {
   return findAll(svg, (e) => e.name === "g" && hasClass(e, `mark-${markType}`) && hasClass(e, "role-mark"))
-    .flatMap((g) => g.children.filter((c) => c.attrs.role === "graphics-symbol" || (markType === "text" && c.name === "text")));
+    .flatMap((g) => g.children.filter((c) => DRAWN.has(c.name)));
 }
 
 /** All text content below `el`, entities decoded enough for comparisons. */
