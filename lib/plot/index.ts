@@ -24,3 +24,5 @@ export type { ImageGridOptions } from "./image-grid";
 export { renderGraphSVG, renderGraphDOT, formatValue } from "./graph-svg";
 export type { GraphView, GraphViewNode, GraphViewEdge } from "./graph-svg";
 export { layoutGraph } from "./graph-layout";
+export { graphDrawing } from "./graph-geometry";
+export type { GraphDrawing, NodeGeometry, EdgeGeometry, LabelGeometry } from "./graph-geometry";
