@@ -258,6 +258,7 @@ export class Graph {
     const nodes = [...this.nodes.values()].map((n) => {
       const v: GraphView["nodes"][number] = { id: n.name, label: n.label };
       if (n.gate) v.op = gateLabel(n.gate);
+      if (n.kind === "constant") v.constant = true;
       const value = viewValue(n.value), grad = viewValue(n.grad);
       if (value !== undefined) v.value = value;
       if (grad !== undefined) v.grad = grad;
