@@ -7,6 +7,8 @@ export interface CurveOptions {
   xTitle?: string;
   width?: number;
   height?: number;
+  /** The legend's name for the second series (default "val"; e.g. "test" when that is what it is). */
+  valLabel?: string;
 }
 
 export interface LossCurveOptions extends CurveOptions {
@@ -30,6 +32,8 @@ function line(rows: { series: string }[], yTitle: string, opts: CurveOptions, yS
   // The legend lists only the series that have points: no "val" entry when there is no validation data.
   const present = ["train", "val"].filter((name) => rows.some((r) => r.series === name));
   const palette: Record<string, string> = { train: "#1f77b4", val: "#ff7f0e" };
+  const shown = (name: string) => (name === "val" ? opts.valLabel ?? "val" : name);
+  if (opts.valLabel) for (const r of rows) r.series = shown(r.series);
   return {
     width: opts.width ?? 420,
     height: opts.height ?? 260,
@@ -39,7 +43,7 @@ function line(rows: { series: string }[], yTitle: string, opts: CurveOptions, yS
     encoding: {
       x: { field: "step", type: "quantitative", title: xTitle },
       y: { field: "value", type: "quantitative", title: yTitle, scale: yScale },
-      color: { field: "series", type: "nominal", title: null, scale: { domain: present, range: present.map((name) => palette[name]) } },
+      color: { field: "series", type: "nominal", title: null, scale: { domain: present.map(shown), range: present.map((name) => palette[name]) } },
     },
   };
 }

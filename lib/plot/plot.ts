@@ -18,7 +18,8 @@ export type Plot = TopLevelSpec & { [JUPYTER_DISPLAY](): Promise<PlotMimeBundle>
 
 /** Stamps the v5 schema on `spec` and attaches the notebook display; `description` is the text/plain form. */
 export function makePlot(spec: TopLevelSpec, description: string): Plot {
-  const withSchema = { $schema: VEGA_LITE_V5_SCHEMA, ...spec } as TopLevelSpec;
+  const config = lectureConfig((spec as { config?: Record<string, unknown> }).config);
+  const withSchema = { $schema: VEGA_LITE_V5_SCHEMA, ...spec, config } as TopLevelSpec;
   Object.defineProperty(withSchema, JUPYTER_DISPLAY, {
     enumerable: false,
     value: async (): Promise<PlotMimeBundle> => {
@@ -36,4 +37,23 @@ export function makePlot(spec: TopLevelSpec, description: string): Plot {
     },
   });
   return withSchema as Plot;
+}
+
+/**
+ * Type sizes that read from the back of a lecture hall (Vega-Lite's defaults are 10-13 px), one font
+ * with the graph drawings. A spec's own config wins, key by key.
+ */
+const LECTURE_CONFIG: Record<string, Record<string, unknown>> = {
+  title: { fontSize: 18, font: "Helvetica, Arial, sans-serif" },
+  axis: { labelFontSize: 14, titleFontSize: 16, labelFont: "Helvetica, Arial, sans-serif", titleFont: "Helvetica, Arial, sans-serif" },
+  legend: { labelFontSize: 14, titleFontSize: 15, symbolSize: 140, labelLimit: 400, labelFont: "Helvetica, Arial, sans-serif", titleFont: "Helvetica, Arial, sans-serif" },
+  text: { font: "Helvetica, Arial, sans-serif" },
+};
+
+export function lectureConfig(own: Record<string, unknown> = {}): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...own };
+  for (const [key, defaults] of Object.entries(LECTURE_CONFIG)) {
+    merged[key] = { ...defaults, ...((own[key] as object | undefined) ?? {}) };
+  }
+  return merged;
 }

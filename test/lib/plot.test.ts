@@ -23,6 +23,19 @@ describe("loss and accuracy curves", () => {
     expect(domain(plot.lossCurve([3, 2, 1]))).toEqual(["train"]);
     expect(domain(plot.lossCurve([3, 2, 1], { val: [3, 1] }))).toEqual(["train", "val"]);
   });
+  test("valLabel renames the second series where it is a test set (legend and data agree)", () => {
+    const p = plot.accuracyCurve({ trainAcc: [0.5, 0.9], valAcc: [0.4, 0.8] }, { valLabel: "test" }) as unknown as
+      { encoding: { color: { scale: { domain: string[] } } }; data: { values: { series: string }[] } };
+    expect(p.encoding.color.scale.domain).toEqual(["train", "test"]);
+    expect(new Set(p.data.values.map((r) => r.series))).toEqual(new Set(["train", "test"]));
+  });
+  test("every plot gets type sizes for a lecture hall; a spec's own config still wins", () => {
+    const config = (p: unknown) => (p as { config: Record<string, Record<string, unknown>> }).config;
+    expect(config(plot.lossCurve([3, 2, 1])).axis.labelFontSize).toBeGreaterThanOrEqual(14);
+    expect(config(plot.lossCurve([3, 2, 1])).title.fontSize).toBeGreaterThanOrEqual(18);
+    const own = config(plot.makePlot({ mark: "point", config: { axis: { labelFontSize: 9, grid: false } } } as never, "p"));
+    expect(own.axis).toMatchObject({ labelFontSize: 9, grid: false, titleFontSize: 16 });
+  });
   test("rendered SVG carries no per-mark aria labels (they double its size in a notebook)", async () => {
     const svg = await plot.toSVG(plot.lossCurve([3, 2, 1]));
     expect(svg).not.toContain("aria-label");
@@ -58,11 +71,21 @@ describe("data pictures", () => {
     expect(() => plot.scatter({ toArray: () => X }, [0, 1])).toThrow(/5 points but y has 2 labels/);
     expect(() => plot.scatter([[1, 2, 3]])).toThrow(/row 0 has 3 values, expected 2/);
   });
-  test("decision boundary: a grid of predicted classes behind the points", async () => {
+  test("decision boundary: a grid of predicted classes behind the points, one rectangle per run of a class in a row", async () => {
     const predict = (P: number[][]) => P.map(([a]) => (a > 0.5 ? 1 : 0));
-    const svg = await render(plot.decisionBoundary(predict, X, y, { resolution: 12 }));
+    const p = plot.decisionBoundary(predict, X, y, { resolution: 12 });
+    const runs = (p as unknown as { layer: { data: { values: { x1: number; x1end: number; x2: number; label: string }[] } }[] }).layer[0].data.values;
+    // 12 rows, each split once by the line x1 = 0.5: 24 rectangles that tile every row end to end.
+    expect(runs).toHaveLength(24);
+    for (let row = 0; row < 12; row++) {
+      const [left, right] = runs.slice(2 * row, 2 * row + 2);
+      expect([left.label, right.label]).toEqual(["0", "1"]);
+      expect(left.x1end).toBeCloseTo(right.x1, 12);
+      expect(right.x1end - left.x1).toBeCloseTo(1.2, 12); // the data's range 1 plus 10% padding each side
+    }
+    const svg = await render(p);
     const cells = vegaMarks(svg, "rect");
-    expect(cells).toHaveLength(144);
+    expect(cells).toHaveLength(24);
     // Both classes appear in the background, split by the vertical line x1 = 0.5.
     expect(new Set(cells.map((c) => c.attrs.fill)).size).toBe(2);
     expect(vegaMarks(svg, "symbol")).toHaveLength(5);
