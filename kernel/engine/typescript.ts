@@ -102,7 +102,10 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
       extra.baseUrl = self.root;
       extra.paths = { [self.name]: [self.types] };
     }
-    return real.createWatchCompilerHost([...rootFiles, ...extraRootFiles], { ...options, ...extra }, ...rest);
+    const [system, createProgram, ...more] = rest;
+    const plain = process.env.GRADLAB_KERNEL_BUILDER !== "tslab";
+    return real.createWatchCompilerHost([...rootFiles, ...extraRootFiles], { ...options, ...extra }, system,
+      plain ? createPlainBuilder(real) : createProgram, ...more);
   });
 
   define("createWatchProgram", (host: any) => {
@@ -156,6 +159,69 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
       return taken;
     },
   };
+}
+
+/**
+ * tslab's watch program wraps each Program in an EmitAndSemanticDiagnosticsBuilderProgram, whose state
+ * (signatures and a reference map of every file, @types/node's included, plus a type checker to build
+ * it) is recomputed on each of the one or two rebuilds per cell: about half of a typed cell's time.
+ * tslab uses only getProgram, getSourceFile, emit and getAllDependencies of it, so a plain Program
+ * with those four is enough; getAllDependencies walks the resolved imports of the cell.
+ */
+function createPlainBuilder(ts: any) {
+  return (rootNames: string[], options: any, host: any, old: any, configFileParsingDiagnostics: any, projectReferences: any) => {
+    const program = ts.createProgram({
+      rootNames, options, host, oldProgram: old?.getProgramOrUndefined?.(), configFileParsingDiagnostics, projectReferences,
+    });
+    return {
+      getProgram: () => program,
+      getProgramOrUndefined: () => program,
+      releaseProgram: () => undefined,
+      getCompilerOptions: () => program.getCompilerOptions(),
+      // tslab reads the cell's `locals` right after a rebuild; the builder's eager type checker used to
+      // bind every file by then. Bind just the file asked for (the checker skips files already bound).
+      getSourceFile: (name: string) => {
+        const sf = program.getSourceFile(name);
+        if (sf && !sf.locals) ts.bindSourceFile(sf, program.getCompilerOptions());
+        return sf;
+      },
+      getSourceFiles: () => program.getSourceFiles(),
+      getCurrentDirectory: () => program.getCurrentDirectory(),
+      getConfigFileParsingDiagnostics: () => program.getConfigFileParsingDiagnostics(),
+      getOptionsDiagnostics: (ct?: unknown) => program.getOptionsDiagnostics(ct),
+      getGlobalDiagnostics: (ct?: unknown) => program.getGlobalDiagnostics(ct),
+      getSyntacticDiagnostics: (sf?: unknown, ct?: unknown) => program.getSyntacticDiagnostics(sf, ct),
+      getSemanticDiagnostics: (sf?: unknown, ct?: unknown) => program.getSemanticDiagnostics(sf, ct),
+      getDeclarationDiagnostics: (sf?: unknown, ct?: unknown) => program.getDeclarationDiagnostics(sf, ct),
+      emit: (sf: unknown, writeFile: unknown, ct: unknown, dtsOnly: unknown, transformers: unknown) =>
+        program.emit(sf, writeFile, ct, dtsOnly, transformers),
+      getAllDependencies: (sf: any) => localDependencies(program, sf),
+    };
+  };
+}
+
+/** The file and every non-declaration file it imports, transitively (what tslab compiles beside a cell). */
+function localDependencies(program: any, root: any): string[] {
+  const seen = new Set<string>([root.fileName]);
+  const queue = [root];
+  while (queue.length) {
+    const sf = queue.pop();
+    const targets: string[] = [];
+    // TypeScript 5.0 keeps { resolvedModule, failedLookupLocations } per import, not the module itself.
+    sf.resolvedModules?.forEach((entry: { resolvedModule?: { resolvedFileName: string; isExternalLibraryImport?: boolean } } | undefined) => {
+      const r = entry?.resolvedModule;
+      if (r && !r.isExternalLibraryImport) targets.push(r.resolvedFileName);
+    });
+    for (const ref of sf.referencedFiles ?? []) targets.push(resolve(dirname(sf.fileName), ref.fileName));
+    for (const t of targets) {
+      if (seen.has(t) || t.endsWith(".d.ts")) continue;
+      const dep = program.getSourceFile(t);
+      if (!dep) continue;
+      seen.add(dep.fileName);
+      queue.push(dep);
+    }
+  }
+  return [...seen];
 }
 
 function stripMapComment(js: string): string {
