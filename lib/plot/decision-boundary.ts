@@ -59,26 +59,29 @@ export function decisionBoundary(
   const grid = opts.probability
     ? centres.map(([cx, cy], k) => ({ x1: cx - dx / 2, x1end: cx + dx / 2, x2: cy - dy / 2, x2end: cy + dy / 2, p: predicted[k] }))
     : classRuns(predicted, n, [x0, y0], [dx, dy]);
+  // Pale colours drawn opaque (not see-through): neighbouring rectangles then meet without the faint
+  // seams that anti-aliasing leaves between translucent ones, and each outline in its own fill hides the rest.
   const background = opts.probability
-    ? { field: "p", type: "quantitative", title: "P(class 1)", scale: { domain: [0, 0.5, 1], range: [PLAYGROUND[0], "#ffffff", PLAYGROUND[1]], interpolate: "rgb" } }
-    : { field: "label", type: "nominal", title: "class", scale };
+    ? { field: "p", type: "quantitative", title: "P(class 1)", scale: { domain: [0, 0.5, 1], range: [pale(PLAYGROUND[0], 0.6), "#ffffff", pale(PLAYGROUND[1], 0.6)], interpolate: "rgb" } }
+    : { field: "label", type: "nominal", legend: null, scale: { domain: scale.domain, range: scale.range.map((c) => pale(c, 0.35)) } };
   const spec = {
     width: opts.width ?? 360,
     height: opts.height ?? 360,
     ...(opts.title ? { title: opts.title } : {}),
     config: { axis: { grid: false } }, // grid lines would cut through the coloured regions
-    // A probability shade and class colours are different scales; without this Vega-Lite would merge them.
-    ...(opts.probability ? { resolve: { scale: { color: "independent" } } } : {}),
+    // The background's colours and the points' are different scales; the legend shows the points'.
+    resolve: { scale: { color: "independent", stroke: "independent" } },
     layer: [
       {
         data: { values: grid },
-        mark: { type: "rect", opacity: opts.probability ? 0.6 : 0.35, strokeWidth: 0 },
+        mark: { type: "rect", strokeWidth: 1 },
         encoding: {
           x: { field: "x1", type: "quantitative", scale: { domain: [x0, x1], nice: false, zero: false } },
           x2: { field: "x1end" },
           y: { field: "x2", type: "quantitative", scale: { domain: [y0, y1], nice: false, zero: false } },
           y2: { field: "x2end" },
           color: background,
+          stroke: { ...background, legend: null },
         },
       },
       { data: { values: points.map(([a, b], i) => ({ x1: a, x2: b, label: String(labels[i]) })) }, ...pointLayer(true, classes, opts) },
@@ -103,6 +106,12 @@ function classRuns(predicted: number[], n: number, [x0, y0]: number[], [dx, dy]:
     }
   }
   return runs;
+}
+
+/** The colour as it looks at the given opacity over white. */
+function pale(hex: string, opacity: number): string {
+  const channels = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return "#" + channels.map((c) => Math.round(255 - (255 - c) * opacity).toString(16).padStart(2, "0")).join("");
 }
 
 function paddedRange(v: number[], padding: number): [number, number] {

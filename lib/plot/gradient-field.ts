@@ -50,12 +50,14 @@ function fieldPlot(f: (x: number, y: number) => number, opts: GradientFieldOptio
   if (finite.length === 0) throw new RangeError(`${name}: f is not finite anywhere in the window`);
   const lo = Math.min(...finite), hi = Math.max(...finite);
 
+  // Coordinates and values to 5 significant digits: far below a pixel, and the spec (saved in every
+  // notebook that shows the plot) shrinks by a third.
   const cells = values.flatMap((row, j) => row.map((value, i) => ({
-    x: xs[i] - dx / 2, xend: xs[i] + dx / 2, y: ys[j] - dy / 2, yend: ys[j] + dy / 2, value,
+    x: short(xs[i] - dx / 2), xend: short(xs[i] + dx / 2), y: short(ys[j] - dy / 2), yend: short(ys[j] + dy / 2), value: short(value),
   }))).filter((c) => Number.isFinite(c.value));
   const levels = chooseLevels(opts.levels ?? 10, lo, hi, opts.logLevels ?? false, finite);
   const contours = levels.flatMap((level) => contourSegments(values, xs, ys, level)
-    .map(([x1, y1, x2, y2]) => ({ x: x1, y: y1, xend: x2, yend: y2, level })));
+    .map(([x1, y1, x2, y2]) => ({ x: short(x1), y: short(y1), xend: short(x2), yend: short(y2), level: short(level) })));
 
   const xScale = { domain: [xlo, xhi], nice: false, zero: false };
   const yScale = { domain: [ylo, yhi], nice: false, zero: false };
@@ -119,11 +121,13 @@ function arrowField(f: (x: number, y: number) => number, opts: GradientFieldOpti
       const sx = -gx * xr, sy = -gy * yr, len = Math.hypot(sx, sy);
       if (!(len > 0) || !Number.isFinite(len)) continue;
       const ux = sx / len, uy = sy / len, L = 0.6 / m;
-      out.push({ x, y, xend: x + ux * L * xr, yend: y + uy * L * yr, angle: (Math.atan2(ux, uy) * 180) / Math.PI });
+      out.push({ x: short(x), y: short(y), xend: short(x + ux * L * xr), yend: short(y + uy * L * yr), angle: short((Math.atan2(ux, uy) * 180) / Math.PI) });
     }
   }
   return out;
 }
+
+const short = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(5)) : v);
 
 function chooseLevels(levels: number | number[], lo: number, hi: number, log: boolean, finite: number[]): number[] {
   if (Array.isArray(levels)) return levels;

@@ -4,6 +4,7 @@
  * is rendered, and `require("gradlab")` stays fast.
  */
 /// <reference path="./vega-lite-spec.mts" />
+import { textWidth } from "./text-width";
 
 /** vega-lite's own spec type (see vega-lite-spec.mts for why it arrives as a global). */
 export type TopLevelSpec = GradlabVegaLiteSpec;
@@ -19,6 +20,9 @@ interface VegaModule {
   parse(spec: any): object;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   View: new (runtime: any, opts: { renderer: "none" }) => { toSVG(): Promise<string>; finalize(): void };
+  /** How Vega sizes text when laying out titles, axes and legends (replaceable, as vl-convert does). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  textMetrics: { width: (item: any, text: unknown) => number };
 }
 
 let modules: Promise<{ vega: VegaModule; vegaLite: VegaLiteModule }> | undefined;
@@ -31,7 +35,14 @@ export function loadVegaModules(): Promise<{ vega: VegaModule; vegaLite: VegaLit
   if (!modules) {
     modules = (async () => {
       const vegaLite: VegaLiteModule = await import("vega-lite");
-      const vega: VegaModule = await import("vega");
+      const vega = (await import("vega")) as unknown as VegaModule;
+      // Without a canvas Vega guesses every character as 0.8 em wide, so a long title at lecture size
+      // pushed the plot 150 px to the right. Helvetica's real widths keep the layout tight.
+      vega.textMetrics.width = (item: { fontSize?: number; fontWeight?: string | number }, text: unknown) => {
+        const bold = item.fontWeight === "bold" || Number(item.fontWeight) >= 600;
+        const lines = Array.isArray(text) ? text.map(String) : [text == null ? "" : String(text)];
+        return Math.max(0, ...lines.map((line) => textWidth(line, item.fontSize ?? 11) * (bold ? 1.08 : 1)));
+      };
       return { vega, vegaLite };
     })();
     modules.catch(() => { modules = undefined; }); // a failed load may be retried
