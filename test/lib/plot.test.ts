@@ -40,6 +40,12 @@ describe("loss and accuracy curves", () => {
     const svg = await plot.toSVG(plot.lossCurve([3, 2, 1]));
     expect(svg).not.toContain("aria-label");
   });
+  test("a long title at lecture size does not push the plot aside (text is sized with real font widths)", async () => {
+    const svg = await plot.toSVG(plot.lossCurve([3, 2, 1], { title: "Sigmoid perceptron after 200 steps: accuracy 0.99", width: 420 }));
+    const [, x] = svg.match(/transform="translate\((\d+(?:\.\d+)?),/)!;
+    expect(Number(x)).toBeLessThan(80); // the y axis's labels and title only; Vega's 0.8 em guess gave 148
+    expect(Number(svg.match(/width="(\d+)"/)![1])).toBeLessThan(620);
+  });
   test("logScale makes a log y axis and drops non-positive values", () => {
     const p = plot.lossCurve({ loss: [1, 0.1, 0, 0.01] }, { logScale: true }) as unknown as { encoding: { y: { scale: { type: string } } }; data: { values: unknown[] } };
     expect(p.encoding.y.scale.type).toBe("log");
