@@ -22,15 +22,15 @@ function assertClose(label: string, actual: number, expected: number, tol = 1e-9
 }
 
 /** A line chart as a Vega-Lite spec: one line per series, optional log axes, large fonts for projection. */
-function lineChart(rows: object[], o: { x: string; y: string; series: string; logX?: boolean; logY?: boolean; title: string }) {
+function lineChart(rows: object[], o: { x: string; y: string; series: string; logX?: boolean; logY?: boolean; title: string; colors?: string[]; yFormat?: string }) {
   return plot.makePlot({
     width: 520, height: 320, title: o.title,
     data: { values: rows },
     mark: { type: "line", point: true, strokeWidth: 3 },
     encoding: {
       x: { field: o.x, type: "quantitative", scale: o.logX ? { type: "log" } : { zero: false }, axis: { format: o.logX ? ".0e" : "" } },
-      y: { field: o.y, type: "quantitative", scale: o.logY ? { type: "log" } : { zero: false }, axis: { format: o.logY ? ".0e" : "" } },
-      color: { field: o.series, type: "nominal", title: null },
+      y: { field: o.y, type: "quantitative", scale: o.logY ? { type: "log" } : { zero: false }, axis: { format: o.yFormat ?? (o.logY ? ".0e" : "") } },
+      color: { field: o.series, type: "nominal", title: null, ...(o.colors ? { scale: { range: o.colors } } : {}) },
     },
     config: { axis: { labelFontSize: 14, titleFontSize: 16 }, legend: { labelFontSize: 14, labelLimit: 400 }, title: { fontSize: 18 } },
   } as never, `${o.title}: ${rows.length} points`);
@@ -139,6 +139,8 @@ function descend(lr: number, steps: number, start: [number, number] = [-4.5, 2])
 }
 
 const rates = [0.02, 0.1, 0.19, 0.205];
+/** One colour per learning rate, the same in the paths and the loss curves below. */
+const RATE_COLOURS = ["#ff7f0e", "#17becf", "#e41a1c", "#000000"];
 const runs = rates.map((lr) => ({ lr, path: descend(lr, 30) }));
 for (const { lr, path } of runs) {
   // The closed form x_k = x0 (1 - lr)^k, y_k = y0 (1 - 10 lr)^k checks the autodiff gradients along the way.
@@ -164,7 +166,7 @@ const pathLayer = {
   encoding: {
     x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" },
     order: { field: "step", type: "quantitative" },
-    color: { field: "rate", type: "nominal", title: "learning rate", scale: { range: ["#ff7f0e", "#17becf", "#e41a1c", "#000000"] } },
+    color: { field: "rate", type: "nominal", title: "learning rate", scale: { range: RATE_COLOURS } },
   },
 };
 plot.makePlot({
@@ -186,4 +188,4 @@ plot.makePlot({
 const curves = runs.flatMap(({ lr, path }) => path.map(([x, y], step) => ({ step, loss: bowl(x, y), rate: `η = ${lr}` })));
 const finalLoss = (lr: number) => bowl(...runs.find((r) => r.lr === lr)!.path[30]);
 if (!(finalLoss(0.1) < finalLoss(0.02) && finalLoss(0.205) > bowl(-4.5, 2))) throw new Error("learning-rate story does not hold");
-lineChart(curves, { x: "step", y: "loss", series: "rate", logY: true, title: "Loss against step for four learning rates" });
+lineChart(curves, { x: "step", y: "loss", series: "rate", logY: true, yFormat: "~g", colors: RATE_COLOURS, title: "Loss against step for four learning rates" });

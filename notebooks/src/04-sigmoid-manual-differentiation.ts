@@ -54,7 +54,7 @@ plot.makePlot({
   encoding: {
     x: { field: "x", type: "quantitative" },
     y: { field: "value", type: "quantitative" },
-    color: { field: "curve", type: "nominal", title: null },
+    color: { field: "curve", type: "nominal", title: null, scale: { domain: ["σ(x)", "σ'(x) = σ(1 − σ)"] } },
   },
   config: { axis: { labelFontSize: 14, titleFontSize: 16 }, legend: { labelFontSize: 14, labelLimit: 400 }, title: { fontSize: 18 } },
 } as never, "σ and σ' on [-8, 8]")
@@ -131,4 +131,4 @@ const accuracy = predict(points.toArray()).filter((p, i) => p === labels.get(i))
 console.log(`w = [${w.toFlat().map((v) => v.toFixed(3))}], loss ${losses[0].toFixed(2)} → ${losses[199].toFixed(3)}, accuracy ${accuracy}`);
 if (!(accuracy >= 0.95)) throw new Error(`the perceptron should separate the clouds (accuracy ${accuracy})`);
 if (!(losses[199] < losses[0] / 5)) throw new Error("training should cut the loss at least fivefold");
-plot.decisionBoundary(predict, points, labels, { title: `Sigmoid perceptron after 200 steps: accuracy ${accuracy}`, width: 420, height: 420, resolution: 30 })
+plot.decisionBoundary(predict, points, labels, { title: `Sigmoid perceptron after 200 steps: accuracy ${accuracy}`, width: 420, height: 420, resolution: 120 })

@@ -77,12 +77,11 @@ br
 
 // %%
 const c = new Graph();
-const two = c.constant(2, "two");   // declared first, so that the drawing puts it above the rest
 const x = c.input("x"), y = c.input("y"), z = c.input("z"), w = c.input("w");
 const xy = c.apply(new MultiplyGate(), [x, y], "x·y");
 const m = c.apply(new MaxGate(), [z, w], "max(z,w)");
 const s = c.apply(new AddGate(), [xy, m], "sum");
-c.apply(new MultiplyGate(), [s, two], "f");
+c.apply(new MultiplyGate(), [s, c.constant(2, "two")], "f");
 
 assertClose("f", c.forward({ x: 3, y: -4, z: 2, w: -1 }) as number, -20);
 const grads = c.backward();

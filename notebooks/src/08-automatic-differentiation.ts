@@ -202,7 +202,7 @@ const [rev320, fwd320] = timings.filter((t) => t.n === 320);
 // Expected ratio about n / 3 (≈ 100); the bound leaves room for a noisy machine.
 if (!(fwd320.ms > 20 * rev320.ms)) throw new Error(`forward mode should be far slower at n = 320 (ratio ${(fwd320.ms / rev320.ms).toFixed(1)})`);
 plot.makePlot({
-  width: 520, height: 320, title: "Time for the full gradient of f: R^n → R",
+  width: 520, height: 320, title: "Time for the full gradient of f: ℝⁿ → ℝ",
   data: { values: timings }, mark: { type: "line", point: true, strokeWidth: 3 },
   encoding: {
     x: { field: "n", type: "quantitative", scale: { type: "log" }, title: "number of inputs n" },

@@ -40,12 +40,13 @@ plot.scatter(circle.train.X, circle.train.y, { title: "Training data (circle, no
 //
 // Each step takes a mini-batch of 10 points, computes the softmax cross-entropy loss and its gradient by
 // backpropagation through the two hidden layers, and moves every weight a little downhill (SGD). After
-// each epoch (20 steps) the two pictures below are redrawn in place.
+// each epoch (20 steps) the two pictures below are redrawn in place: `trainAsync` lets the notebook
+// send each new picture while training goes on (`train()` would hold them all until the end).
 
 // %%
 const model = new nn.MLP([2, 8, 8, 2], { activation: "tanh", weightScale: "xavier", seed: 0 });
 const predict = (points: number[][]) => nn.predictClasses(model.loss(tensor(points))).toFlat();
-const boundary = (title: string) => plot.decisionBoundary(predict, circle.test.X, circle.test.y, { title, width: 400, height: 400, resolution: 25 });
+const boundary = (title: string) => plot.decisionBoundary(predict, circle.test.X, circle.test.y, { title, width: 400, height: 400, resolution: 120 });
 
 const lossChart = display.markdown("*training: the loss curve appears after the first epoch*");
 const picture = display(boundary("Test data and the untrained network's decision"));
@@ -57,7 +58,7 @@ const trainer = new optim.Trainer(model, {
     if (epoch % 5 === 0) picture.update(boundary(`Epoch ${epoch}: train ${trainAcc.toFixed(3)}, test ${valAcc!.toFixed(3)}`));
   },
 });
-const result = trainer.train();
+const result = await trainer.trainAsync();
 const steps = result.history.loss.length;
 console.log(`${steps} steps; loss ${result.history.loss[0].toFixed(3)} → ${result.history.loss[steps - 1].toFixed(3)}`);
 
@@ -69,7 +70,7 @@ console.log(`${steps} steps; loss ${result.history.loss[0].toFixed(3)} → ${res
 const finalTrain = result.history.trainAcc[19], finalTest = result.history.valAcc[19];
 assertAtLeast("circle: training accuracy after 400 steps", finalTrain, 0.9);
 assertAtLeast("circle: test accuracy after 400 steps", finalTest, 0.9);
-plot.accuracyCurve(result.history, { title: "Accuracy per epoch (train and test)", width: 520, height: 280 })
+plot.accuracyCurve(result.history, { title: "Accuracy per epoch (train and test)", valLabel: "test", width: 520, height: 280 })
 
 // %% [markdown]
 // Things to try (change a number and re-run the cells above): the learning rate 0.1 → 3 (the loss
@@ -99,7 +100,7 @@ const digitTrainer = new optim.Trainer(net, {
   train: scaled.train, val: scaled.test, batchSize: 50, epochs: 10, optimizer: "sgd", lr: 0.5, seed: 0, quiet: true,
   onEpoch: ({ history }) => digitChart.update(plot.lossCurve(history.loss, { title: "TwoLayerNet on digits: mini-batch loss", width: 520, height: 280 })),
 });
-const digitResult = digitTrainer.train();
+const digitResult = await digitTrainer.trainAsync();
 // The Trainer restores the parameters of the best validation epoch.
 const testAccuracy = nn.accuracy(net.loss(scaled.test.X), scaled.test.y);
 console.log(`best epoch ${digitResult.bestEpoch}; test accuracy ${testAccuracy.toFixed(4)}`);
