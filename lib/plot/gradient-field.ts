@@ -1,6 +1,8 @@
 import { Rows, toRows } from "./input";
-import { contourSegments } from "./marching-squares";
+import { contourLines } from "./marching-squares";
 import { makePlot, Plot } from "./plot";
+import { viridis } from "./colors";
+import { pngDataURL } from "./png";
 
 export interface GradientFieldOptions {
   /** The plotted window. */
@@ -50,29 +52,33 @@ function fieldPlot(f: (x: number, y: number) => number, opts: GradientFieldOptio
   if (finite.length === 0) throw new RangeError(`${name}: f is not finite anywhere in the window`);
   const lo = Math.min(...finite), hi = Math.max(...finite);
 
-  // Coordinates and values to 5 significant digits: far below a pixel, and the spec (saved in every
-  // notebook that shows the plot) shrinks by a third.
-  const cells = values.flatMap((row, j) => row.map((value, i) => ({
-    x: short(xs[i] - dx / 2), xend: short(xs[i] + dx / 2), y: short(ys[j] - dy / 2), yend: short(ys[j] + dy / 2), value: short(value),
-  }))).filter((c) => Number.isFinite(c.value));
+  const logColour = Boolean(opts.logLevels && lo > 0);
   const levels = chooseLevels(opts.levels ?? 10, lo, hi, opts.logLevels ?? false, finite);
-  const contours = levels.flatMap((level) => contourSegments(values, xs, ys, level)
-    .map(([x1, y1, x2, y2]) => ({ x: short(x1), y: short(y1), xend: short(x2), yend: short(y2), level: short(level) })));
+  // Contour coordinates to 5 significant digits: far below a pixel, and the spec (saved in every
+  // notebook that shows the plot) shrinks by a third.
+  let lineId = 0;
+  const contours = levels.flatMap((level) => contourLines(values, xs, ys, level).flatMap((points) => {
+    const line = lineId++;
+    return points.map(([x, y], k) => ({ x: short(x), y: short(y), line, k, level: short(level) }));
+  }));
 
   const xScale = { domain: [xlo, xhi], nice: false, zero: false };
   const yScale = { domain: [ylo, yhi], nice: false, zero: false };
   const pos = { x: { field: "x", type: "quantitative", scale: xScale, title: "x" }, y: { field: "y", type: "quantitative", scale: yScale, title: "y" } };
+  // The colour map is one small image, a pixel per grid sample: a few kB instead of n² rectangles, and
+  // browsers smooth it when scaling up, so the colours flow as f does. The colour encoding on it only
+  // makes the legend (an image mark has no fill of its own); its scale is the one the pixels used.
   const layers: object[] = [
     {
-      data: { values: cells },
-      mark: { type: "rect", strokeWidth: 0, opacity: 0.85 },
-      encoding: { ...pos, x2: { field: "xend" }, y2: { field: "yend" },
-        color: { field: "value", type: "quantitative", title: "f", scale: { scheme: "viridis", ...(opts.logLevels && lo > 0 ? { type: "log" } : {}) } } },
+      data: { values: [{ x: xlo, xend: xhi, y: ylo, yend: yhi, value: lo, url: colourMap(values, lo, hi, logColour) }] },
+      mark: { type: "image", aspect: false },
+      encoding: { ...pos, x2: { field: "xend" }, y2: { field: "yend" }, url: { field: "url", type: "nominal" },
+        color: { field: "value", type: "quantitative", title: "f", scale: { scheme: "viridis", domain: [lo, hi], ...(logColour ? { type: "log" } : {}) } } },
     },
     {
       data: { values: contours },
-      mark: { type: "rule", color: "white", strokeWidth: 1, opacity: 0.8 },
-      encoding: { ...pos, x2: { field: "xend" }, y2: { field: "yend" } },
+      mark: { type: "line", color: "white", strokeWidth: 1.2, opacity: 0.8 },
+      encoding: { ...pos, detail: { field: "line", type: "nominal" }, order: { field: "k", type: "quantitative" } },
     },
   ];
 
@@ -103,6 +109,21 @@ function fieldPlot(f: (x: number, y: number) => number, opts: GradientFieldOptio
     layer: layers,
   };
   return makePlot(spec as never, `${name}: f on [${xlo}, ${xhi}] x [${ylo}, ${yhi}], range [${lo.toPrecision(3)}, ${hi.toPrecision(3)}], ${levels.length} contour levels${arrows.length ? `, ${arrows.length} arrows` : ""}${pathNote}`);
+}
+
+/** The grid's values as viridis pixels (top row = largest y); where f is not finite, transparent. */
+function colourMap(values: number[][], lo: number, hi: number, log: boolean): string {
+  const n = values.length, m = values[0].length;
+  const rgba = new Uint8Array(n * m * 4);
+  const t = log ? (v: number) => Math.log(v / lo) / Math.log(hi / lo) : (v: number) => (v - lo) / (hi - lo || 1);
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < m; i++) {
+      const v = values[n - 1 - j][i], at = (j * m + i) * 4;
+      if (!Number.isFinite(v)) continue;
+      rgba.set([...viridis(t(v)), 255], at);
+    }
+  }
+  return pngDataURL(m, n, rgba);
 }
 
 /** Arrows of constant screen length pointing along -grad f (directions are correct on screen even when x and y ranges differ). */

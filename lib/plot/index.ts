@@ -14,7 +14,7 @@ export { decisionBoundary } from "./decision-boundary";
 export type { DecisionBoundaryOptions, Predictor } from "./decision-boundary";
 export { gradientField, contourPlot } from "./gradient-field";
 export type { GradientFieldOptions } from "./gradient-field";
-export { contourSegments } from "./marching-squares";
+export { contourSegments, contourLines } from "./marching-squares";
 export { histogram } from "./histogram";
 export type { HistogramOptions } from "./histogram";
 export { heatmap } from "./heatmap";

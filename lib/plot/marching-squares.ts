@@ -1,7 +1,7 @@
 /**
  * Contour lines of a function sampled on a grid, by marching squares: in each grid cell the level
  * crosses the edges whose two corners lie on different sides of it; joining the crossings gives
- * straight segments. Vega-Lite has no contour mark, so gradientField draws these segments as rules.
+ * straight segments. Vega-Lite has no contour mark, so gradientField draws the joined segments (contourLines) as lines.
  */
 export type Segment = [x1: number, y1: number, x2: number, y2: number];
 
@@ -39,4 +39,44 @@ export function contourSegments(values: number[][], xs: number[], ys: number[], 
     }
   }
   return segments;
+}
+
+/**
+ * The same curve as polylines: segments that share an end are joined, so a closed contour is one
+ * line (drawn as one SVG path instead of one element per grid cell it crosses).
+ */
+export function contourLines(values: number[][], xs: number[], ys: number[], level: number): [number, number][][] {
+  // Neighbouring cells compute a shared crossing from opposite ends of the grid edge; match ends to
+  // a billionth of the window so rounding does not break a line.
+  const unit = Math.max(Math.abs(xs[xs.length - 1] - xs[0]), Math.abs(ys[ys.length - 1] - ys[0]), 1e-300) * 1e-9;
+  const key = (x: number, y: number) => `${Math.round(x / unit)},${Math.round(y / unit)}`;
+  // Where the level passes exactly through a grid point, cells touching it yield zero-length segments,
+  // which would branch the line there: drop them.
+  const segments = contourSegments(values, xs, ys, level).filter(([x1, y1, x2, y2]) => key(x1, y1) !== key(x2, y2));
+  const at = new Map<string, number[]>();
+  segments.forEach(([x1, y1, x2, y2], s) => {
+    for (const k of [key(x1, y1), key(x2, y2)]) at.set(k, [...(at.get(k) ?? []), s]);
+  });
+  const used = new Array<boolean>(segments.length).fill(false);
+  // From the end point p, follow unused segments until none continues the line.
+  const extend = (line: [number, number][], p: [number, number], push: (q: [number, number]) => void) => {
+    for (;;) {
+      const next = (at.get(key(p[0], p[1])) ?? []).find((s) => !used[s]);
+      if (next === undefined) return;
+      used[next] = true;
+      const [x1, y1, x2, y2] = segments[next];
+      p = key(x1, y1) === key(p[0], p[1]) ? [x2, y2] : [x1, y1];
+      push(p);
+    }
+  };
+  const lines: [number, number][][] = [];
+  segments.forEach(([x1, y1, x2, y2], s) => {
+    if (used[s]) return;
+    used[s] = true;
+    const line: [number, number][] = [[x1, y1], [x2, y2]];
+    extend(line, [x2, y2], (q) => line.push(q));
+    extend(line, [x1, y1], (q) => line.unshift(q));
+    lines.push(line);
+  });
+  return lines;
 }

@@ -1,5 +1,22 @@
 import { plot, Tensor } from "gradlab";
+import { inflateSync } from "zlib";
 import { parseXml, findAll, vegaMarks, hasClass, textOf } from "./plot-xml";
+
+/** Reads an 8-bit RGBA PNG without filtering (what lib/plot/png writes) from a data: URL. */
+function decodePNG(url: string) {
+  const bytes = Buffer.from(url.replace(/^data:image\/png;base64,/, ""), "base64");
+  expect([...bytes.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+  const width = bytes.readUInt32BE(16), height = bytes.readUInt32BE(20);
+  expect([bytes[24], bytes[25]]).toEqual([8, 6]); // 8 bits, RGBA
+  const idat: Buffer[] = [];
+  for (let at = 8; at < bytes.length;) {
+    const length = bytes.readUInt32BE(at), type = bytes.toString("ascii", at + 4, at + 8);
+    if (type === "IDAT") idat.push(bytes.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const rows = inflateSync(Buffer.concat(idat));
+  return { width, height, pixel: (x: number, y: number) => [...rows.subarray(y * (1 + 4 * width) + 1 + 4 * x, y * (1 + 4 * width) + 5 + 4 * x)] };
+}
 
 const display = async (p: object) => (p as Record<symbol, () => Promise<Record<string, unknown>>>)[Symbol.for("Jupyter.display")]();
 
@@ -166,12 +183,33 @@ describe("gradient field and contours", () => {
     const path = [[1.5, 0.8], [0.9, -0.5], [0.5, 0.3], [0.3, -0.2], [0.1, 0.05]];
     const p = plot.gradientField(bowl, { x: [-2, 2], y: [-1, 1], resolution: 10, levels: 4, arrows: 3, path });
     const svg = await render(p);
-    expect(vegaMarks(svg, "rect")).toHaveLength(100);
-    const rules = vegaMarks(svg, "rule");
+    // The colour map is one image of resolution x resolution pixels, with a colour legend for f.
+    const images = findAll(svg, (e) => e.name === "image");
+    expect(images).toHaveLength(1);
+    const png = decodePNG(images[0].attrs["xlink:href"] ?? images[0].attrs.href);
+    expect([png.width, png.height]).toEqual([10, 10]);
+    // Viridis: dark purple at the bottom of the bowl (centre), yellow-green in the corners (top row first).
+    const [r, g, b] = png.pixel(5, 5), [cr, cg, cb] = png.pixel(0, 0);
+    expect(b).toBeGreaterThan(g); expect(r).toBeLessThan(100);
+    expect(cg).toBeGreaterThan(cb); expect(cr + cg).toBeGreaterThan(300);
+    expect(findAll(svg, (e) => e.name === "linearGradient")).toHaveLength(1);
     const arrows = 8; // 3x3, but the centre (0, 0) has zero gradient: no direction, no arrow
-    expect(rules.length).toBeGreaterThan(arrows); // contour segments plus arrow shafts
+    expect(vegaMarks(svg, "rule")).toHaveLength(arrows); // the shafts
     expect(vegaMarks(svg, "symbol")).toHaveLength(arrows + path.length); // arrow heads + path points
-    expect(vegaMarks(svg, "line")).toHaveLength(1);
+    // Levels 1.6 and 3.2 are whole ellipses, one line each; the window cuts 4.8 and 6.4 into four
+    // corner arcs each; plus the descent path.
+    expect(vegaMarks(svg, "line")).toHaveLength(1 + 1 + 4 + 4 + 1);
+  });
+  test("contour lines are joined segments: a closed level set is one closed polyline", () => {
+    const xs = Array.from({ length: 21 }, (_, i) => -2 + i * 0.2), ys = xs.map((v) => v / 2);
+    const values = ys.map((y) => xs.map((x) => bowl(x, y)));
+    const lines = plot.contourLines(values, xs, ys, 1);
+    expect(lines).toHaveLength(1);
+    const line = lines[0];
+    expect(line.length).toBeGreaterThan(20);
+    expect(line[0][0]).toBeCloseTo(line[line.length - 1][0], 9);
+    expect(line[0][1]).toBeCloseTo(line[line.length - 1][1], 9);
+    for (const [x, y] of line) expect(bowl(x, y)).toBeCloseTo(1, 1);
   });
   test("arrows point downhill, against the gradient", () => {
     const p = plot.gradientField(bowl, { x: [-2, 2], y: [-1, 1], arrows: 2, levels: 1 }) as unknown as { layer: { data: { values: { x: number; y: number; xend: number; yend: number }[] } }[] };
