@@ -59,7 +59,7 @@ function fieldPlot(f: (x: number, y: number) => number, opts: GradientFieldOptio
   let lineId = 0;
   const contours = levels.flatMap((level) => contourLines(values, xs, ys, level).flatMap((points) => {
     const line = lineId++;
-    return points.map(([x, y], k) => ({ x: short(x), y: short(y), line, k, level: short(level) }));
+    return points.map(([x, y]) => ({ x: short(x), y: short(y), line }));
   }));
 
   const xScale = { domain: [xlo, xhi], nice: false, zero: false };
@@ -78,7 +78,8 @@ function fieldPlot(f: (x: number, y: number) => number, opts: GradientFieldOptio
     {
       data: { values: contours },
       mark: { type: "line", color: "white", strokeWidth: 1.2, opacity: 0.8 },
-      encoding: { ...pos, detail: { field: "line", type: "nominal" }, order: { field: "k", type: "quantitative" } },
+      // Points in data order (a line mark would otherwise sort them by x and scramble a closed curve).
+      encoding: { ...pos, detail: { field: "line", type: "nominal" }, order: { value: null } },
     },
   ];
 
