@@ -35,6 +35,12 @@ export type EngineEvent =
   | { kind: "reply"; id: number; content: any }
   | { kind: "log"; text: string };
 
+/**
+ * What the main thread tells the wire thread besides engine events: close every socket (flushing iopub
+ * first) and then set `closed[0]` to 1 and notify, because the main thread is about to exit the process.
+ */
+export type WireCommand = { kind: "close"; closed: SharedArrayBuffer };
+
 /** What the main thread hands the wire thread at start (worker_threads workerData). */
 export interface WireConfig {
   connectionFile: string;

@@ -8,6 +8,7 @@ import { join } from "path";
 import { Worker } from "worker_threads";
 import type { EngineEvent, EngineRequest, WireConfig } from "./bridge";
 import { Engine } from "./engine/engine";
+import { installKernelExit } from "./exit";
 import type { WireToMain } from "./wire/worker";
 
 /** Writes to the real stderr (the kernel log), bypassing the capture that sends output to cells. */
@@ -37,6 +38,12 @@ function watchParent(): void {
 }
 
 export function startKernel(connectionFile: string): void {
+  // Until the engine has loaded TypeScript (seconds) and installed its own SIGINT handler, an interrupt
+  // must not end the process (Node's default): nothing of the user's is running yet.
+  let engine: Engine | null = null;
+  process.on("SIGINT", () => {
+    if (!engine) log("interrupt while TypeScript is loading: no cell is running yet (ignored)");
+  });
   const config: WireConfig = {
     connectionFile,
     // TypeScript's version is filled in by the wire thread's kernel_info from the engine's "ready".
@@ -48,19 +55,20 @@ export function startKernel(connectionFile: string): void {
   config.versions.typescript = tsPkg.version;
 
   const worker = new Worker(join(__dirname, "wire", "worker.js"), { workerData: config, stdout: true, stderr: true });
+  const { exit } = installKernelExit(worker, log, () => {
+    const count = engine?.runningCount;
+    return count ? `cell ${count}` : null;
+  });
   worker.stdout.on("data", (d: Buffer) => logStream(d));
   worker.stderr.on("data", (d: Buffer) => logStream(d));
   const toWire = (ev: EngineEvent) => worker.postMessage(ev);
   worker.on("error", (e) => {
-    log(`wire thread failed: ${e.stack}`);
-    process.exit(1);
+    exit(1, `wire thread failed: ${e.stack}`);
   });
   worker.on("exit", (code) => {
-    log(`wire thread exited (${code})`);
-    process.exit(code === 0 ? 0 : 1);
+    exit(code === 0 ? 0 : 1, `wire thread exited (${code})`);
   });
 
-  let engine: Engine | null = null;
   const waiting: EngineRequest[] = [];
   let busy = false;
   const serve = async () => {
@@ -92,14 +100,13 @@ export function startKernel(connectionFile: string): void {
         }
         break;
       case "shutdown":
-        process.exit(0);
+        exit(0, "shutdown requested");
         break;
       case "log":
         log(m.text);
         break;
       case "fatal":
-        log(`cannot start: ${m.text}`);
-        process.exit(1);
+        exit(1, `cannot start: ${m.text}`);
         break;
       case "bound":
         break;

@@ -16,6 +16,12 @@ import { kernelInfo } from "./kernel-info";
 
 type Reply = (msgType: string, content: object) => Promise<void>;
 
+/** The outcome of a cell interrupted before the engine could start it (same ename as the engine's interrupts). */
+function interruptedBeforeStart(): ExecuteOutcome {
+  const evalue = "the cell was interrupted before it started (the kernel was still loading TypeScript)";
+  return { status: "error", ename: "Interrupted", evalue, traceback: [`Interrupted: ${evalue}`] };
+}
+
 /** How the server reaches the engine and the process (worker_threads in production, plain objects in tests). */
 export interface ServerHost {
   toEngine(req: EngineRequest): void;
@@ -44,6 +50,9 @@ export class KernelServer {
   private readonly engineCalls = new Map<number, (content: any) => void>();
   private engineReady!: Promise<void>;
   private markEngineReady!: () => void;
+  private engineIsReady = false;
+  /** An execute request interrupted while the engine was still loading: answered as interrupted, never run. */
+  private interruptedBeforeStart: string | null = null;
   /** The execute request being run, for routing stdin and late outputs. */
   private current: JupyterMessage | null = null;
   private pendingStream: { parent: MessageHeader | null; name: string; text: string } | null = null;
@@ -81,6 +90,7 @@ export class KernelServer {
   onEngineEvent(ev: EngineEvent): void {
     switch (ev.kind) {
       case "ready":
+        this.engineIsReady = true;
         this.markEngineReady();
         break;
       case "iopub":
@@ -213,7 +223,14 @@ export class KernelServer {
     await this.withStatus(msg, async () => {
       switch (msg.header.msg_type) {
         case "interrupt_request":
-          this.host.interrupt();
+          // While the engine loads TypeScript, the main thread cannot stop anything yet: remember that the
+          // waiting cell was interrupted and answer it so once the engine is ready, without running it.
+          if (!this.engineIsReady && this.current?.header.msg_type === "execute_request") {
+            this.interruptedBeforeStart = this.current.header.msg_id;
+            this.host.log("interrupt while TypeScript is loading: the waiting cell will not run");
+          } else {
+            this.host.interrupt();
+          }
           return reply("interrupt_reply", { status: "ok" });
         case "shutdown_request":
           return this.shutdown(msg, reply);
@@ -245,12 +262,14 @@ export class KernelServer {
     this.current = msg;
     let outcome: ExecuteOutcome;
     try {
-      outcome = await this.callEngine({
+      await this.engineReady;
+      outcome = this.interruptedBeforeStart === msg.header.msg_id ? interruptedBeforeStart() : await this.callEngine({
         kind: "execute", id: 0, parent: msg.header, code, silent, executionCount: count,
         allowStdin: Boolean(c.allow_stdin), userExpressions: c.user_expressions ?? {},
       });
     } finally {
       this.current = null;
+      this.interruptedBeforeStart = null;
     }
     if (outcome.status === "ok") {
       if (outcome.result && !silent) {

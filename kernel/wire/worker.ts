@@ -4,7 +4,7 @@
  * runs cells with breakOnSigint, and its SIGINT listener stops cells that are awaiting.
  */
 import { parentPort, workerData } from "worker_threads";
-import type { EngineEvent, WireConfig } from "../bridge";
+import type { EngineEvent, WireCommand, WireConfig } from "../bridge";
 import { readConnectionFile } from "../protocol/connection";
 import { KernelServer } from "./server";
 
@@ -27,7 +27,15 @@ async function run(): Promise<void> {
     },
     log: (text) => post({ kind: "log", text }),
   });
-  port.on("message", (ev: EngineEvent) => server.onEngineEvent(ev));
+  port.on("message", (ev: EngineEvent | WireCommand) => {
+    if (ev.kind !== "close") return server.onEngineEvent(ev);
+    // The main thread waits (Atomics.wait) for the sockets to be closed before it ends the process.
+    const closed = new Int32Array(ev.closed);
+    void server.close().catch(() => undefined).finally(() => {
+      Atomics.store(closed, 0, 1);
+      Atomics.notify(closed, 0);
+    });
+  });
   await server.start();
   post({ kind: "bound" });
 }
