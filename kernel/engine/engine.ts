@@ -9,11 +9,12 @@ import { AsyncLocalStorage } from "async_hooks";
 import { createHash } from "crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
-import { join } from "path";
+import { dirname, join } from "path";
 import * as vm from "vm";
 import type { EngineEvent, EngineRequest, ErrorContent, ExecuteOutcome, MimeBundle } from "../bridge";
 import type { MessageHeader } from "../protocol/message";
 import { createDisplay, DisplaySink, isDisplayHandle, mimeBundleOf, NOTEBOOK_GLOBALS_DTS, plainText } from "./display";
+import { FrameNamer } from "./frames";
 import { CellModules } from "./modules";
 import { CellRegistry, runtimeError, typeErrors, WRAPPER_LINES } from "./traceback";
 import { Converter, loadTypeScript, LoadedTypeScript } from "./typescript";
@@ -86,6 +87,8 @@ export class Engine {
   private readonly converter: Converter;
   private readonly modules: CellModules;
   private readonly cells = new CellRegistry();
+  /** Names files in tracebacks; the kernel's own folders (dist/kernel, tslab) never appear there. */
+  private readonly frames: FrameNamer;
   private readonly context = new AsyncLocalStorage<Cell>();
   private prevDecl = "";
   private running: Cell | null = null;
@@ -101,12 +104,18 @@ export class Engine {
     this.ts = loadTypeScript(dir, [globalsFile]);
     this.converter = this.ts.createConverter();
     this.modules = new CellModules(dir);
+    this.frames = new FrameNamer(dir, [KERNEL_DIR, ...tslabDirs()], (path) => this.modules.isSideOutput(path));
     this.exports = createExports();
     (globalThis as any)[HOOK] = { exports: this.exports, require: this.modules.require };
     this.installGlobals();
     this.captureOutput();
     this.catchStrayErrors();
     process.on("SIGINT", () => this.running?.interrupt());
+  }
+
+  /** The execution count of the cell that is running, if any (named in the log when a cell ends the process). */
+  get runningCount(): number | null {
+    return this.running?.count ?? null;
   }
 
   async handle(req: EngineRequest): Promise<unknown> {
@@ -155,7 +164,7 @@ export class Engine {
     const converted = this.converter.convert(this.prevDecl, code);
     const maps = this.ts.takeMaps();
     if (converted.sideOutputs) this.modules.updateSideOutputs(converted.sideOutputs);
-    if (converted.diagnostics.length > 0) return { status: "error", ...typeErrors(converted.diagnostics, code, cell.count) };
+    if (converted.diagnostics.length > 0) return { status: "error", ...typeErrors(converted.diagnostics, code, cell.count, this.frames) };
     if (!converted.output) {
       if (keep) this.prevDecl = converted.declOutput ?? "";
       return { status: "ok", result: null, userExpressions: {}, payload: [] };
@@ -196,7 +205,7 @@ export class Engine {
       const i = new Interrupted();
       return { ename: i.name, evalue: i.message, traceback: [`${i.name}: ${i.message}`] };
     }
-    return runtimeError(e, this.cells, KERNEL_DIR);
+    return runtimeError(e, this.cells, this.frames);
   }
 
   private complete(code: string, cursorPos: number) {
@@ -289,7 +298,7 @@ export class Engine {
   private catchStrayErrors(): void {
     const report = (what: string, err: unknown) => {
       const cell = this.running ?? this.last;
-      const e = runtimeError(err, this.cells, KERNEL_DIR);
+      const e = runtimeError(err, this.cells, this.frames);
       const text = `${what}: ${e.traceback.join("\n")}\n`;
       if (cell) cell.stream("stderr", text);
       else this.log(text);
@@ -310,6 +319,12 @@ function createExports(): Record<string, unknown> {
       return true;
     },
   });
+}
+
+/** The folders of tslab and its TypeScript: the converter's frames are the kernel's, not the student's. */
+function tslabDirs(): string[] {
+  const tslab = dirname(require.resolve("tslab/package.json"));
+  return [tslab, dirname(require.resolve("@tslab/typescript-for-tslab/package.json", { paths: [tslab] }))];
 }
 
 /** The notebook globals' declarations as a file the type checker can read (named by content, written once). */

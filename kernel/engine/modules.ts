@@ -64,6 +64,11 @@ export class CellModules {
     }
   }
 
+  /** True for a local module the converter compiled beside a cell (its code is not the file's text). */
+  isSideOutput(path: string): boolean {
+    return this.sideOutputs.has(path);
+  }
+
   /** Loads the ES-module-only packages among the bare specifiers that the compiled cell requires. */
   async preload(js: string): Promise<void> {
     const specs = new Set<string>();

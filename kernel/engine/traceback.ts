@@ -1,12 +1,14 @@
 /**
  * Turns errors into Jupyter error content (ename, evalue, traceback) that speaks in cell lines:
  * a stack frame inside cell N's generated JavaScript is mapped back through the cell's two source
- * maps (CommonJS -> ES module -> TypeScript) to "cell N, line L, column C". Frames from the kernel
- * itself (vm, our executor) are dropped; frames from the user's own files are kept as they are.
+ * maps (CommonJS -> ES module -> TypeScript) to "Cell In[N], line L, column C" (ipykernel's words).
+ * Frames from the kernel itself (vm, our executor, tslab) are dropped; other files are named relative
+ * to the notebook's folder or by package (see frames.ts), never by the kernel's absolute paths.
  */
 import { SourceMap } from "module";
 import { inspect } from "util";
 import type { ErrorContent } from "../bridge";
+import type { FrameNamer } from "./frames";
 import type { CellMaps, Diagnostic } from "./typescript";
 
 /** Lines of the wrapper placed before the cell's code (see executor.ts). */
@@ -69,6 +71,11 @@ export class CellRegistry {
     return this.cells.has(filename);
   }
 
+  /** The execution count of the cell compiled to `filename`. */
+  countOf(filename: string): number | undefined {
+    return this.cells.get(filename)?.count;
+  }
+
   /** True for the frame of the wrapper's call into the cell (dropped from tracebacks). */
   isWrapperCall(filename: string, line: number): boolean {
     const rec = this.cells.get(filename);
@@ -77,48 +84,66 @@ export class CellRegistry {
 }
 
 const FRAME = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/;
+/** A frame whose place is not a file position: "at new Promise (<anonymous>)", "at async Promise.all (index 0)". */
+const FRAME_WITHOUT_POSITION = /^\s*at (?:.*? \()?(.*?)\)?$/;
 
-/** Is this stack line part of the kernel rather than of the user's program? */
-function isKernelFrame(line: string, kernelDir: string): boolean {
-  return /\(?node:(vm|internal|async_hooks|worker_threads)/.test(line) || line.includes(kernelDir);
-}
-
+/** How a traceback names a cell: ipykernel's "Cell In[3]", which students know from Python notebooks. */
 export function describeCell(cell: number): string {
-  return `cell ${cell}`;
+  return `Cell In[${cell}]`;
 }
 
-/** Stack lines (after the message) rewritten to cell positions. */
-export function mapStack(stack: string, cells: CellRegistry, kernelDir: string): string[] {
+/** Stack lines (after the message) rewritten to cell positions, kernel frames dropped, paths shortened. */
+export function mapStack(stack: string, cells: CellRegistry, files: FrameNamer): string[] {
   const out: string[] = [];
   for (const raw of stack.split("\n")) {
     if (!/^\s*at /.test(raw)) continue;
-    if (isKernelFrame(raw, kernelDir)) continue;
     const m = FRAME.exec(raw);
     if (!m) {
-      out.push(raw);
+      const place = FRAME_WITHOUT_POSITION.exec(raw)?.[1] ?? "";
+      if (!files.isInternal(place)) out.push(raw);
       continue;
     }
     const [, fn, file, line, col] = m;
+    if (files.isInternal(file)) continue;
+    const name = functionName(fn);
+    let where: string;
     if (cells.isCellFile(file)) {
       if (cells.isWrapperCall(file, Number(line))) continue;
       const at = cells.locate(file, Number(line), Number(col));
-      const where = at ? `${describeCell(at.cell)}, line ${at.line}, column ${at.column}` : `${file}:${line}:${col}`;
-      const name = fn && !fn.startsWith("Object.<anonymous>") && fn !== "eval" ? fn.replace(/^(Object|exports)\./, "") : null;
-      out.push(name ? `    at ${name} (${where})` : `    at ${where}`);
+      where = at ? `${describeCell(at.cell)}, line ${at.line}, column ${at.column}` : describeCell(cells.countOf(file)!);
     } else {
-      out.push(raw);
+      where = files.describe(file, Number(line), Number(col));
     }
+    out.push(name ? `    at ${name} (${where})` : `    at ${where}`);
   }
   return out;
 }
 
+/**
+ * The function's name as the student wrote it: without the `Object.` / `exports.` that CommonJS output
+ * adds (tslab's converted modules show `tsLastExpr.exports.f`), and none for a cell's or module's top level.
+ */
+function functionName(fn: string | undefined): string | null {
+  if (!fn || fn.startsWith("Object.<anonymous>") || fn === "eval") return null;
+  return fn.replace(/^(?:[\w$]+\.)*exports\./, "").replace(/^Object\./, "");
+}
+
+/**
+ * The message without Node's "Require stack:" list, which names the kernel's own stand-in file for the
+ * notebook (the frames below say where the import was).
+ */
+function withoutRequireStack(message: string): string {
+  const at = message.indexOf("\nRequire stack:");
+  return at < 0 ? message : message.slice(0, at);
+}
+
 /** Error content for something a cell threw (an Error or any other value). */
-export function runtimeError(thrown: unknown, cells: CellRegistry, kernelDir: string): ErrorContent {
+export function runtimeError(thrown: unknown, cells: CellRegistry, files: FrameNamer): ErrorContent {
   if (thrown instanceof Error || (thrown && typeof thrown === "object" && "stack" in thrown && "message" in thrown)) {
     const e = thrown as Error;
     const ename = e.name || e.constructor?.name || "Error";
-    const evalue = String(e.message ?? "");
-    const frames = typeof e.stack === "string" ? mapStack(e.stack, cells, kernelDir) : [];
+    const evalue = withoutRequireStack(String(e.message ?? ""));
+    const frames = typeof e.stack === "string" ? mapStack(e.stack, cells, files) : [];
     return { ename, evalue, traceback: [`${ename}: ${evalue}`, ...frames] };
   }
   const evalue = inspect(thrown, { depth: 2 });
@@ -143,13 +168,13 @@ function groupChains(diags: Diagnostic[]): { head: Diagnostic; details: string[]
 }
 
 /** Error content for type errors: each diagnostic with its line, column and a caret under the source. */
-export function typeErrors(diags: Diagnostic[], source: string, cell: number): ErrorContent {
+export function typeErrors(diags: Diagnostic[], source: string, cell: number, files?: FrameNamer): ErrorContent {
   const lines = source.split("\n");
   const traceback: string[] = [];
   const groups = groupChains(diags);
   for (const { head: d, details } of groups) {
     const where = d.fileName
-      ? `${d.fileName}, line ${d.start.line + 1}, column ${d.start.character + 1}`
+      ? `${files ? files.describePath(d.fileName) : d.fileName}, line ${d.start.line + 1}, column ${d.start.character + 1}`
       : `${describeCell(cell)}, line ${d.start.line + 1}, column ${d.start.character + 1}`;
     traceback.push(`${where}: error TS${d.code}: ${d.messageText}`, ...details.map((t) => `  ${t}`));
     if (!d.fileName && lines[d.start.line] !== undefined) {

@@ -128,8 +128,8 @@ describe("errors", () => {
     const r = await kernel.execute('function inner(n: number): number {\n  if (n > 1) {\n    throw new RangeError(`too big: ${n}`);\n  }\n  return n;\n}\ninner(5);');
     expect(r.reply).toMatchObject({ status: "error", ename: "RangeError", evalue: "too big: 5" });
     expect(r.reply.traceback![0]).toBe("RangeError: too big: 5");
-    expect(r.reply.traceback).toContainEqual(expect.stringMatching(/at inner \(cell \d+, line 3, column 11\)/));
-    expect(r.reply.traceback).toContainEqual(expect.stringMatching(/at cell \d+, line 7, column 1$/));
+    expect(r.reply.traceback).toContainEqual(expect.stringMatching(/at inner \(Cell In\[\d+\], line 3, column 11\)/));
+    expect(r.reply.traceback).toContainEqual(expect.stringMatching(/at Cell In\[\d+\], line 7, column 1$/));
     const error = r.outputs.filter((m) => m.header.msg_type === "error");
     expect(error).toHaveLength(1);
     expect(error[0].content.traceback).toEqual(r.reply.traceback);
@@ -180,7 +180,7 @@ describe("errors", () => {
       '"survived"',
     ].join("\n"));
     const err = streamText(r.outputs, "stderr");
-    expect(err).toMatch(/Unhandled promise rejection: Error: late rejection\n\s+at .*cell \d+, line 1/);
+    expect(err).toMatch(/Unhandled promise rejection: Error: late rejection\n\s+at .*Cell In\[\d+\], line 1/);
     expect(err).toMatch(/Uncaught exception: TypeError: late throw/);
     expect(kernel.alive).toBe(true);
     expect(resultOf((await ok("1 + 1")).outputs)["text/plain"]).toBe("2");
