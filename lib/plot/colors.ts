@@ -15,14 +15,24 @@ export function distinct(labels: number[]): number[] {
   return [...new Set(labels)].sort((a, b) => a - b);
 }
 
-/** Matplotlib's viridis at eleven evenly spaced stops (the scheme Vega calls "viridis"). */
-const VIRIDIS = ["#440154", "#482475", "#414487", "#355f8d", "#2a788e", "#21918c", "#22a884", "#44bf70", "#7ad151", "#bddf26", "#fde725"]
-  .map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
+/**
+ * Vega's own continuous schemes (vega-scale's stops), so raster layers drawn in Node match the colours
+ * and legends Vega draws: "viridis", "greys" (light grey to near black), "redblue".
+ */
+export const VIRIDIS = hexStops("440154470e61481a6c482575472f7d443a834144873d4e8a39568c35608d31688e2d708e2a788e27818e23888e21918d1f988b1fa08822a8842ab07f35b77943bf7154c56866cc5d7ad1518fd744a5db36bcdf27d2e21be9e51afde725");
+export const GREYS = hexStops("e2e2e2d4d4d4c4c4c4b1b1b19d9d9d8888887575756262624d4d4d3535351e1e1e");
+export const RED_BLUE = hexStops("8c0d25bf363adf745ef4ae91fbdbc9f2efeed2e5ef9dcae15da2cb2f78b3134b85");
 
-/** Viridis at t in [0, 1] as [r, g, b], interpolated linearly between the stops. */
-export function viridis(t: number): [number, number, number] {
-  const x = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
-  const k = Math.min(VIRIDIS.length - 2, Math.floor(x)), f = x - k;
-  const [a, b] = [VIRIDIS[k], VIRIDIS[k + 1]];
+function hexStops(packed: string): number[][] {
+  return Array.from({ length: packed.length / 6 }, (_, k) => [0, 2, 4].map((i) => parseInt(packed.slice(6 * k + i, 6 * k + i + 2), 16)));
+}
+
+/** A colour scheme at t in [0, 1] as [r, g, b], interpolated linearly between its stops; for raster layers drawn in Node. */
+export function ramp(stops: number[][], t: number): [number, number, number] {
+  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (stops.length - 1);
+  const k = Math.min(stops.length - 2, Math.floor(x)), f = x - k;
+  const [a, b] = [stops[k], stops[k + 1]];
   return [0, 1, 2].map((c) => Math.round(a[c] + (b[c] - a[c]) * f)) as [number, number, number];
 }
+
+export const viridis = (t: number) => ramp(VIRIDIS, t);

@@ -151,18 +151,26 @@ describe("data pictures", () => {
     expect(Math.min(...zero)).toBeGreaterThan(180);
     expect(Math.abs(zero[0] - zero[2])).toBeLessThan(10);
   });
-  test("image grid: one rect per pixel and a caption per image", async () => {
+  test("image grid: one crisp image per picture, dark ink on light grey, and a caption per image", async () => {
     const images = Array.from({ length: 3 }, (_, k) => Array.from({ length: 64 }, (_, p) => (p + k) % 17));
     const svg = await render(plot.imageGrid(images, { captions: plot.digitCaptions([1, 2, 3], [1, 7, 3]) }));
-    expect(vegaMarks(svg, "rect")).toHaveLength(3 * 64);
+    const pictures = findAll(svg, (e) => e.name === "image");
+    expect(pictures).toHaveLength(3);
+    expect(pictures.every((e) => /image-rendering: pixelated/.test(e.attrs.style ?? ""))).toBe(true);
+    const first = decodePNG(pictures[0].attrs["xlink:href"]);
+    expect([first.width, first.height]).toEqual([8, 8]);
+    // Image 0's pixel p holds p % 17: pixel 0 is blank (light grey), pixel 16 has the most ink (near black).
+    expect(first.pixel(0, 0)).toEqual([0xe2, 0xe2, 0xe2, 255]);
+    expect(first.pixel(0, 2)).toEqual([0x1e, 0x1e, 0x1e, 255]);
     const captions = vegaMarks(svg, "text").map(textOf);
     expect(captions).toEqual(["1", "2→7", "3"]);
     expect(() => plot.imageGrid([[1, 2, 3]])).toThrow(/3 pixels but width\*height is 8\*8 = 64/);
     // Signed values: negative red, positive blue.
     const weights = await render(plot.imageGrid([[-2, 2, 0, 1]], { width: 2, height: 2, diverging: true }));
-    const fills = vegaMarks(weights, "rect").map((c) => c.attrs.fill.match(/\d+/g)!.map(Number));
-    expect(fills[0][0]).toBeGreaterThan(fills[0][2] + 100);
-    expect(fills[1][2]).toBeGreaterThan(fills[1][0] + 100);
+    const signed = decodePNG(findAll(weights, (e) => e.name === "image")[0].attrs["xlink:href"]);
+    const [neg, pos] = [signed.pixel(0, 0), signed.pixel(1, 0)];
+    expect(neg[0]).toBeGreaterThan(neg[2] + 100);
+    expect(pos[2]).toBeGreaterThan(pos[0] + 100);
   });
 });
 
