@@ -114,7 +114,7 @@ const slopes = Array.from({ length: 360 }, (_, deg) => {
 const steepest = slopes.reduce((a, s) => (s.slope > a.slope ? s : a));
 assertClose("steepest slope over 360 directions (= |∇f|)", steepest.slope, Math.hypot(2, 10), 1e-3);
 assertClose("its direction in degrees (= atan2(10, 2))", steepest.deg, Math.round((Math.atan2(10, 2) * 180) / Math.PI), 0);
-plot.gradientField(bowl, { x: [-5, 5], y: [-2.5, 2.5], arrows: 12, resolution: 20, width: 520, height: 260, title: "f(x,y) = x²/2 + 5y² and the arrows of −∇f" })
+plot.gradientField(bowl, { x: [-5, 5], y: [-2.5, 2.5], arrows: 12, resolution: 40, width: 520, height: 260, title: "f(x,y) = x²/2 + 5y² and the arrows of −∇f" })
 
 // %% [markdown]
 // ## Gradient descent
@@ -155,7 +155,7 @@ for (const { lr, path } of runs) {
 
 // %%
 const contours = plot.contourPlot(bowl, {
-  x: [-5, 5], y: [-2.5, 2.5], levels: 10, resolution: 20, width: 640, height: 320,
+  x: [-5, 5], y: [-2.5, 2.5], levels: 10, resolution: 40, width: 640, height: 320,
   title: "30 steps of gradient descent from (−4.5, 2)",
 });
 const pathRows = runs.flatMap(({ lr, path }) =>
