@@ -205,8 +205,9 @@ plot.makePlot({
   width: 520, height: 320, title: "Time for the full gradient of f: ℝⁿ → ℝ",
   data: { values: timings }, mark: { type: "line", point: true, strokeWidth: 3 },
   encoding: {
-    x: { field: "n", type: "quantitative", scale: { type: "log" }, title: "number of inputs n" },
-    y: { field: "ms", type: "quantitative", scale: { type: "log" }, title: "milliseconds" },
+    // Ticks at the measured sizes, and the axis ends where the data ends.
+    x: { field: "n", type: "quantitative", scale: { type: "log", nice: false }, axis: { values: sizes, format: "d" }, title: "number of inputs n" },
+    y: { field: "ms", type: "quantitative", scale: { type: "log" }, axis: { format: "~g" }, title: "milliseconds" },
     color: { field: "mode", type: "nominal", title: null },
   },
   config: { axis: { labelFontSize: 14, titleFontSize: 16 }, legend: { labelFontSize: 14, labelLimit: 400 }, title: { fontSize: 18 } },
