@@ -75,7 +75,8 @@ export function graphDrawing(view: GraphView, what = "renderGraphSVG"): GraphDra
     return g;
   });
   const byId = new Map(nodes.map((n) => [n.node.id, n]));
-  const edges = view.edges.map((e, i) => edgePath(e, i, view.edges, byId));
+  const edges: EdgeGeometry[] = [];
+  view.edges.forEach((e, i) => edges.push(edgePath(e, i, view.edges, byId, edges)));
   for (const n of nodes) {
     if (view.edges.some((e) => e.from === n.node.id)) continue;
     const start = { x: n.centre.x + n.halfWidth, y: n.centre.y };
@@ -157,7 +158,7 @@ export function along(from: Point, to: Point, c: Point | null, t: number): Point
   return { x: u * u * from.x + 2 * u * t * c.x + t * t * to.x, y: u * u * from.y + 2 * u * t * c.y + t * t * to.y };
 }
 
-function edgePath(e: GraphViewEdge, index: number, all: GraphViewEdge[], byId: Map<string, NodeGeometry>): EdgeGeometry {
+function edgePath(e: GraphViewEdge, index: number, all: GraphViewEdge[], byId: Map<string, NodeGeometry>, drawn: EdgeGeometry[]): EdgeGeometry {
   // Parallel edges (x * x) fan out, and an edge that would run through a node in between bows around it.
   const twins = all.filter((o) => o.from === e.from && o.to === e.to);
   const k = all.slice(0, index).filter((o) => o.from === e.from && o.to === e.to).length;
@@ -166,10 +167,13 @@ function edgePath(e: GraphViewEdge, index: number, all: GraphViewEdge[], byId: M
   const others = [...byId.values()].filter((n) => n !== src && n !== dst).map((n) => n.centre);
   let bend = twins.length > 1 ? (k - (twins.length - 1) / 2) * 56 : 0;
   if (bend === 0 && clearance(a, b, null, others) < RADIUS + 12) {
-    // Try gentle then stronger bows, either side; keep the first that clears every node, else the best.
+    // Try gentle then stronger bows, either side; keep the first that clears every node and leaves room
+    // for labels between it and the edges already drawn, else the first that clears the nodes, else the best.
     const options = [0.45, -0.45, 0.9, -0.9, 1.4, -1.4].map((f) => f * ROW_GAP);
-    const scored = options.map((o) => ({ o, gap: clearance(a, b, control(a, b, o), others) }));
-    bend = (scored.find((x) => x.gap >= RADIUS + 12) ?? scored.reduce((x, y) => (y.gap > x.gap ? y : x))).o;
+    const lines = drawn.flatMap((d) => d.samples);
+    const scored = options.map((o) => ({ o, gap: clearance(a, b, control(a, b, o), others), room: clearance(a, b, control(a, b, o), lines, 0.25, 0.75) }));
+    const clear = scored.filter((x) => x.gap >= RADIUS + 12);
+    bend = (clear.find((x) => x.room >= 2 * FONT + 8) ?? clear[0] ?? scored.reduce((x, y) => (y.gap > x.gap ? y : x))).o;
   }
   const c = control(a, b, bend);
   const start = boundary(src, c), end = boundary(dst, c);
@@ -193,10 +197,10 @@ function control(a: Point, b: Point, bend: number): Point {
   return { x: (a.x + b.x) / 2 + (dy / len) * 2 * bend, y: (a.y + b.y) / 2 - (dx / len) * 2 * bend };
 }
 
-/** The smallest distance from the inner part of an edge (straight or curved) to any of the given node centres. */
-function clearance(a: Point, b: Point, c: Point | null, nodes: Point[]): number {
+/** The smallest distance from the inner part of an edge (straight or curved) to any of the given points. */
+function clearance(a: Point, b: Point, c: Point | null, nodes: Point[], from = 0.1, to = 0.9): number {
   let best = Infinity;
-  for (let t = 0.1; t <= 0.9; t += 0.05) {
+  for (let t = from; t <= to + 1e-9; t += 0.05) {
     const p = along(a, b, c, t);
     for (const n of nodes) best = Math.min(best, Math.hypot(p.x - n.x, p.y - n.y));
   }

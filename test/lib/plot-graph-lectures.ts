@@ -76,6 +76,14 @@ export function sigmoidByHand(): plot.GraphView {
   return s.toView();
 }
 
+/** Fan-out at its tightest: a value used twice by one gate and once more, a·a + a (06's branches). */
+export function fanOut(): plot.GraphView {
+  const a = new Value(3, "a");
+  const f = a.mul(a).add(a);
+  f.backward();
+  return f.toView();
+}
+
 export const LECTURE_GRAPHS: [string, () => plot.GraphView][] = [
   ["05 (x + y) z", simpleExample],
   ["06 the circuit 2(xy + max(z, w))", () => circuit(false)],
@@ -84,4 +92,5 @@ export const LECTURE_GRAPHS: [string, () => plot.GraphView][] = [
   ["09 a step of Heron's loop", heronStep],
   ["01 the classifier's graph", classifier],
   ["the sigmoid by hand", sigmoidByHand],
+  ["fan-out a·a + a", fanOut],
 ];
