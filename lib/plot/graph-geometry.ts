@@ -106,7 +106,7 @@ function columnPositions(view: GraphView, column: Map<string, number>, count: nu
     widestText[c] = Math.max(widestText[c], widestLabel([e.value ?? src.value, e.grad ?? src.grad]));
   }
   const xs = [0];
-  for (let c = 1; c < count; c++) xs.push(xs[c - 1] + Math.max(COL_GAP, widestNode[c - 1] + widestNode[c] + widestText[c - 1] * 1.3 + 60));
+  for (let c = 1; c < count; c++) xs.push(xs[c - 1] + Math.max(COL_GAP, widestNode[c - 1] + widestNode[c] + widestText[c - 1] + 60));
   return xs;
 }
 
