@@ -12,8 +12,8 @@ import type { WireCommand } from "./bridge";
 const CLOSE_TIMEOUT_MS = 3000;
 
 export interface KernelExit {
-  /** Closes the wire thread's sockets, then ends the process with `code`. Never returns. */
-  exit(code: number, reason: string): never;
+  /** Closes the wire thread's sockets, then ends the process with `code`. Never returns. `reason` goes to the log. */
+  exit(code: number, reason: string | null): never;
 }
 
 /**
@@ -27,8 +27,8 @@ export function installKernelExit(worker: Worker, log: (text: string) => void, d
   worker.once("error", () => (wireAlive = false));
   worker.once("exit", () => (wireAlive = false));
 
-  const exit = (code: number, reason: string): never => {
-    log(`${reason}; exiting with code ${code}`);
+  const exit = (code: number, reason: string | null): never => {
+    if (reason) log(`${reason}; exiting with code ${code}`);
     if (wireAlive && !closing) {
       closing = true;
       const closed = new Int32Array(new SharedArrayBuffer(4));

@@ -100,7 +100,7 @@ export function startKernel(connectionFile: string): void {
         }
         break;
       case "shutdown":
-        exit(0, "shutdown requested");
+        exit(0, null); // a shutdown_request: the normal end, nothing to log
         break;
       case "log":
         log(m.text);

@@ -337,9 +337,13 @@ export class KernelServer {
 
   private onStdin(msg: JupyterMessage): void {
     if (msg.header.msg_type !== "input_reply") return;
-    const requestId = this.pendingInputs.get(String(msg.parent_header.msg_id));
+    // jupyter_client's input() (jupyter console) sends the reply without a parent header, as ipykernel
+    // accepts; then it answers the one input that is waiting.
+    let key = String(msg.parent_header?.msg_id ?? "");
+    if (!this.pendingInputs.has(key) && this.pendingInputs.size === 1) key = [...this.pendingInputs.keys()][0];
+    const requestId = this.pendingInputs.get(key);
     if (requestId === undefined) return;
-    this.pendingInputs.delete(String(msg.parent_header.msg_id));
+    this.pendingInputs.delete(key);
     this.host.toEngine({ kind: "input_reply", requestId, value: String(msg.content?.value ?? "") });
   }
 

@@ -4,11 +4,15 @@
  * tracebacks that speak of cells, the notebook's own files and packages (never the kernel's paths).
  * Runs the compiled kernel (dist/kernel/main.js): `npm run build` first.
  */
+import { spawnSync } from "child_process";
+import { mkdtempSync, rmSync } from "fs";
+import { tmpdir } from "os";
 import { join } from "path";
 import type { EngineRequest, WireConfig } from "../../kernel/bridge";
 import { JupyterMessage, KernelClient } from "../../kernel/client";
 import { newConnectionInfo } from "../../kernel/protocol/connection";
 import { KernelServer } from "../../kernel/wire/server";
+import { DEBIAN_PYTHON, describeWith, requirements } from "../support/requirements";
 
 const root = join(__dirname, "..", "..");
 const notebookDir = join(__dirname, "fixtures", "notebook");
@@ -220,4 +224,44 @@ describe("a running kernel", () => {
       expect(r.reply.traceback![1]).toMatch(/^Cell In\[\d+\], line 1, column 7: error TS2322/);
     });
   });
+});
+
+describeWith([requirements.jupyterClient], "input() with jupyter_client's own client", () => {
+  // jupyter_client's input() (what jupyter console uses) sends input_reply without a parent header.
+  const script = [
+    "import sys",
+    "from jupyter_client.manager import start_new_kernel",
+    "km, kc = start_new_kernel(kernel_name='gradlab', cwd=sys.argv[1])",
+    "try:",
+    "    msg_id = kc.execute('const who = await input(\"name? \");\\n`hi ${who}`', allow_stdin=True)",
+    "    request = kc.get_stdin_msg(timeout=30)",
+    "    kc.input('Ada')",
+    "    reply = kc.get_shell_msg(timeout=30)",
+    "    results = []",
+    "    while True:",
+    "        msg = kc.get_iopub_msg(timeout=10)",
+    "        if msg['parent_header'].get('msg_id') != msg_id: continue",
+    "        if msg['msg_type'] == 'execute_result': results.append(msg['content']['data']['text/plain'])",
+    "        if msg['msg_type'] == 'status' and msg['content']['execution_state'] == 'idle': break",
+    "    print(request['content']['prompt'], reply['content']['status'], *results)",
+    "finally:",
+    "    kc.stop_channels()",
+    "    km.shutdown_kernel(now=True)",
+  ].join("\n");
+
+  test("kc.input() answers the cell's input() though its reply has no parent header", () => {
+    const prefix = mkdtempSync(join(tmpdir(), "gradlab-kernelspec-"));
+    try {
+      const install = spawnSync(process.execPath, [join(root, "bin", "gradlab.js"), "kernel", "install", "--prefix", prefix], { encoding: "utf8" });
+      expect(install.status).toBe(0);
+      const run = spawnSync(DEBIAN_PYTHON, ["-c", script, notebookDir], {
+        encoding: "utf8",
+        timeout: 60_000,
+        env: { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter") },
+      });
+      expect({ out: run.stdout.trim(), err: run.status === 0 ? "" : run.stderr }).toEqual({ out: "name?  ok 'hi Ada'", err: "" });
+    } finally {
+      rmSync(prefix, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
