@@ -22,13 +22,13 @@ function assertClose(label: string, actual: number, expected: number, tol = 1e-9
 }
 
 /** A line chart as a Vega-Lite spec: one line per series, optional log axes, large fonts for projection. */
-function lineChart(rows: object[], o: { x: string; y: string; series: string; logX?: boolean; logY?: boolean; title: string; colors?: string[]; yFormat?: string }) {
+function lineChart(rows: object[], o: { x: string; y: string; series: string; logX?: boolean; logY?: boolean; title: string; colors?: string[]; yFormat?: string; xTicks?: number[] }) {
   return plot.makePlot({
     width: 520, height: 320, title: o.title,
     data: { values: rows },
     mark: { type: "line", point: true, strokeWidth: 3 },
     encoding: {
-      x: { field: o.x, type: "quantitative", scale: o.logX ? { type: "log" } : { zero: false }, axis: { format: o.logX ? ".0e" : "" } },
+      x: { field: o.x, type: "quantitative", scale: o.logX ? { type: "log" } : { zero: false }, axis: { format: o.logX ? ".0e" : "", ...(o.xTicks ? { values: o.xTicks } : {}) } },
       y: { field: o.y, type: "quantitative", scale: o.logY ? { type: "log" } : { zero: false }, axis: { format: o.yFormat ?? (o.logY ? ".0e" : "") } },
       color: { field: o.series, type: "nominal", title: null, ...(o.colors ? { scale: { range: o.colors } } : {}) },
     },
@@ -59,7 +59,8 @@ const errors = hs.flatMap((h) => [
   { h, error: Math.abs(forward(h) - exact), method: "forward difference" },
   { h, error: Math.abs(centred(h) - exact), method: "centred difference" },
 ]).filter((r) => r.error > 0);
-lineChart(errors, { x: "h", y: "error", series: "method", logX: true, logY: true, title: "Error of finite differences for sin'(1)" });
+lineChart(errors, { x: "h", y: "error", series: "method", logX: true, logY: true, xTicks: [1e-15, 1e-13, 1e-11, 1e-9, 1e-7, 1e-5, 1e-3, 1e-1],
+  title: "Error of finite differences for sin'(1)" });
 
 // %% [markdown]
 // Read the plot from the right (large $h$) to the left:
