@@ -8,6 +8,7 @@ export * from "./graph";      // Graph: define-then-run computational graph
 export * from "./value";      // Value: define-by-run scalar autodiff
 export * from "./forward";    // forward mode: dual numbers, jvp, grad
 export * from "./gradcheck";  // gradcheck, numericGradient, relError, checkGate
+export * from "./check";      // assertClose, assertAtLeast: known-answer checks for notebooks
 export * as nn from "./nn";
 export * as optim from "./optim";
 export * as data from "./data";

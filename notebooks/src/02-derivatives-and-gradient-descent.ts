@@ -6,20 +6,7 @@
 // finite differences approximate it, and then walks downhill on a 2-D function.
 
 // %%
-import { Value, plot } from "gradlab";
-
-/**
- * Stops the notebook when a computed number is not the known answer, and prints it when it is, with
- * only the digits the tolerance vouches for (so the line reads the same on every machine).
- */
-function assertClose(label: string, actual: number, expected: number, tol = 1e-9): void {
-  if (!(Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)))) {
-    throw new Error(`${label}: computed ${actual}, expected ${expected} (relative tolerance ${tol})`);
-  }
-  if (expected === 0 && tol > 0) return console.log(`✓ ${label} ≈ 0 (within ${tol})`);
-  const digits = tol === 0 ? 7 : Math.min(7, Math.max(2, Math.round(-Math.log10(tol)) - 1));
-  console.log(`✓ ${label} = ${Number(actual.toPrecision(digits))}`);
-}
+import { Value, plot, assertClose } from "gradlab";
 
 /** A line chart as a Vega-Lite spec: one line per series, optional log axes, large fonts for projection. */
 function lineChart(rows: object[], o: { x: string; y: string; series: string; logX?: boolean; logY?: boolean; title: string; colors?: string[]; yFormat?: string; xTicks?: number[] }) {

@@ -9,20 +9,7 @@
 // To train through it we need its derivative, and it has a famously tidy one.
 
 // %%
-import { Tensor, tensor, SigmoidGate, numericGradient, relError, plot } from "gradlab";
-
-/**
- * Stops the notebook when a computed number is not the known answer, and prints it when it is, with
- * only the digits the tolerance vouches for (so the line reads the same on every machine).
- */
-function assertClose(label: string, actual: number, expected: number, tol = 1e-9): void {
-  if (!(Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)))) {
-    throw new Error(`${label}: computed ${actual}, expected ${expected} (relative tolerance ${tol})`);
-  }
-  if (expected === 0 && tol > 0) return console.log(`✓ ${label} ≈ 0 (within ${tol})`);
-  const digits = tol === 0 ? 7 : Math.min(7, Math.max(2, Math.round(-Math.log10(tol)) - 1));
-  console.log(`✓ ${label} = ${Number(actual.toPrecision(digits))}`);
-}
+import { Tensor, tensor, SigmoidGate, numericGradient, relError, plot, assertClose } from "gradlab";
 
 // %% [markdown]
 // ## $\sigma'(x) = \sigma(x)\,(1 - \sigma(x))$

@@ -13,21 +13,8 @@
 // $\partial f / \partial x_2 = x_1 - \cos x_2 \approx 1.7163$.
 
 // %%
-import { Graph, AddGate, SubtractGate, MultiplyGate, LogGate, SinGate, Value, Dual, jvp, grad, plot } from "gradlab";
+import { Graph, AddGate, SubtractGate, MultiplyGate, LogGate, SinGate, Value, Dual, jvp, grad, plot, assertClose } from "gradlab";
 import type { Num } from "gradlab";
-
-/**
- * Stops the notebook when a computed number is not the known answer, and prints it when it is, with
- * only the digits the tolerance vouches for (so the line reads the same on every machine).
- */
-function assertClose(label: string, actual: number, expected: number, tol = 1e-12): void {
-  if (!(Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)))) {
-    throw new Error(`${label}: computed ${actual}, expected ${expected} (relative tolerance ${tol})`);
-  }
-  if (expected === 0 && tol > 0) return console.log(`✓ ${label} ≈ 0 (within ${tol})`);
-  const digits = tol === 0 ? 7 : Math.min(7, Math.max(2, Math.round(-Math.log10(tol)) - 1));
-  console.log(`✓ ${label} = ${Number(actual.toPrecision(digits))}`);
-}
 const fmt = (v: Num | undefined) => (typeof v === "number" ? Number(v.toFixed(4)).toString() : String(v));
 /** A factor in a product: negative numbers in parentheses, as one writes 1 × (−1). */
 const factor = (v: Num | undefined) => (typeof v === "number" && v < 0 ? `(${fmt(v)})` : fmt(v));

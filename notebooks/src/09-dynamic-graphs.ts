@@ -10,20 +10,7 @@
 // that uses it, and `backward()` walks the recorded graph in reverse.
 
 // %%
-import { Tensor, Value, gradcheck, relError } from "gradlab";
-
-/**
- * Stops the notebook when a computed number is not the known answer, and prints it when it is, with
- * only the digits the tolerance vouches for (so the line reads the same on every machine).
- */
-function assertClose(label: string, actual: number, expected: number, tol = 1e-12): void {
-  if (!(Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)))) {
-    throw new Error(`${label}: computed ${actual}, expected ${expected} (relative tolerance ${tol})`);
-  }
-  if (expected === 0 && tol > 0) return console.log(`✓ ${label} ≈ 0 (within ${tol})`);
-  const digits = tol === 0 ? 7 : Math.min(7, Math.max(2, Math.round(-Math.log10(tol)) - 1));
-  console.log(`✓ ${label} = ${Number(actual.toPrecision(digits))}`);
-}
+import { Tensor, Value, gradcheck, relError, assertClose } from "gradlab";
 
 // %% [markdown]
 // ## The slide: one step of a recurrent network

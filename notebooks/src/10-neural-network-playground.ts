@@ -16,13 +16,7 @@
 // | learning rate | 0.1, plain SGD |
 
 // %%
-import { data, nn, optim, plot, tensor } from "gradlab";
-
-/** Stops the notebook when a measured number falls short; the ✓ line states the bound that held. */
-function assertAtLeast(label: string, actual: number, minimum: number): void {
-  if (!(actual >= minimum)) throw new Error(`${label}: got ${actual}, expected at least ${minimum}`);
-  console.log(`${label}: ${Number(actual.toPrecision(4))}\n✓ ${label} ≥ ${minimum}`);
-}
+import { data, nn, optim, plot, tensor, assertAtLeast } from "gradlab";
 
 // %% [markdown]
 // ## The data
