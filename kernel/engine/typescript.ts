@@ -14,6 +14,7 @@
  */
 import { existsSync, readFileSync } from "fs";
 import { dirname, join, resolve } from "path";
+import { loadTypeScriptScript } from "./ts-loader";
 
 /** tslab's converter interface (tslab/dist/converter.d.ts), restated so our build does not need its types. */
 export interface Diagnostic {
@@ -54,6 +55,8 @@ export interface LoadedTypeScript {
   createConverter(): Converter;
   isCompleteCode(code: string): { completed: boolean; indent?: string };
   printQuickInfo(info: any): string;
+  /** How TypeScript was loaded (kernel/engine/ts-loader.ts); null when it was already loaded in this process. */
+  loaderInfo: { patches: string[]; cache: string } | null;
   /** Returns and forgets the maps captured since the last call. */
   takeMaps(): CellMaps;
 }
@@ -83,7 +86,9 @@ export function selfReference(dir: string): { name: string; root: string; types:
 export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = []): LoadedTypeScript {
   const tslabDir = dirname(require.resolve("tslab/package.json"));
   const tsPath = require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] });
-  const real = require(tsPath);
+  // Loaded once per process (patched, through the code cache); later calls share it.
+  const loaded = require.cache[tsPath] ? null : loadTypeScriptScript(tsPath);
+  const real = loaded ? loaded.exports : require(tsPath);
   const maps: CellMaps = { stage1: null, stage2: null };
   const self = selfReference(cwd);
 
@@ -150,7 +155,22 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
     ts: real,
     tsVersion: real.version,
     tslabVersion: JSON.parse(readFileSync(join(tslabDir, "package.json"), "utf8")).version,
-    createConverter: () => converterModule.createConverter(),
+    createConverter: () => {
+      const converter: Converter = converterModule.createConverter();
+      if (!loaded) return converter;
+      // The code cache is written once, after the first cell, so it holds the checker and emitter too.
+      const convert = converter.convert.bind(converter);
+      converter.convert = (prevDecl, src) => {
+        converter.convert = convert;
+        try {
+          return convert(prevDecl, src);
+        } finally {
+          setTimeout(() => loaded.saveCompileCache(), 200).unref();
+        }
+      };
+      return converter;
+    },
+    loaderInfo: loaded ? { patches: loaded.patches, cache: loaded.cache } : null,
     isCompleteCode: (code) => converterModule.isCompleteCode(code),
     printQuickInfo: (info) => inspectModule.printQuickInfo(info),
     takeMaps() {

@@ -1,0 +1,137 @@
+/**
+ * Loads tslab's TypeScript (@tslab/typescript-for-tslab, a 10 MB script) faster than `require` does,
+ * and with two small changes that cut what each kernel start and each cell pay for:
+ *
+ * - JSDoc comments are not parsed in the standard library's and @types/node's declaration files.
+ *   About a third of parsing them at start went into JSDoc (2.8 MB of .d.ts), which the kernel needs
+ *   for nothing but documentation text in inspect (shift-tab) of built-in names; their signatures,
+ *   types and errors are unchanged. The notebook's own code, local files and other packages keep it.
+ * - The checker's table of which lib adds which built-in (a fresh 400-entry Map on every lookup of an
+ *   unknown name, and tslab's ES module -> CommonJS step looks up the unknown `exports` in each cell) is
+ *   built once.
+ *
+ * Both are edits of the script's text in memory (node_modules is not touched); each one is applied
+ * only when its anchor is found exactly once, so another TypeScript build simply loads unchanged.
+ * GRADLAB_KERNEL_TS_PATCHES=0 turns them off. The compiled code is kept in a V8 code cache under the
+ * user's cache folder (Node 20 has no module.enableCompileCache), written once after the first cell
+ * so that the functions the kernel actually ran are in it.
+ */
+import { createHash } from "crypto";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "fs";
+import Module from "module";
+import { homedir } from "os";
+import { dirname, join } from "path";
+import * as vm from "vm";
+
+export interface LoadedScript {
+  /** The module's exports (what `require(path)` would have returned). */
+  exports: any;
+  /** The patches applied, by name (empty when disabled or no anchor matched). */
+  patches: string[];
+  /** "hit", "miss" (no cache yet), "rejected" (stale) or "off" (no writable cache folder). */
+  cache: "hit" | "miss" | "rejected" | "off";
+  /** Writes the code cache if it was missing or stale; a no-op otherwise. Never throws. */
+  saveCompileCache(): void;
+}
+
+/** Which declaration files are parsed without JSDoc: TypeScript's own lib files and @types/node's. */
+export function skipsJSDoc(fileName: string, libDir: string): boolean {
+  return fileName.endsWith(".d.ts") && (fileName.startsWith(libDir) || fileName.includes("/node_modules/@types/node/"));
+}
+
+interface Patch {
+  name: string;
+  anchor: string;
+  replacement: string;
+}
+
+const PATCHES: Patch[] = [
+  {
+    name: "no-jsdoc-in-lib-declarations",
+    anchor: "function addJSDocComment(node) {\n          Debug.assert(!node.jsDoc);",
+    replacement: "function addJSDocComment(node) {\n          if (__gradlab.skipJSDoc(fileName)) return node;\n          Debug.assert(!node.jsDoc);",
+  },
+  {
+    name: "script-target-features-once",
+    anchor: "  function getScriptTargetFeatures() {\n",
+    replacement: "  let __gradlabScriptTargetFeatures;\n  function getScriptTargetFeatures() {\n" +
+      "    return __gradlabScriptTargetFeatures ??= getScriptTargetFeaturesUncached();\n  }\n" +
+      "  function getScriptTargetFeaturesUncached() {\n",
+  },
+];
+
+/** Applies each patch whose anchor occurs exactly once; searched as bytes (a string search of 10 MB is slow). */
+function applyPatches(file: Buffer, enabled: boolean): { source: string; applied: string[] } {
+  const applied: { name: string; at: number; anchor: Buffer; replacement: Buffer }[] = [];
+  for (const p of enabled ? PATCHES : []) {
+    const anchor = Buffer.from(p.anchor);
+    const at = file.indexOf(anchor);
+    if (at < 0 || file.indexOf(anchor, at + 1) >= 0) continue;
+    applied.push({ name: p.name, at, anchor, replacement: Buffer.from(p.replacement) });
+  }
+  applied.sort((a, b) => a.at - b.at);
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (const p of applied) {
+    parts.push(file.subarray(from, p.at), p.replacement);
+    from = p.at + p.anchor.length;
+  }
+  parts.push(file.subarray(from));
+  return { source: Buffer.concat(parts).toString("utf8"), applied: applied.map((p) => p.name) };
+}
+
+function cacheDir(): string {
+  return process.env.GRADLAB_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "gradlab");
+}
+
+/**
+ * Evaluates the CommonJS script at `path` (patched, through the code cache) and registers it in
+ * require.cache, so that later `require`s of it (tslab's) get this instance.
+ */
+export function loadTypeScriptScript(path: string, log: (text: string) => void = () => undefined): LoadedScript {
+  const libDir = dirname(path) + "/";
+  const { source, applied } = applyPatches(readFileSync(path), process.env.GRADLAB_KERNEL_TS_PATCHES !== "0");
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __gradlab) {${source}\n})`;
+
+  // Keyed by what V8's cache depends on: the script (its file's size and time, and our patches) and Node.
+  const st = statSync(path);
+  const key = createHash("sha256").update([path, st.size, st.mtimeMs, applied.join(","), process.version, process.arch].join("\0")).digest("hex").slice(0, 16);
+  const cacheFile = join(cacheDir(), `typescript-${key}.v8cache`);
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    /* no cache yet */
+  }
+  const script = new vm.Script(wrapped, { filename: path, cachedData });
+  let cache: LoadedScript["cache"] = cachedData ? (script.cachedDataRejected ? "rejected" : "hit") : "miss";
+
+  const mod = new Module(path, module);
+  mod.filename = path;
+  mod.paths = (Module as any)._nodeModulePaths(dirname(path));
+  const hooks = { skipJSDoc: (fileName: string) => skipsJSDoc(fileName, libDir) };
+  script.runInThisContext()(mod.exports, Module.createRequire(path), mod, path, dirname(path), hooks);
+  mod.loaded = true;
+  require.cache[path] = mod;
+
+  return {
+    exports: mod.exports,
+    patches: applied,
+    get cache() {
+      return cache;
+    },
+    saveCompileCache() {
+      if (cache === "hit" || cache === "off") return;
+      try {
+        mkdirSync(dirname(cacheFile), { recursive: true });
+        const tmp = `${cacheFile}.${process.pid}`;
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cacheFile);
+        cache = "hit";
+      } catch (e) {
+        cache = "off";
+        log(`cannot write the TypeScript code cache ${cacheFile}: ${(e as Error).message}`);
+      }
+    },
+  };
+}
