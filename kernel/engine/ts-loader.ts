@@ -28,6 +28,10 @@ export interface LoadedScript {
   exports: any;
   /** The patches applied, by name (empty when disabled or no anchor matched). */
   patches: string[];
+  /** Whether a file was (or would be) parsed without its JSDoc. */
+  skipsJSDoc(fileName: string): boolean;
+  /** Runs `job` with JSDoc parsed in every file (to recover documentation, see typescript.ts). */
+  withAllJSDoc<T>(job: () => T): T;
   /** "hit", "miss" (no cache yet), "rejected" (stale) or "off" (no writable cache folder). */
   cache: "hit" | "miss" | "rejected" | "off";
   /** Writes the code cache if it was missing or stale; a no-op otherwise. Never throws. */
@@ -109,7 +113,8 @@ export function loadTypeScriptScript(path: string, log: (text: string) => void =
   const mod = new Module(path, module);
   mod.filename = path;
   mod.paths = (Module as any)._nodeModulePaths(dirname(path));
-  const hooks = { skipJSDoc: (fileName: string) => skipsJSDoc(fileName, libDir) };
+  let parseAllJSDoc = false;
+  const hooks = { skipJSDoc: (fileName: string) => !parseAllJSDoc && skipsJSDoc(fileName, libDir) };
   script.runInThisContext()(mod.exports, Module.createRequire(path), mod, path, dirname(path), hooks);
   mod.loaded = true;
   require.cache[path] = mod;
@@ -117,6 +122,15 @@ export function loadTypeScriptScript(path: string, log: (text: string) => void =
   return {
     exports: mod.exports,
     patches: applied,
+    skipsJSDoc: (fileName) => applied.includes("no-jsdoc-in-lib-declarations") && skipsJSDoc(fileName, libDir),
+    withAllJSDoc<T>(job: () => T): T {
+      parseAllJSDoc = true;
+      try {
+        return job();
+      } finally {
+        parseAllJSDoc = false;
+      }
+    },
     get cache() {
       return cache;
     },

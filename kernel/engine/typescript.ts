@@ -14,7 +14,7 @@
  */
 import { existsSync, readFileSync } from "fs";
 import { dirname, join, resolve } from "path";
-import { loadTypeScriptScript } from "./ts-loader";
+import { LoadedScript, loadTypeScriptScript } from "./ts-loader";
 
 /** tslab's converter interface (tslab/dist/converter.d.ts), restated so our build does not need its types. */
 export interface Diagnostic {
@@ -113,9 +113,11 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
       plain ? createPlainBuilder(real) : createProgram, ...more);
   });
 
+  let latestBuilder: any = null;
   define("createWatchProgram", (host: any) => {
     const afterCreate = host.afterProgramCreate;
     host.afterProgramCreate = (builder: any) => {
+      latestBuilder = builder;
       const emit = builder.emit.bind(builder);
       builder.emit = (sf: any, writeFile: any, ...rest: unknown[]) =>
         emit(sf, (name: string, data: string, ...more: unknown[]) => {
@@ -159,6 +161,14 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
       const converter: Converter = converterModule.createConverter();
       if (!loaded) return converter;
       // The code cache is written once, after the first cell, so it holds the checker and emitter too.
+      // Documentation of built-ins (inspect) needs the JSDoc the loader skipped: parsed on first need.
+      const inspect = converter.inspect.bind(converter);
+      converter.inspect = (prevDecl, src, position) => {
+        converter.inspect = inspect;
+        const program = latestBuilder?.getProgram();
+        if (program) restoreJSDoc(real, program, loaded);
+        return inspect(prevDecl, src, position);
+      };
       const convert = converter.convert.bind(converter);
       converter.convert = (prevDecl, src) => {
         converter.convert = convert;
@@ -179,6 +189,32 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
       return taken;
     },
   };
+}
+
+/**
+ * Gives the declaration files parsed without JSDoc their comments back: each is parsed again with
+ * JSDoc (same text, so the same tree) and the comments are moved onto the nodes in use. Done once, on
+ * the first inspect (a few hundred ms then, instead of at every kernel start).
+ */
+function restoreJSDoc(ts: any, program: any, loader: LoadedScript): void {
+  const graft = (node: any, full: any) => {
+    if (full.jsDoc && !node.jsDoc) {
+      node.jsDoc = full.jsDoc;
+      for (const doc of full.jsDoc) doc.parent = node;
+    }
+    const mine: any[] = [], theirs: any[] = [];
+    ts.forEachChild(node, (n: any) => void mine.push(n));
+    ts.forEachChild(full, (n: any) => void theirs.push(n));
+    if (mine.length !== theirs.length) return; // not the same tree after all: leave this part as it is
+    for (let i = 0; i < mine.length; i++) {
+      if (mine[i].kind === theirs[i].kind && mine[i].pos === theirs[i].pos) graft(mine[i], theirs[i]);
+    }
+  };
+  for (const sf of program.getSourceFiles()) {
+    if (!loader.skipsJSDoc(sf.fileName)) continue;
+    const full = loader.withAllJSDoc(() => ts.createSourceFile(sf.fileName, sf.text, sf.languageVersion, true, ts.ScriptKind.TS));
+    graft(sf, full);
+  }
 }
 
 /**

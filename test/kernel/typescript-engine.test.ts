@@ -1,0 +1,146 @@
+/**
+ * The kernel's TypeScript layer (kernel/engine/typescript.ts, ts-loader.ts) in a child Node process
+ * (it loads TypeScript through require.cache, which jest's module registry does not share):
+ *
+ * - the plain Program used for each cell gives exactly what tslab's own builder program gives, cell by
+ *   cell, for declarations carried across cells, shadowing, type errors, local imports and top-level await;
+ * - the loader's patches apply to the shipped TypeScript, and inspect still shows the documentation of
+ *   built-ins whose JSDoc was skipped at start;
+ * - the code cache is written once and then used; patches apply only where their anchor is unique.
+ * Runs the compiled kernel code (dist/): `npm run build` first.
+ */
+import { execFile } from "child_process";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { promisify } from "util";
+
+const run = promisify(execFile);
+const dist = join(__dirname, "..", "..", "dist", "kernel", "engine");
+const fixture = join(__dirname, "fixtures", "notebook", "geometry.ts");
+
+/** Runs `script` (CommonJS, with DIST bound to dist/kernel/engine) in `cwd`; parses the JSON it prints last. */
+async function inChild(script: string, cwd: string, env: NodeJS.ProcessEnv = {}): Promise<any> {
+  const code = `const DIST = ${JSON.stringify(dist)};\n${script}`;
+  const { stdout } = await run(process.execPath, ["-e", code], { cwd, env: { ...process.env, ...env }, timeout: 60_000, maxBuffer: 1 << 24 });
+  return JSON.parse(stdout.trim().split("\n").pop()!);
+}
+
+const CELLS = [
+  "const x: number = 41;",
+  "interface Point { x: number; y: number }\ntype Id = string;\nfunction norm(p: Point): number { return Math.hypot(p.x, p.y); }\nlet count = 0;",
+  "const p: Point = { x: 3, y: 4 };\nnorm(p) + x",
+  "const bad: string = x;",
+  "count += 1;\nconst id: Id = `a${count}`;\nid",
+  "const x: string = \"shadow\";\nx.length",
+  "x.toUpperCase()",
+  "norm({ x: 1 })",
+  "import { area } from \"./geometry\";\narea({ width: 3, height: 4 })",
+  "const n = await Promise.resolve(x.length);\nn",
+  "undefinedName + 1",
+];
+
+describe("the plain Program per cell (instead of tslab's builder program)", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "gradlab-ts-engine-"));
+    copyFileSync(fixture, join(dir, "geometry.ts"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("gives tslab's results cell by cell: declarations across cells, errors, local imports, top-level await", async () => {
+    const results = await inChild(`
+      const path = require("path");
+      const { loadTypeScript } = require(DIST + "/typescript.js");
+      const lt = loadTypeScript(process.cwd(), []);
+      const cells = ${JSON.stringify(CELLS)};
+      function runAll(builder) {
+        process.env.GRADLAB_KERNEL_BUILDER = builder;
+        const converter = lt.createConverter();
+        let decl = "";
+        const out = cells.map((cell) => {
+          const r = converter.convert(decl, cell);
+          lt.takeMaps();
+          if (r.diagnostics.length === 0) decl = r.declOutput ?? "";
+          return {
+            output: r.output ?? null, declOutput: r.declOutput ?? null, last: r.lastExpressionVar ?? null,
+            diagnostics: r.diagnostics.map((d) => d.start.line + ":" + d.start.character + " " + d.messageText),
+            sideOutputs: (r.sideOutputs ?? []).map((s) => path.basename(s.path)),
+          };
+        });
+        converter.close();
+        return out;
+      }
+      console.log(JSON.stringify({ plain: runAll("plain"), tslab: runAll("tslab") }));
+      process.exit(0);`, dir);
+    const plain = results.plain as { diagnostics: string[]; last: string | null; sideOutputs: string[]; output: string | null }[];
+    expect(plain).toEqual(results.tslab);
+    // And what they agree on is right, so the comparison cannot pass with both broken.
+    const errorCells = plain.map((r, i) => (r.diagnostics.length ? i : -1)).filter((i) => i >= 0);
+    expect(errorCells).toEqual([3, 7, 10]);
+    expect(plain[3].diagnostics).toEqual(["0:6 Type 'number' is not assignable to type 'string'."]);
+    expect(plain[7].diagnostics).toEqual(["0:5 Argument of type '{ x: number; }' is not assignable to parameter of type 'Point'.",
+      "0:5 Property 'y' is missing in type '{ x: number; }' but required in type 'Point'."]);
+    expect(plain[10].diagnostics).toEqual(["0:0 Cannot find name 'undefinedName'."]);
+    expect(plain[2].last).not.toBeNull();
+    expect(plain[6].output).toContain("toUpperCase");
+    expect(plain[8].sideOutputs).toEqual(["geometry.js"]);
+    expect(plain[9].output).toContain("await");
+  });
+
+  test("the loader's patches apply to the shipped TypeScript, and inspect still shows built-ins' documentation", async () => {
+    const r = await inChild(`
+      const { loadTypeScript } = require(DIST + "/typescript.js");
+      const lt = loadTypeScript(process.cwd(), []);
+      const converter = lt.createConverter();
+      const info = converter.inspect("", "Math.max", 8);
+      console.log(JSON.stringify({ loader: lt.loaderInfo, text: lt.printQuickInfo(info) }));
+      process.exit(0);`, dir, { GRADLAB_CACHE_DIR: join(dir, "cache") });
+    expect([...r.loader.patches].sort()).toEqual(["no-jsdoc-in-lib-declarations", "script-target-features-once"]);
+    expect(r.text).toBe("(method) Math.max(...values: number[]): number\n\nReturns the larger of a set of supplied numeric expressions.\n@param values Numeric expressions to be evaluated.");
+  });
+});
+
+describe("ts-loader on a small script", () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "gradlab-ts-loader-"))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const load = (file: string) => inChild(`
+    const { loadTypeScriptScript } = require(DIST + "/ts-loader.js");
+    const loaded = loadTypeScriptScript(${JSON.stringify(file)});
+    const before = loaded.cache;
+    loaded.saveCompileCache();
+    console.log(JSON.stringify({ before, after: loaded.cache, patches: loaded.patches, value: loaded.exports.value(),
+      shared: require(${JSON.stringify(file)}) === loaded.exports }));`, dir, { GRADLAB_CACHE_DIR: join(dir, "cache") });
+
+  test("the code cache is written on the first load and used on the next; the module is require's too", async () => {
+    const file = join(dir, "mod.js");
+    writeFileSync(file, "exports.value = () => [1, 2, 3].map((v) => v * 2).join(',');\n");
+    expect(await load(file)).toEqual({ before: "miss", after: "hit", patches: [], value: "2,4,6", shared: true });
+    expect(readdirSync(join(dir, "cache")).filter((f) => f.endsWith(".v8cache"))).toHaveLength(1);
+    expect(await load(file)).toEqual({ before: "hit", after: "hit", patches: [], value: "2,4,6", shared: true });
+  });
+
+  test("a patch applies where its anchor occurs once, and not where it occurs twice", async () => {
+    const once = join(dir, "once.js");
+    writeFileSync(once, "  function getScriptTargetFeatures() {\n    return new Map([['calls', (globalThis.n = (globalThis.n || 0) + 1)]]);\n  }\n" +
+      "exports.value = () => { getScriptTargetFeatures(); return getScriptTargetFeatures().get('calls'); };\n");
+    const r = await load(once);
+    expect(r.patches).toEqual(["script-target-features-once"]);
+    expect(r.value).toBe(1); // built once, however often it is asked for
+    const twice = join(dir, "twice.js");
+    writeFileSync(twice, "  function getScriptTargetFeatures() {\n    return 1;\n  }\n  function getScriptTargetFeatures() {\n    return 2;\n  }\nexports.value = () => getScriptTargetFeatures();\n");
+    expect((await load(twice)).patches).toEqual([]);
+    expect(existsSync(join(dir, "cache"))).toBe(true);
+  });
+
+  test("GRADLAB_KERNEL_TS_PATCHES=0 loads the script unchanged", async () => {
+    const file = join(dir, "off.js");
+    writeFileSync(file, "  function getScriptTargetFeatures() {\n    return {};\n  }\nexports.value = () => typeof getScriptTargetFeatures;\n");
+    const r = await inChild(`
+      const { loadTypeScriptScript } = require(DIST + "/ts-loader.js");
+      console.log(JSON.stringify(loadTypeScriptScript(${JSON.stringify(file)}).patches));`, dir, { GRADLAB_CACHE_DIR: join(dir, "cache"), GRADLAB_KERNEL_TS_PATCHES: "0" });
+    expect(r).toEqual([]);
+  });
+});
