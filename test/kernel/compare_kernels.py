@@ -324,6 +324,11 @@ def probe_interrupt(k, name, by):
     reply = k.reply(msg_id, timeout=10)
     if not k.alive():
         return f"{sent}; the kernel died"
+    if reply is None:
+        k.km.restart_kernel(now=True)  # still spinning: the next probe needs a kernel that answers
+        k.kc.wait_for_ready(timeout=60)
+        return f"{sent}; the cell kept running (no reply in 10 s; the kernel had to be restarted)"
+    time.sleep(0.5)  # past tslab's 200 ms abort window, so that the check is not aborted
     after, iopub = k.run("keptValue + 1", timeout=10)
     value = [m["content"]["data"]["text/plain"] for m in iopub if m["msg_type"] == "execute_result"]
     stdout = [m["content"]["text"].strip() for m in iopub if m["msg_type"] == "stream"]
@@ -331,12 +336,15 @@ def probe_interrupt(k, name, by):
 
 
 def probe_restart(k, name):
-    k.run("let beforeRestart = 1;")
+    k.run("(globalThis as any).restartMarker = 'kept';")
     k.km.restart_kernel(now=False)
     k.kc.wait_for_ready(timeout=60)
     k.drain()
-    reply, _ = k.run("typeof beforeRestart === 'undefined' ? 'fresh' : 'kept'")
-    return f"after restart: {describe_reply(reply)}, {'variables gone' if reply and reply['content'].get('status') in ('ok', 'error') else '?'}"
+    reply, iopub = k.run("String((globalThis as any).restartMarker)")
+    value = [m["content"]["data"]["text/plain"] for m in iopub if m["msg_type"] == "execute_result"]
+    stdout = [m["content"]["text"].strip() for m in iopub if m["msg_type"] == "stream"]
+    seen = (value or stdout or ["?"])[0]
+    return f"a global set before the restart reads {seen} after it ({'a fresh process' if 'undefined' in seen else 'state kept?'})"
 
 
 def probe_heartbeat(k, name):
