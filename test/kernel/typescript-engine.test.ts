@@ -10,7 +10,7 @@
  * Runs the compiled kernel code (dist/): `npm run build` first.
  */
 import { execFile } from "child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { promisify } from "util";
@@ -120,6 +120,11 @@ describe("ts-loader on a small script", () => {
     expect(await load(file)).toEqual({ before: "miss", after: "hit", patches: [], value: "2,4,6", shared: true });
     expect(readdirSync(join(dir, "cache")).filter((f) => f.endsWith(".v8cache"))).toHaveLength(1);
     expect(await load(file)).toEqual({ before: "hit", after: "hit", patches: [], value: "2,4,6", shared: true });
+    // The script changes (a new version): its new cache replaces the old one.
+    writeFileSync(file, "exports.value = () => 'v2';\n");
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect(await load(file)).toEqual({ before: "miss", after: "hit", patches: [], value: "v2", shared: true });
+    expect(readdirSync(join(dir, "cache")).filter((f) => f.endsWith(".v8cache"))).toHaveLength(1);
   });
 
   test("a patch applies where its anchor occurs once, and not where it occurs twice", async () => {
@@ -133,6 +138,15 @@ describe("ts-loader on a small script", () => {
     writeFileSync(twice, "  function getScriptTargetFeatures() {\n    return 1;\n  }\n  function getScriptTargetFeatures() {\n    return 2;\n  }\nexports.value = () => getScriptTargetFeatures();\n");
     expect((await load(twice)).patches).toEqual([]);
     expect(existsSync(join(dir, "cache"))).toBe(true);
+  });
+
+  test("non-ASCII text survives: in strings as it is, in line comments as the loader likes", async () => {
+    const comments = join(dir, "comments.js");
+    writeFileSync(comments, "// it’s a comment\nexports.value = () => 'plain'; // doesn’t matter\n");
+    expect((await load(comments)).value).toBe("plain");
+    const strings = join(dir, "strings.js");
+    writeFileSync(strings, "// it’s a comment\nexports.value = () => 'café ’';\n");
+    expect((await load(strings)).value).toBe("café ’");
   });
 
   test("GRADLAB_KERNEL_TS_PATCHES=0 loads the script unchanged", async () => {
