@@ -329,8 +329,9 @@ export class KernelServer {
     }
     const msg = replyTo(req, "input_request", { prompt, password }, this.session);
     this.flushStream();
-    await this.out.stdin.send(msg);
+    // Registered before sending: the reply can be received before the send's promise settles.
     this.pendingInputs.set(msg.header.msg_id, requestId);
+    await this.out.stdin.send(msg);
   }
 
   private readonly pendingInputs = new Map<string, number>();
