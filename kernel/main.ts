@@ -38,11 +38,12 @@ function watchParent(): void {
 }
 
 export function startKernel(connectionFile: string): void {
-  // Until the engine has loaded TypeScript (seconds) and installed its own SIGINT handler, an interrupt
-  // must not end the process (Node's default): nothing of the user's is running yet.
+  // A SIGINT must never end the process (Node's default), also while the engine loads TypeScript (seconds,
+  // before its own handler exists). This thread is blocked while loading, so such a signal is handled
+  // just after, when no cell has started: it is ignored (the engine stops running cells itself).
   let engine: Engine | null = null;
   process.on("SIGINT", () => {
-    if (!engine) log("interrupt while TypeScript is loading: no cell is running yet (ignored)");
+    if (!engine?.runningCount) log("interrupt with no cell running (TypeScript may have been loading): ignored");
   });
   const config: WireConfig = {
     connectionFile,
