@@ -90,6 +90,7 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
   const loaded = require.cache[tsPath] ? null : loadTypeScriptScript(tsPath);
   const real = loaded ? loaded.exports : require(tsPath);
   const maps: CellMaps = { stage1: null, stage2: null };
+  const cellPass: CellPass = { converting: false };
   const self = selfReference(cwd);
 
   // A forwarding copy: tslab's `__importStar` copies own enumerable keys, so getters forward to the
@@ -110,7 +111,7 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
     const [system, createProgram, ...more] = rest;
     const plain = process.env.GRADLAB_KERNEL_BUILDER !== "tslab";
     return real.createWatchCompilerHost([...rootFiles, ...extraRootFiles], { ...options, ...extra }, system,
-      plain ? createPlainBuilder(real) : createProgram, ...more);
+      plain ? createPlainBuilder(real, cellPass) : createProgram, ...more);
   });
 
   let latestBuilder: any = null;
@@ -159,25 +160,29 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
     tslabVersion: JSON.parse(readFileSync(join(tslabDir, "package.json"), "utf8")).version,
     createConverter: () => {
       const converter: Converter = converterModule.createConverter();
-      if (!loaded) return converter;
-      // The code cache is written once, after the first cell, so it holds the checker and emitter too.
-      // Documentation of built-ins (inspect) needs the JSDoc the loader skipped: parsed on first need.
-      const inspect = converter.inspect.bind(converter);
-      converter.inspect = (prevDecl, src, position) => {
-        converter.inspect = inspect;
-        const program = latestBuilder?.getProgram();
-        if (program) restoreJSDoc(real, program, loaded);
-        return inspect(prevDecl, src, position);
-      };
       const convert = converter.convert.bind(converter);
+      let converted = false;
       converter.convert = (prevDecl, src) => {
-        converter.convert = convert;
+        cellPass.converting = true;
         try {
           return convert(prevDecl, src);
         } finally {
-          setTimeout(() => loaded.saveCompileCache(), 200).unref();
+          cellPass.converting = false;
+          // The code cache is written once, after the first cell, so it holds the checker and emitter too.
+          if (loaded && !converted) setTimeout(() => loaded.saveCompileCache(), 200).unref();
+          converted = true;
         }
       };
+      if (loaded) {
+        // Documentation of built-ins (inspect) needs the JSDoc the loader skipped: parsed on first need.
+        const inspect = converter.inspect.bind(converter);
+        converter.inspect = (prevDecl, src, position) => {
+          converter.inspect = inspect;
+          const program = latestBuilder?.getProgram();
+          if (program) restoreJSDoc(real, program, loaded);
+          return inspect(prevDecl, src, position);
+        };
+      }
       return converter;
     },
     loaderInfo: loaded ? { patches: loaded.patches, cache: loaded.cache } : null,
@@ -217,17 +222,34 @@ function restoreJSDoc(ts: any, program: any, loader: LoadedScript): void {
   }
 }
 
+/** Set while tslab converts a cell, so the first program rebuild of that conversion can be recognised. */
+interface CellPass {
+  converting: boolean;
+}
+
 /**
  * tslab's watch program wraps each Program in an EmitAndSemanticDiagnosticsBuilderProgram, whose state
  * (signatures and a reference map of every file, @types/node's included, plus a type checker to build
  * it) is recomputed on each of the one or two rebuilds per cell: about half of a typed cell's time.
  * tslab uses only getProgram, getSourceFile, emit and getAllDependencies of it, so a plain Program
  * with those four is enough; getAllDependencies walks the resolved imports of the cell.
+ *
+ * A cell that declares names is rebuilt twice by tslab's convert: first as written, only to read the
+ * names it declares (the cell file's `locals`), then with `export {those names}` appended, and only
+ * the second program is checked and emitted. For the first, the cell alone is parsed and bound and the
+ * previous program stands in for the watch program's bookkeeping; a cell that declares nothing (whose
+ * first program is the one used) gets a real program as before.
  */
-function createPlainBuilder(ts: any) {
+function createPlainBuilder(ts: any, cellPass: CellPass) {
   return (rootNames: string[], options: any, host: any, old: any, configFileParsingDiagnostics: any, projectReferences: any) => {
+    const previous = old?.getProgramOrUndefined?.();
+    if (cellPass.converting && previous) {
+      cellPass.converting = false; // only the first rebuild of a conversion can be the names-only one
+      const namesOnly = cellNamesOnly(ts, rootNames, options, host, previous);
+      if (namesOnly) return namesOnly;
+    }
     const program = ts.createProgram({
-      rootNames, options, host, oldProgram: old?.getProgramOrUndefined?.(), configFileParsingDiagnostics, projectReferences,
+      rootNames, options, host, oldProgram: previous, configFileParsingDiagnostics, projectReferences,
     });
     return {
       getProgram: () => program,
@@ -253,6 +275,34 @@ function createPlainBuilder(ts: any) {
         program.emit(sf, writeFile, ct, dtsOnly, transformers),
       getAllDependencies: (sf: any) => localDependencies(program, sf),
     };
+  };
+}
+
+/**
+ * The stand-in builder for tslab's first rebuild of a cell that declares names, or null when this is
+ * not that rebuild (the cell declares nothing, or already ends with tslab's `export {names}`).
+ */
+function cellNamesOnly(ts: any, rootNames: string[], options: any, host: any, previous: any): object | null {
+  const cellName = rootNames.find((n) => n.endsWith("/__tslab__.ts"));
+  const text: string | undefined = cellName ? host.readFile(cellName) : undefined;
+  if (!cellName || text === undefined) return null;
+  const cell = ts.createSourceFile(cellName, text, options.target ?? ts.ScriptTarget.Latest);
+  ts.bindSourceFile(cell, options);
+  const names: string[] = [];
+  cell.locals?.forEach((_: unknown, name: string) => void names.push(name));
+  if (names.length === 0 || text.endsWith(`\nexport {${names.join(", ")}}`)) return null;
+  return {
+    getProgram: () => previous,
+    getProgramOrUndefined: () => previous,
+    releaseProgram: () => undefined,
+    getCompilerOptions: () => options,
+    getSourceFile: (name: string) => (name === cellName ? cell : previous.getSourceFile(name)),
+    getSourceFiles: () => previous.getSourceFiles(),
+    getCurrentDirectory: () => previous.getCurrentDirectory(),
+    emit: () => {
+      throw new Error("gradlab kernel: the names-only program of a cell cannot emit");
+    },
+    getAllDependencies: (sf: any) => localDependencies(previous, sf),
   };
 }
 
