@@ -11,6 +11,10 @@
  * costs ~0.6 s at start and ~5 ms per cell), `sourceMap`, and `baseUrl`/`paths` that map the
  * enclosing package's own name to its type declarations so that `import ... from "gradlab"`
  * type-checks inside this repository (Node resolves it at run time through package self-reference).
+ *
+ * For speed (docs/kernel-performance.md): each cell's program is a plain Program rather than tslab's
+ * builder program (createPlainBuilder; GRADLAB_KERNEL_BUILDER=tslab restores tslab's), and TypeScript
+ * itself is loaded by ts-loader.ts (code cache, no JSDoc in lib declarations until inspect needs it).
  */
 import { existsSync, readFileSync } from "fs";
 import { dirname, join, resolve } from "path";
