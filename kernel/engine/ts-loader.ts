@@ -32,6 +32,8 @@ export interface LoadedScript {
   skipsJSDoc(fileName: string): boolean;
   /** Runs `job` with JSDoc parsed in every file (to recover documentation, see typescript.ts). */
   withAllJSDoc<T>(job: () => T): T;
+  /** From now on, parses JSDoc in every file (once documentation was restored, files loaded later need it too). */
+  keepAllJSDoc(): void;
   /** "hit", "miss" (no cache yet), "rejected" (stale) or "off" (no writable cache folder). */
   cache: "hit" | "miss" | "rejected" | "off";
   /** Writes the code cache if it was missing or stale; a no-op otherwise. Never throws. */
@@ -101,7 +103,8 @@ function decode(file: Buffer): string {
   return safe ? ascii : file.toString("utf8");
 }
 
-function cacheDir(): string {
+/** Where the kernel keeps its caches (the code cache here, the @types/node analysis of lazy-node-types.ts). */
+export function cacheDir(): string {
   return process.env.GRADLAB_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "gradlab");
 }
 
@@ -133,6 +136,7 @@ export function loadTypeScriptScript(path: string, log: (text: string) => void =
   mod.filename = path;
   mod.paths = (Module as any)._nodeModulePaths(dirname(path));
   let parseAllJSDoc = false;
+  let keepAll = false;
   const hooks = { skipJSDoc: (fileName: string) => !parseAllJSDoc && skipsJSDoc(fileName, libDir) };
   script.runInThisContext()(mod.exports, Module.createRequire(path), mod, path, dirname(path), hooks);
   mod.loaded = true;
@@ -147,8 +151,11 @@ export function loadTypeScriptScript(path: string, log: (text: string) => void =
       try {
         return job();
       } finally {
-        parseAllJSDoc = false;
+        parseAllJSDoc = keepAll;
       }
+    },
+    keepAllJSDoc() {
+      keepAll = parseAllJSDoc = true;
     },
     get cache() {
       return cache;

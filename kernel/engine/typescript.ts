@@ -14,11 +14,13 @@
  *
  * For speed (docs/kernel-performance.md): each cell's program is a plain Program rather than tslab's
  * builder program (createPlainBuilder; GRADLAB_KERNEL_BUILDER=tslab restores tslab's), and TypeScript
- * itself is loaded by ts-loader.ts (code cache, no JSDoc in lib declarations until inspect needs it).
+ * itself is loaded by ts-loader.ts (code cache, no JSDoc in lib declarations until inspect needs it),
+ * and @types/node is loaded lazily by lazy-node-types.ts (GRADLAB_KERNEL_LAZY_NODE_TYPES=0 loads it all).
  */
 import { existsSync, readFileSync } from "fs";
 import { dirname, join, resolve } from "path";
-import { LoadedScript, loadTypeScriptScript } from "./ts-loader";
+import { LazyNodeTypes, NodeTypesMode } from "./lazy-node-types";
+import { cacheDir, LoadedScript, loadTypeScriptScript } from "./ts-loader";
 
 /** tslab's converter interface (tslab/dist/converter.d.ts), restated so our build does not need its types. */
 export interface Diagnostic {
@@ -61,6 +63,8 @@ export interface LoadedTypeScript {
   printQuickInfo(info: any): string;
   /** How TypeScript was loaded (kernel/engine/ts-loader.ts); null when it was already loaded in this process. */
   loaderInfo: { patches: string[]; cache: string } | null;
+  /** How the last converter created loads @types/node (lazy-node-types.ts); null before one was created. */
+  nodeTypes(): { mode: NodeTypesMode | null; loaded: string[] } | null;
   /** Returns and forgets the maps captured since the last call. */
   takeMaps(): CellMaps;
 }
@@ -96,6 +100,8 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
   const maps: CellMaps = { stage1: null, stage2: null };
   const cellPass: CellPass = { converting: false };
   const self = selfReference(cwd);
+  // Per converter (tslab creates its watch host inside createConverter); only the plain builder loads lazily.
+  let lazy: LazyNodeTypes | null = null;
 
   // A forwarding copy: tslab's `__importStar` copies own enumerable keys, so getters forward to the
   // real module and the three entries below replace it for tslab only.
@@ -114,8 +120,9 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
     }
     const [system, createProgram, ...more] = rest;
     const plain = process.env.GRADLAB_KERNEL_BUILDER !== "tslab";
+    lazy = new LazyNodeTypes(real, cacheDir(), plain && process.env.GRADLAB_KERNEL_LAZY_NODE_TYPES !== "0");
     return real.createWatchCompilerHost([...rootFiles, ...extraRootFiles], { ...options, ...extra }, system,
-      plain ? createPlainBuilder(real, cellPass) : createProgram, ...more);
+      plain ? createPlainBuilder(real, cellPass, lazy) : createProgram, ...more);
   });
 
   let latestBuilder: any = null;
@@ -164,6 +171,7 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
     tslabVersion: JSON.parse(readFileSync(join(tslabDir, "package.json"), "utf8")).version,
     createConverter: () => {
       const converter: Converter = converterModule.createConverter();
+      const nodeTypes = lazy!;
       const convert = converter.convert.bind(converter);
       let converted = false;
       converter.convert = (prevDecl, src) => {
@@ -173,7 +181,13 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
         } finally {
           cellPass.converting = false;
           // The code cache is written once, after the first cell, so it holds the checker and emitter too.
-          if (loaded && !converted) setTimeout(() => loaded.saveCompileCache(), 200).unref();
+          // So is the analysis of @types/node that lets the next start load it lazily (first start only).
+          if (!converted) {
+            setTimeout(() => {
+              loaded?.saveCompileCache();
+              nodeTypes.saveAnalysis(latestBuilder?.getProgram());
+            }, 200).unref();
+          }
           converted = true;
         }
       };
@@ -184,6 +198,8 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
           converter.inspect = inspect;
           const program = latestBuilder?.getProgram();
           if (program) restoreJSDoc(real, program, loaded);
+          // @types/node files loaded from now on (lazy-node-types.ts) are parsed with their JSDoc.
+          loaded.keepAllJSDoc();
           return inspect(prevDecl, src, position);
         };
       }
@@ -192,6 +208,7 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
     loaderInfo: loaded ? { patches: loaded.patches, cache: loaded.cache } : null,
     isCompleteCode: (code) => converterModule.isCompleteCode(code),
     printQuickInfo: (info) => inspectModule.printQuickInfo(info),
+    nodeTypes: () => (lazy ? { mode: lazy.state, loaded: lazy.loadedFiles() } : null),
     takeMaps() {
       const taken = { ...maps };
       maps.stage1 = maps.stage2 = null;
@@ -244,7 +261,7 @@ interface CellPass {
  * previous program stands in for the watch program's bookkeeping; a cell that declares nothing (whose
  * first program is the one used) gets a real program as before.
  */
-function createPlainBuilder(ts: any, cellPass: CellPass) {
+function createPlainBuilder(ts: any, cellPass: CellPass, lazy: LazyNodeTypes) {
   return (rootNames: string[], options: any, host: any, old: any, configFileParsingDiagnostics: any, projectReferences: any) => {
     const previous = old?.getProgramOrUndefined?.();
     if (cellPass.converting && previous) {
@@ -252,9 +269,13 @@ function createPlainBuilder(ts: any, cellPass: CellPass) {
       const namesOnly = cellNamesOnly(ts, rootNames, options, host, previous);
       if (namesOnly) return namesOnly;
     }
-    const program = ts.createProgram({
-      rootNames, options, host, oldProgram: previous, configFileParsingDiagnostics, projectReferences,
+    const build = (oldProgram: any) => ts.createProgram({
+      rootNames, options, host: lazy.wrapHost(host), oldProgram, configFileParsingDiagnostics, projectReferences,
     });
+    let program = build(previous);
+    // A file imports a Node module whose declarations are not loaded yet: build again with them
+    // (reusing this program's files), before anything is checked.
+    while (lazy.addImportedModules(program)) program = build(program);
     return {
       getProgram: () => program,
       getProgramOrUndefined: () => program,

@@ -1,0 +1,235 @@
+/**
+ * Loads @types/node lazily (docs/kernel-performance.md): at start, only the declaration files that
+ * declare globals (process, console, Buffer, timers, fetch, ...) and the Node modules their types
+ * import; the declaration file of any other Node module (`fs`, `path`, `child_process`, ...) joins the
+ * program when some file of the program (a cell, a local module, a package's .d.ts) imports it, before
+ * that program is checked. @types/node's index.d.ts is what `types: ["node"]` loads; the compiler host
+ * gets a copy of it whose `/// <reference path>` lines name only the files loaded so far, in their
+ * original order, so the program sees the same files in the same order as with all of them, minus
+ * those nothing uses yet.
+ *
+ * Which file declares globals and which modules it declares and imports is read from the parsed files
+ * of a program that loaded them all, so the first kernel start with a given @types/node loads
+ * everything and writes that analysis to the cache folder (after its first cell, like the code
+ * cache); later starts read it (a few KB of JSON) and load lazily. A changed @types/node (another
+ * index.d.ts, package.json or version) is analysed again. GRADLAB_KERNEL_LAZY_NODE_TYPES=0 loads all
+ * of @types/node as before.
+ *
+ * Completing a module name (`import ... from "f|`) would list only the loaded modules, but tslab's
+ * completion throws there with or without this (its host has no getCurrentDirectory), so nothing
+ * is done about it here.
+ */
+import { createHash } from "crypto";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "fs";
+import { dirname, join, relative, resolve } from "path";
+
+/** What the kernel needs to know about one declaration file of @types/node. */
+interface FileFacts {
+  /** Declares something global (top-level declarations or a `global {}` augmentation): always loaded. */
+  global: boolean;
+  /** The ambient modules it declares (`declare module "fs"`, `declare module "node:fs"`). */
+  modules: string[];
+  /** The modules its declarations import. */
+  imports: string[];
+  /** Files it references (`/// <reference path>`), relative to the @types/node folder. */
+  references: string[];
+}
+
+interface Analysis {
+  key: string;
+  /** By path relative to the @types/node folder. */
+  files: Record<string, FileFacts>;
+}
+
+/** @types/node's entry point, plain or under a typesVersions folder (ts5.6/index.d.ts for TypeScript 5.0). */
+const INDEX = /^(.*\/node_modules\/@types\/node\/)(?:ts[^/]*\/)?index\.d\.ts$/;
+const REFERENCE = /^(\s*\/\/\/\s*<reference\s+path\s*=\s*["'])([^"']+)(["']\s*\/>\s*)$/;
+
+export type NodeTypesMode = "lazy" | "eager (analysing)" | "off";
+
+export class LazyNodeTypes {
+  private mode: NodeTypesMode | null;
+  private indexName: string | null = null;
+  private nodeDir = "";
+  private analysis: Analysis | null = null;
+  /** Files (relative to nodeDir) in the program; only grows. */
+  private readonly loaded = new Set<string>();
+  private readonly declaredBy = new Map<string, string>();
+  private indexFile: { size: number; sf: any } | null = null;
+  /** Source files already looked at for imports (a program reuses most of them from the previous one). */
+  private readonly scanned = new WeakSet<object>();
+  private analysisKey = "";
+  private analysed = false;
+
+  constructor(private readonly ts: any, private readonly cacheDir: string, enabled = process.env.GRADLAB_KERNEL_LAZY_NODE_TYPES !== "0") {
+    this.mode = enabled ? null : "off";
+  }
+
+  /** "lazy", "eager (analysing)" (first start with this @types/node), "off", or null before @types/node was seen. */
+  get state(): NodeTypesMode | null {
+    return this.mode;
+  }
+
+  /** The files of @types/node loaded so far (relative to its folder), for tests and the log. */
+  loadedFiles(): string[] {
+    return [...this.loaded];
+  }
+
+  /** A compiler host whose @types/node index names only the loaded files. */
+  wrapHost(host: any): any {
+    if (this.mode === "off") return host;
+    const wrapped = Object.create(host);
+    wrapped.getSourceFile = (fileName: string, languageVersion: unknown, ...rest: unknown[]) =>
+      this.indexSourceFile(fileName, languageVersion) ?? host.getSourceFile(fileName, languageVersion, ...rest);
+    if (host.getSourceFileByPath) {
+      wrapped.getSourceFileByPath = (fileName: string, path: string, languageVersion: unknown, ...rest: unknown[]) =>
+        this.indexSourceFile(fileName, languageVersion) ?? host.getSourceFileByPath(fileName, path, languageVersion, ...rest);
+    }
+    return wrapped;
+  }
+
+  /**
+   * Adds the @types/node files of modules that files of `program` import (or augment) and that are
+   * not loaded yet; true when any was added, so the program must be built again before it is used.
+   */
+  addImportedModules(program: any): boolean {
+    if (this.mode !== "lazy") return false;
+    const before = this.loaded.size;
+    for (const sf of program.getSourceFiles()) {
+      if (this.scanned.has(sf)) continue;
+      this.scanned.add(sf);
+      for (const name of moduleNames(sf)) {
+        const file = this.declaredBy.get(name);
+        if (file) this.load(file);
+      }
+    }
+    return this.loaded.size > before;
+  }
+
+  /**
+   * Writes the analysis of @types/node from a program that loaded all of it (the first start with
+   * this @types/node), so the next start can load lazily. Never throws.
+   */
+  saveAnalysis(program: any, log: (text: string) => void = () => undefined): void {
+    if (this.mode !== "eager (analysing)" || this.analysed || !program) return;
+    this.analysed = true;
+    const files: Record<string, FileFacts> = {};
+    for (const sf of program.getSourceFiles()) {
+      if (!sf.fileName.startsWith(this.nodeDir) || sf.fileName === this.indexName) continue;
+      files[relative(this.nodeDir, sf.fileName)] = this.facts(sf);
+    }
+    const file = this.analysisFile();
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      const tmp = `${file}.${process.pid}`;
+      writeFileSync(tmp, JSON.stringify({ key: this.analysisKey, files } satisfies Analysis));
+      renameSync(tmp, file);
+    } catch (e) {
+      log(`cannot write the @types/node analysis ${file}: ${(e as Error).message}`);
+    }
+  }
+
+  private facts(sf: any): FileFacts {
+    const ts = this.ts;
+    const modules: string[] = [];
+    let global = false;
+    for (const st of sf.statements) {
+      if (ts.isModuleDeclaration(st) && ts.isStringLiteral(st.name)) {
+        modules.push(st.name.text);
+        if (st.body && ts.isModuleBlock(st.body) && st.body.statements.some((s: any) => ts.isModuleDeclaration(s) && s.name.text === "global")) global = true;
+      } else {
+        global = true; // a global declaration (or an import/export, which we do not analyse further)
+      }
+    }
+    // A file that is a module itself, or declares nothing (only references), is kept: never guess.
+    if (ts.isExternalModule(sf) || modules.length === 0) global = true;
+    return {
+      global,
+      modules,
+      imports: moduleNames(sf),
+      references: (sf.referencedFiles ?? []).map((r: any) => relative(this.nodeDir, resolve(dirname(sf.fileName), r.fileName))),
+    };
+  }
+
+  /** The filtered index, or undefined when `fileName` is not @types/node's index (or we are off). */
+  private indexSourceFile(fileName: string, languageVersion: unknown): any {
+    if (this.mode === "off") return undefined;
+    if (this.indexName === null) {
+      const m = INDEX.exec(fileName);
+      if (!m) return undefined;
+      this.start(fileName, m[1]);
+    }
+    if (fileName !== this.indexName || this.mode !== "lazy") return undefined;
+    if (this.indexFile?.size !== this.loaded.size) {
+      const text = readFileSync(fileName, "utf8").split("\n").map((line) => {
+        const m = REFERENCE.exec(line);
+        if (!m) return line;
+        const file = relative(this.nodeDir, resolve(dirname(fileName), m[2]));
+        // Keep files the analysis does not know (never hide what we cannot load later).
+        return this.analysis!.files[file] && !this.loaded.has(file) ? "" : line;
+      }).join("\n");
+      this.indexFile = { size: this.loaded.size, sf: this.ts.createSourceFile(fileName, text, languageVersion) };
+    }
+    return this.indexFile.sf;
+  }
+
+  /** First sight of @types/node's index: lazy when a valid analysis is cached, else all and analyse. */
+  private start(indexName: string, nodeDir: string): void {
+    this.indexName = indexName;
+    this.nodeDir = nodeDir;
+    try {
+      const pkg = join(nodeDir, "package.json");
+      const version = JSON.parse(readFileSync(pkg, "utf8")).version;
+      const stamp = (f: string) => { const st = statSync(f); return `${st.size}:${st.mtimeMs}`; };
+      this.analysisKey = [indexName, version, stamp(indexName), stamp(pkg), this.ts.version].join("\0");
+    } catch {
+      this.mode = "off";
+      return;
+    }
+    try {
+      const cached: Analysis = JSON.parse(readFileSync(this.analysisFile(), "utf8"));
+      if (cached.key === this.analysisKey) this.analysis = cached;
+    } catch {
+      /* none yet, or unreadable: analyse this time */
+    }
+    if (!this.analysis) {
+      this.mode = "eager (analysing)";
+      return;
+    }
+    this.mode = "lazy";
+    for (const [file, facts] of Object.entries(this.analysis.files)) {
+      for (const name of facts.modules) this.declaredBy.set(name, file);
+    }
+    for (const [file, facts] of Object.entries(this.analysis.files)) if (facts.global) this.load(file);
+  }
+
+  /** Adds `file` and what its declarations import or reference, transitively. */
+  private load(file: string): void {
+    const queue = [file];
+    while (queue.length) {
+      const f = queue.pop()!;
+      const facts = this.analysis!.files[f];
+      if (this.loaded.has(f) || !facts) continue;
+      this.loaded.add(f);
+      queue.push(...facts.references);
+      for (const name of facts.imports) {
+        const by = this.declaredBy.get(name);
+        if (by) queue.push(by);
+      }
+    }
+  }
+
+  private analysisFile(): string {
+    return join(this.cacheDir, `node-types-${createHash("sha256").update(this.indexName ?? "").digest("hex").slice(0, 8)}.json`);
+  }
+}
+
+/** The module names a parsed, processed source file imports, augments or declares. */
+function moduleNames(sf: any): string[] {
+  const names = new Set<string>();
+  for (const i of sf.imports ?? []) names.add(i.text);
+  for (const a of sf.moduleAugmentations ?? []) if (a.text !== undefined) names.add(a.text);
+  for (const a of sf.ambientModuleNames ?? []) names.add(a);
+  return [...names];
+}
+
