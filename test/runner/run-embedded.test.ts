@@ -19,9 +19,7 @@ describe("gradlab run (embedded kernel)", () => {
     const nb = writeNotebook(dir, "pass.ipynb", [
       { source: "# Title", markdown: true },
       "const x = 6 * 7;\nx",
-      // stdout and stderr in separate cells: their relative order within one cell is the kernel's
-      // (buffered per stream, like ipykernel's), not something the runner decides.
-      'console.log("hello");\nconsole.log("again");\nconsole.error("careful");',
+      'console.log("hello");\nconsole.error("careful");\nconsole.log("again");',
       "",
       "[1, 2, 3].map((v) => v * x)",
       // A display handle updated from a later cell, and a cell that clears its own output (wait=true).
@@ -49,12 +47,12 @@ describe("gradlab run (embedded kernel)", () => {
     expect(cells[0]).toMatchObject({ cell_type: "markdown", source: ["# Title"] });
     expect(cells.map((c: any) => c.execution_count)).toEqual([undefined, 1, 2, null, 3, 4, 5]);
     expect(cells[1].outputs).toEqual([{ output_type: "execute_result", execution_count: 1, data: expect.objectContaining({ "text/plain": ["42"] }), metadata: {} }]);
-    // Consecutive stdout messages merge into one output, as nbclient does; stderr is its own output.
-    expect(cells[2].outputs).toHaveLength(2);
-    expect(cells[2].outputs).toEqual(expect.arrayContaining([
-      { output_type: "stream", name: "stdout", text: ["hello\n", "again\n"] },
+    // The kernel keeps the order of stdout and stderr within a cell; the runner keeps each stream's run.
+    expect(cells[2].outputs).toEqual([
+      { output_type: "stream", name: "stdout", text: ["hello\n"] },
       { output_type: "stream", name: "stderr", text: ["careful\n"] },
-    ]));
+      { output_type: "stream", name: "stdout", text: ["again\n"] },
+    ]);
     expect(outputText(cells[4])).toContain("42, 84, 126");
     // update_display_data rewrote the first cell's display in place; clear_output(wait) kept only what followed it.
     expect(cells[5].outputs).toEqual([

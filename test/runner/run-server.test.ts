@@ -18,9 +18,8 @@ describeWith([requirements.jupyterServer], "gradlab run through a Jupyter server
   const nb = writeNotebook(dir, "same.ipynb", [
     { source: "Outputs of every kind, compared across transports.", markdown: true },
     { source: "let n = 3;", tags: ["parameters"] },
-    // One stream per cell: the order of stdout against stderr inside a cell is up to the kernel's buffering.
-    'console.log("out 1");\nconsole.log("out 2");\nn * 14',
-    'console.error("err");',
+    'console.log("out 1");\nconsole.error("err");\nconsole.log("out 2");\nn * 14',
+    'console.error("err 2");',
     "({ list: [1, 2, 3], nested: { ok: true } })",
     'throw new TypeError("shown, not fatal")',
     "n",
@@ -42,6 +41,8 @@ describeWith([requirements.jupyterServer], "gradlab run through a Jupyter server
     expect(run.stdout).toMatch(/same\.ipynb\s+failed\s+9\/9/);
     const viaServer = read(join(dir, "jupyter", "same.ipynb"));
     expect(viaServer).toEqual(embedded);
+    // stdout and stderr keep their order within a cell on both paths.
+    expect(viaServer.cells[3].outputs.filter((o: any) => o.output_type === "stream").map((o: any) => [o.name, o.text.join("")])).toEqual([["stdout", "out 1\n"], ["stderr", "err\n"], ["stdout", "out 2\n"]]);
     expect(viaServer.cells[3].outputs.at(-1)).toMatchObject({ output_type: "execute_result", data: { "text/plain": ["56"] } });
     // The display handle's update reached the earlier cell on both paths.
     expect(JSON.stringify(viaServer.cells[8].outputs)).toContain("epoch 1 of 1");
