@@ -43,7 +43,10 @@ interface Analysis {
 
 /** @types/node's entry point, plain or under a typesVersions folder (ts5.6/index.d.ts for TypeScript 5.0). */
 const INDEX = /^(.*\/node_modules\/@types\/node\/)(?:ts[^/]*\/)?index\.d\.ts$/;
-const REFERENCE = /^(\s*\/\/\/\s*<reference\s+path\s*=\s*["'])([^"']+)(["']\s*\/>\s*)$/;
+const REFERENCE = /^\s*\/\/\/\s*<reference\s+path\s*=\s*["']([^"']+)["']\s*\/>\s*$/;
+
+/** Part of the analysis cache's key: bump when FileFacts or how it is computed changes. */
+const ANALYSIS_FORMAT = "gradlab-node-types-1";
 
 export type NodeTypesMode = "lazy" | "eager (analysing)" | "off";
 
@@ -54,7 +57,8 @@ export class LazyNodeTypes {
   private analysis: Analysis | null = null;
   /** Files (relative to nodeDir) in the program; only grows. */
   private readonly loaded = new Set<string>();
-  private readonly declaredBy = new Map<string, string>();
+  /** Module name -> the files that declare it (buffer.d.ts and buffer.buffer.d.ts both declare "buffer"). */
+  private readonly declaredBy = new Map<string, string[]>();
   private indexFile: { size: number; sf: any } | null = null;
   /** Source files already looked at for imports (a program reuses most of them from the previous one). */
   private readonly scanned = new WeakSet<object>();
@@ -98,19 +102,17 @@ export class LazyNodeTypes {
     for (const sf of program.getSourceFiles()) {
       if (this.scanned.has(sf)) continue;
       this.scanned.add(sf);
-      for (const name of moduleNames(sf)) {
-        const file = this.declaredBy.get(name);
-        if (file) this.load(file);
-      }
+      for (const name of moduleNames(sf)) for (const file of this.declaredBy.get(name) ?? []) this.load(file);
     }
     return this.loaded.size > before;
   }
 
   /**
    * Writes the analysis of @types/node from a program that loaded all of it (the first start with
-   * this @types/node), so the next start can load lazily. Never throws.
+   * this @types/node), so the next start can load lazily. Never throws: an unwritable cache folder
+   * only means loading all of @types/node again next time.
    */
-  saveAnalysis(program: any, log: (text: string) => void = () => undefined): void {
+  saveAnalysis(program: any): void {
     if (this.mode !== "eager (analysing)" || this.analysed || !program) return;
     this.analysed = true;
     const files: Record<string, FileFacts> = {};
@@ -124,8 +126,8 @@ export class LazyNodeTypes {
       const tmp = `${file}.${process.pid}`;
       writeFileSync(tmp, JSON.stringify({ key: this.analysisKey, files } satisfies Analysis));
       renameSync(tmp, file);
-    } catch (e) {
-      log(`cannot write the @types/node analysis ${file}: ${(e as Error).message}`);
+    } catch {
+      /* see above */
     }
   }
 
@@ -141,8 +143,10 @@ export class LazyNodeTypes {
         global = true; // a global declaration (or an import/export, which we do not analyse further)
       }
     }
-    // A file that is a module itself, or declares nothing (only references), is kept: never guess.
+    // Kept too, never guessed about: a file that is a module itself, declares nothing (only references),
+    // or brings in a lib or a types package (those have global effects from the moment they load).
     if (ts.isExternalModule(sf) || modules.length === 0) global = true;
+    if (sf.libReferenceDirectives?.length || sf.typeReferenceDirectives?.length) global = true;
     return {
       global,
       modules,
@@ -164,7 +168,7 @@ export class LazyNodeTypes {
       const text = readFileSync(fileName, "utf8").split("\n").map((line) => {
         const m = REFERENCE.exec(line);
         if (!m) return line;
-        const file = relative(this.nodeDir, resolve(dirname(fileName), m[2]));
+        const file = relative(this.nodeDir, resolve(dirname(fileName), m[1]));
         // Keep files the analysis does not know (never hide what we cannot load later).
         return this.analysis!.files[file] && !this.loaded.has(file) ? "" : line;
       }).join("\n");
@@ -181,7 +185,7 @@ export class LazyNodeTypes {
       const pkg = join(nodeDir, "package.json");
       const version = JSON.parse(readFileSync(pkg, "utf8")).version;
       const stamp = (f: string) => { const st = statSync(f); return `${st.size}:${st.mtimeMs}`; };
-      this.analysisKey = [indexName, version, stamp(indexName), stamp(pkg), this.ts.version].join("\0");
+      this.analysisKey = [ANALYSIS_FORMAT, indexName, version, stamp(indexName), stamp(pkg), this.ts.version].join("\0");
     } catch {
       this.mode = "off";
       return;
@@ -198,9 +202,12 @@ export class LazyNodeTypes {
     }
     this.mode = "lazy";
     for (const [file, facts] of Object.entries(this.analysis.files)) {
-      for (const name of facts.modules) this.declaredBy.set(name, file);
+      for (const name of facts.modules) this.declaredBy.set(name, [...(this.declaredBy.get(name) ?? []), file]);
     }
-    for (const [file, facts] of Object.entries(this.analysis.files)) if (facts.global) this.load(file);
+    // A file importing a package outside @types/node (undici-types) is kept as well: that package's
+    // files could declare globals.
+    const outside = (facts: FileFacts) => facts.imports.some((name) => !this.declaredBy.has(name));
+    for (const [file, facts] of Object.entries(this.analysis.files)) if (facts.global || outside(facts)) this.load(file);
   }
 
   /** Adds `file` and what its declarations import or reference, transitively. */
@@ -212,10 +219,7 @@ export class LazyNodeTypes {
       if (this.loaded.has(f) || !facts) continue;
       this.loaded.add(f);
       queue.push(...facts.references);
-      for (const name of facts.imports) {
-        const by = this.declaredBy.get(name);
-        if (by) queue.push(by);
-      }
+      for (const name of facts.imports) queue.push(...(this.declaredBy.get(name) ?? []));
     }
   }
 
