@@ -14,7 +14,8 @@
  * only when its anchor is found exactly once, so another TypeScript build simply loads unchanged.
  * GRADLAB_KERNEL_TS_PATCHES=0 turns them off. The compiled code is kept in a V8 code cache under the
  * user's cache folder (Node 20 has no module.enableCompileCache), written once after the first cell
- * so that the functions the kernel actually ran are in it.
+ * so that the functions the kernel actually ran are in it, beside the prepared (patched) text it was
+ * compiled from, so that a start reads one file instead of patching the original again.
  */
 import { createHash } from "crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "fs";
@@ -108,21 +109,50 @@ export function cacheDir(): string {
   return process.env.GRADLAB_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "gradlab");
 }
 
+/** Only ASCII text reads back unchanged as one-byte (latin1); other text is prepared on each start. */
+function isAscii(text: string): boolean {
+  return !/[^\x00-\x7f]/.test(text);
+}
+
+/** Bump when the prepared source's layout changes, so old prepared files are not read. */
+const PREPARED_FORMAT = 1;
+const PATCH_HEADER = /^\/\* gradlab patches: ([^*]*) \*\//;
+
+/**
+ * The wrapped, patched script, ready for vm.Script. Preparing it from the 8 MB file (patch search,
+ * copy, one-byte decode) costs ~100 ms of each start, so it is kept beside the code cache as the exact
+ * text V8 compiled (ASCII, read back as one-byte) with the applied patches named in a leading comment.
+ */
+function preparedSource(path: string, preparedFile: string, enabled: boolean): { wrapped: string; applied: string[]; fromCache: boolean } {
+  try {
+    const wrapped = readFileSync(preparedFile, "latin1");
+    const header = PATCH_HEADER.exec(wrapped);
+    if (header) return { wrapped, applied: header[1] ? header[1].split(",") : [], fromCache: true };
+  } catch {
+    /* not prepared yet */
+  }
+  const { source, applied } = applyPatches(readFileSync(path), enabled);
+  const wrapped = `/* gradlab patches: ${applied.join(",")} */(function (exports, require, module, __filename, __dirname, __gradlab) {${source}\n})`;
+  return { wrapped, applied, fromCache: false };
+}
+
 /**
  * Evaluates the CommonJS script at `path` (patched, through the code cache) and registers it in
  * require.cache, so that later `require`s of it (tslab's) get this instance.
  */
 export function loadTypeScriptScript(path: string, log: (text: string) => void = () => undefined): LoadedScript {
   const libDir = dirname(path) + "/";
-  const { source, applied } = applyPatches(readFileSync(path), process.env.GRADLAB_KERNEL_TS_PATCHES !== "0");
-  const wrapped = `(function (exports, require, module, __filename, __dirname, __gradlab) {${source}\n})`;
-
-  // Keyed by what V8's cache depends on: the script (its file's size and time, and our patches) and Node.
+  const enabled = process.env.GRADLAB_KERNEL_TS_PATCHES !== "0";
+  // Keyed by what the prepared text and V8's cache depend on: the script (its file's size and time),
+  // the patches we would apply, the loader's format and Node.
   const st = statSync(path);
-  const key = createHash("sha256").update([path, st.size, st.mtimeMs, applied.join(","), process.version, process.arch].join("\0")).digest("hex").slice(0, 16);
-  // One cache per installed script: a new key (TypeScript or Node upgraded) replaces the old file.
+  const patchSet = enabled ? JSON.stringify(PATCHES) : "off";
+  const key = createHash("sha256").update([path, st.size, st.mtimeMs, patchSet, PREPARED_FORMAT, process.version, process.arch].join("\0")).digest("hex").slice(0, 16);
+  // One cache per installed script: a new key (TypeScript or Node upgraded) replaces the old files.
   const prefix = `typescript-${createHash("sha256").update(path).digest("hex").slice(0, 8)}-`;
   const cacheFile = join(cacheDir(), `${prefix}${key}.v8cache`);
+  const preparedFile = join(cacheDir(), `${prefix}${key}.js`);
+  const { wrapped, applied, fromCache: prepared } = preparedSource(path, preparedFile, enabled);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);
@@ -131,6 +161,8 @@ export function loadTypeScriptScript(path: string, log: (text: string) => void =
   }
   const script = new vm.Script(wrapped, { filename: path, cachedData });
   let cache: LoadedScript["cache"] = cachedData ? (script.cachedDataRejected ? "rejected" : "hit") : "miss";
+  const preparable = !prepared && isAscii(wrapped);
+  if (cache === "hit" && preparable) cache = "miss"; // write the prepared text too
 
   const mod = new Module(path, module);
   mod.filename = path;
@@ -167,9 +199,15 @@ export function loadTypeScriptScript(path: string, log: (text: string) => void =
         const tmp = `${cacheFile}.${process.pid}`;
         writeFileSync(tmp, script.createCachedData());
         renameSync(tmp, cacheFile);
+        if (preparable) {
+          writeFileSync(`${preparedFile}.${process.pid}`, wrapped, "latin1");
+          renameSync(`${preparedFile}.${process.pid}`, preparedFile);
+        }
         cache = "hit";
+        const keep = new Set([cacheFile, preparedFile]);
         for (const f of readdirSync(dirname(cacheFile))) {
-          if (f.startsWith(prefix) && f.endsWith(".v8cache") && join(dirname(cacheFile), f) !== cacheFile) rmSync(join(dirname(cacheFile), f), { force: true });
+          const old = join(dirname(cacheFile), f);
+          if (f.startsWith(prefix) && (f.endsWith(".v8cache") || f.endsWith(".js")) && !keep.has(old)) rmSync(old, { force: true });
         }
       } catch (e) {
         cache = "off";

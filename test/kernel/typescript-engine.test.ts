@@ -10,7 +10,7 @@
  * Runs the compiled kernel code (dist/): `npm run build` first.
  */
 import { execFile } from "child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { promisify } from "util";
@@ -119,12 +119,18 @@ describe("ts-loader on a small script", () => {
     writeFileSync(file, "exports.value = () => [1, 2, 3].map((v) => v * 2).join(',');\n");
     expect(await load(file)).toEqual({ before: "miss", after: "hit", patches: [], value: "2,4,6", shared: true });
     expect(readdirSync(join(dir, "cache")).filter((f) => f.endsWith(".v8cache"))).toHaveLength(1);
+    // Beside it, the exact text V8 compiled, so that the next start need not prepare it again.
+    const prepared = readdirSync(join(dir, "cache")).filter((f) => f.endsWith(".js"));
+    expect(prepared).toHaveLength(1);
+    expect(readFileSync(join(dir, "cache", prepared[0]), "latin1")).toContain("exports.value = () => [1, 2, 3]");
     expect(await load(file)).toEqual({ before: "hit", after: "hit", patches: [], value: "2,4,6", shared: true });
-    // The script changes (a new version): its new cache replaces the old one.
+    // The script changes (a new version): its new cache and prepared text replace the old ones.
     writeFileSync(file, "exports.value = () => 'v2';\n");
     utimesSync(file, new Date(), new Date(Date.now() + 5000));
     expect(await load(file)).toEqual({ before: "miss", after: "hit", patches: [], value: "v2", shared: true });
     expect(readdirSync(join(dir, "cache")).filter((f) => f.endsWith(".v8cache"))).toHaveLength(1);
+    expect(readdirSync(join(dir, "cache")).filter((f) => f.endsWith(".js"))).toHaveLength(1);
+    expect(await load(file)).toEqual({ before: "hit", after: "hit", patches: [], value: "v2", shared: true });
   });
 
   test("a patch applies where its anchor occurs once, and not where it occurs twice", async () => {
@@ -147,6 +153,9 @@ describe("ts-loader on a small script", () => {
     const strings = join(dir, "strings.js");
     writeFileSync(strings, "// it’s a comment\nexports.value = () => 'café ’';\n");
     expect((await load(strings)).value).toBe("café ’");
+    // Text that is not ASCII would not read back unchanged as one-byte: it is prepared on each start.
+    expect(await load(strings)).toMatchObject({ before: "hit", value: "café ’" });
+    expect(readdirSync(join(dir, "cache")).filter((f) => f.endsWith(".js"))).toHaveLength(1); // comments.js only
   });
 
   test("GRADLAB_KERNEL_TS_PATCHES=0 loads the script unchanged", async () => {
