@@ -104,7 +104,7 @@ export class Engine {
     this.ts = loadTypeScript(dir, [globalsFile]);
     this.converter = this.ts.createConverter();
     this.modules = new CellModules(dir);
-    this.frames = new FrameNamer(dir, [KERNEL_DIR, ...tslabDirs()], (path) => this.modules.isSideOutput(path));
+    this.frames = new FrameNamer(dir, [KERNEL_DIR, ...tslabDirs()], this.modules);
     this.exports = createExports();
     (globalThis as any)[HOOK] = { exports: this.exports, require: this.modules.require };
     this.installGlobals();
@@ -163,7 +163,8 @@ export class Engine {
   private async run(cell: Cell, code: string, filename: string, keep: boolean): Promise<ExecuteOutcome> {
     const converted = this.converter.convert(this.prevDecl, code);
     const maps = this.ts.takeMaps();
-    if (converted.sideOutputs) this.modules.updateSideOutputs(converted.sideOutputs);
+    const moduleMaps = this.ts.takeModuleMaps();
+    if (converted.sideOutputs) this.modules.updateSideOutputs(converted.sideOutputs, moduleMaps);
     if (converted.diagnostics.length > 0) return { status: "error", ...typeErrors(converted.diagnostics, code, cell.count, this.frames) };
     if (!converted.output) {
       if (keep) this.prevDecl = converted.declOutput ?? "";

@@ -1,6 +1,6 @@
 /**
  * Names the file of a stack frame the way a student needs it: files in the notebook's folder relative
- * to it (`geometry.js:3:9`), files of a package by the package's name and, when the package ships
+ * to it (`geometry.js:3:9`; a local module the kernel compiled by its source, `geometry.ts:8:9`), files of a package by the package's name and, when the package ships
  * source maps, at the line of its TypeScript source (`gradlab/lib/gates/gate.ts:87:13` rather than
  * `/home/.../dist/lib/gates/gate.js:101:19`), and the kernel's own files (its dist/kernel folder, tslab,
  * Node's internals) not at all: a traceback should point at code the student can open.
@@ -12,6 +12,15 @@ import { fileURLToPath } from "url";
 
 /** Node's own frames (vm, the module loader, promise and timer plumbing). */
 const NODE_INTERNAL = /^node:(internal|vm|async_hooks|worker_threads)\b/;
+
+/** The local modules the kernel compiled itself (modules.ts): their code is not the file's text. */
+export interface CompiledModules {
+  has(path: string): boolean;
+  /** 1-based line and column in the module's own file, or null when unknown. */
+  originalPosition(path: string, line: number, column: number): { line: number; column: number } | null;
+}
+
+const NONE_COMPILED: CompiledModules = { has: () => false, originalPosition: () => null };
 
 interface PackageInfo {
   name: string;
@@ -28,10 +37,10 @@ export class FrameNamer {
    * @param internalDirs folders whose frames are the kernel's own (dropped from tracebacks)
    */
   /**
-   * @param compiledByKernel true for a file the kernel compiled itself (a local .ts or .js module that tslab
-   *   converts beside the cell): its line numbers are those of the converted code, so they are left out.
+   * @param compiled the files the kernel compiled itself (a local .ts or .js module that tslab converts
+   *   beside the cell): named by their source file at the line their source maps give (none when unknown).
    */
-  constructor(readonly notebookDir: string, internalDirs: string[], private readonly compiledByKernel: (path: string) => boolean = () => false) {
+  constructor(readonly notebookDir: string, internalDirs: string[], private readonly compiled: CompiledModules = NONE_COMPILED) {
     this.internalDirs = internalDirs.map((d) => resolve(d) + sep);
   }
 
@@ -46,9 +55,11 @@ export class FrameNamer {
   describe(file: string, line: number, column: number): string {
     const path = toPath(file);
     if (path === null) return `${file}:${line}:${column}`;
-    if (this.compiledByKernel(path)) {
+    if (this.compiled.has(path)) {
       const source = sourceOf(path);
-      return this.inNotebookDir(source) ?? source;
+      const name = this.inNotebookDir(source) ?? source;
+      const at = this.compiled.originalPosition(path, line, column);
+      return at ? `${name}:${at.line}:${at.column}` : name;
     }
     const local = this.inNotebookDir(path);
     if (local !== null) return `${local}:${line}:${column}`;

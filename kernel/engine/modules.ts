@@ -1,6 +1,6 @@
 /**
  * `require` for notebook cells: resolves from the notebook's folder, serves local .ts files that the
- * converter compiled beside the cell (tslab's "side outputs"), and serves ESM-only packages (vega is
+ * converter compiled beside the cell (tslab's "side outputs", whose maps it keeps for tracebacks), and serves ESM-only packages (vega is
  * one) that Node 20's require cannot load: before a cell runs, each package it requires is tried,
  * and one that is ES-module-only is loaded with a real import() and handed to the cell as a
  * CommonJS-looking namespace (`__esModule` set, so `import x from` gets the real default export).
@@ -9,6 +9,9 @@ import { builtinModules, createRequire } from "module";
 import Module = require("module");
 import { dirname, extname, join, resolve } from "path";
 import * as vm from "vm";
+import type { CompiledModules } from "./frames";
+import { TwoStageMap } from "./traceback";
+import type { ModuleMaps } from "./typescript";
 
 // What require() says about a package it cannot load synchronously (Node 20.19+ requires plain ES
 // modules itself and refuses only those with top-level await, like vega).
@@ -28,11 +31,12 @@ function quietExperimentalLoaderWarning(): void {
   };
 }
 
-export class CellModules {
+export class CellModules implements CompiledModules {
   private readonly base: NodeRequire;
   private readonly esm = new Map<string, object>();
   private readonly sideOutputs = new Map<string, string>();
   private readonly sideModules = new Map<string, Module>();
+  private readonly sideMaps = new Map<string, TwoStageMap>();
   private readonly importer: (spec: string) => Promise<Record<string, unknown>>;
   readonly require: NodeRequire;
 
@@ -57,16 +61,34 @@ export class CellModules {
     return { filename, importModuleDynamically: (vm as any).constants.USE_MAIN_CONTEXT_DEFAULT_LOADER };
   }
 
-  updateSideOutputs(outs: { path: string; data: string }[]): void {
+  /**
+   * The local modules the converter compiled (again) for a cell, with the source maps it emitted for them
+   * (typescript.ts, takeModuleMaps). The next require() of one runs the new code.
+   */
+  updateSideOutputs(outs: { path: string; data: string }[], maps: ModuleMaps[] = []): void {
+    const mapsOf = new Map(maps.map((m) => [m.path, m.maps]));
     for (const out of outs) {
       this.sideModules.delete(out.path);
       this.sideOutputs.set(out.path, out.data);
+      const m = mapsOf.get(out.path);
+      if (m) this.sideMaps.set(out.path, new TwoStageMap(m));
+      else this.sideMaps.delete(out.path);
     }
   }
 
   /** True for a local module the converter compiled beside a cell (its code is not the file's text). */
-  isSideOutput(path: string): boolean {
+  has(path: string): boolean {
     return this.sideOutputs.has(path);
+  }
+
+  /**
+   * The 1-based line and column in the module's own file (geometry.ts, or a local .js as written) of a
+   * position in the CommonJS that runs, or null when the maps do not say. Node's CommonJS wrapper adds
+   * no lines, so a frame's position is a position in that code.
+   */
+  originalPosition(path: string, line: number, column: number): { line: number; column: number } | null {
+    const at = this.sideMaps.get(path)?.original(line - 1, column - 1);
+    return at ? { line: at.line + 1, column: at.column + 1 } : null;
   }
 
   /** Loads the ES-module-only packages among the bare specifiers that the compiled cell requires. */

@@ -3,7 +3,8 @@
  * a stack frame inside cell N's generated JavaScript is mapped back through the cell's two source
  * maps (CommonJS -> ES module -> TypeScript) to "Cell In[N], line L, column C" (ipykernel's words).
  * Frames from the kernel itself (vm, our executor, tslab) are dropped; other files are named relative
- * to the notebook's folder or by package (see frames.ts), never by the kernel's absolute paths.
+ * to the notebook's folder or by package (see frames.ts), never by the kernel's absolute paths; a local
+ * module the converter compiled beside a cell is mapped through its own two maps the same way.
  */
 import { SourceMap } from "module";
 import { inspect } from "util";
@@ -16,13 +17,46 @@ export const WRAPPER_LINES = 1;
 /** tslab prefixes each cell with "export {};\n" before compiling it. */
 const TSLAB_PREFIX_LINES = 1;
 
+/**
+ * The converter's two source maps of one compiled file (a cell or a local module), composed: a position
+ * in the CommonJS that runs goes through stage 2 to the ES module, then through stage 1 to the source.
+ * Parsed on first use (most compiled code never throws).
+ */
+export class TwoStageMap {
+  private parsed: { stage1: SourceMap | null; stage2: SourceMap | null } | null = null;
+
+  constructor(private readonly maps: CellMaps) {}
+
+  /** The 0-based source line and column of a 0-based generated position, or null when a stage has no entry. */
+  original(line: number, column: number): { line: number; column: number } | null {
+    if (!this.parsed) this.parsed = { stage1: parseMap(this.maps.stage1), stage2: parseMap(this.maps.stage2) };
+    let l = line;
+    let c = column;
+    for (const map of [this.parsed.stage2, this.parsed.stage1]) {
+      if (!map) return null;
+      const e = map.findEntry(l, c) as { originalLine?: number; originalColumn?: number };
+      if (e.originalLine === undefined) return null;
+      l = e.originalLine;
+      c = e.originalColumn ?? 0;
+    }
+    return { line: l, column: c };
+  }
+}
+
+function parseMap(text: string | null): SourceMap | null {
+  try {
+    return text ? new SourceMap(JSON.parse(text)) : null;
+  } catch {
+    return null;
+  }
+}
+
 interface CellRecord {
   count: number;
   filename: string;
-  maps: CellMaps;
+  map: TwoStageMap;
   /** The wrapper's closing line, which calls the cell's function: not a place in the user's code. */
   callLine: number;
-  parsed?: { stage1: SourceMap | null; stage2: SourceMap | null };
 }
 
 export class CellRegistry {
@@ -32,7 +66,7 @@ export class CellRegistry {
   constructor(private readonly keep = 500) {}
 
   add(count: number, filename: string, maps: CellMaps, callLine: number): void {
-    this.cells.set(filename, { count, filename, maps, callLine });
+    this.cells.set(filename, { count, filename, map: new TwoStageMap(maps), callLine });
     this.order.push(filename);
     if (this.order.length > this.keep) this.cells.delete(this.order.shift()!);
   }
@@ -41,30 +75,13 @@ export class CellRegistry {
   locate(filename: string, line: number, column: number): { cell: number; line: number; column: number } | null {
     const rec = this.cells.get(filename);
     if (!rec || line >= rec.callLine) return null;
-    if (!rec.parsed) {
-      const parse = (text: string | null) => {
-        try {
-          return text ? new SourceMap(JSON.parse(text)) : null;
-        } catch {
-          return null;
-        }
-      };
-      rec.parsed = { stage1: parse(rec.maps.stage1), stage2: parse(rec.maps.stage2) };
-    }
-    const { stage1, stage2 } = rec.parsed;
-    let l = line - 1 - WRAPPER_LINES;
-    let c = column - 1;
+    const generated = line - 1 - WRAPPER_LINES;
+    if (generated < 0) return null;
+    const at = rec.map.original(generated, column - 1);
+    if (!at) return null;
+    const l = at.line - TSLAB_PREFIX_LINES;
     if (l < 0) return null;
-    for (const map of [stage2, stage1]) {
-      if (!map) return null;
-      const e = map.findEntry(l, c) as { originalLine?: number; originalColumn?: number };
-      if (e.originalLine === undefined) return null;
-      l = e.originalLine;
-      c = e.originalColumn ?? 0;
-    }
-    l -= TSLAB_PREFIX_LINES;
-    if (l < 0) return null;
-    return { cell: rec.count, line: l + 1, column: c + 1 };
+    return { cell: rec.count, line: l + 1, column: at.column + 1 };
   }
 
   isCellFile(filename: string): boolean {

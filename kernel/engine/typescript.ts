@@ -18,7 +18,7 @@
  * and @types/node is loaded lazily by lazy-node-types.ts (GRADLAB_KERNEL_LAZY_NODE_TYPES=0 loads it all).
  */
 import { existsSync, readFileSync } from "fs";
-import { dirname, join, resolve } from "path";
+import { dirname, join, relative, resolve } from "path";
 import { LazyNodeTypes, NodeTypesMode } from "./lazy-node-types";
 import { cacheDir, LoadedScript, loadTypeScriptScript } from "./ts-loader";
 
@@ -54,6 +54,12 @@ export interface CellMaps {
   stage2: string | null;
 }
 
+/** A local module the converter compiled beside a cell ("side output"): its path (as tslab names it) and maps. */
+export interface ModuleMaps {
+  path: string;
+  maps: CellMaps;
+}
+
 export interface LoadedTypeScript {
   ts: any;
   tsVersion: string;
@@ -65,8 +71,10 @@ export interface LoadedTypeScript {
   loaderInfo: { patches: string[]; cache: string } | null;
   /** How the last converter created loads @types/node (lazy-node-types.ts); null before one was created. */
   nodeTypes(): { mode: NodeTypesMode | null; loaded: string[] } | null;
-  /** Returns and forgets the maps captured since the last call. */
+  /** Returns and forgets the cell's maps captured since the last call. */
   takeMaps(): CellMaps;
+  /** Returns and forgets the maps of the local modules compiled since the last call. */
+  takeModuleMaps(): ModuleMaps[];
 }
 
 /** The nearest package.json at or above `dir` that names a package and its type declarations. */
@@ -98,6 +106,10 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
   const loaded = require.cache[tsPath] ? null : loadTypeScriptScript(tsPath);
   const real = loaded ? loaded.exports : require(tsPath);
   const maps: CellMaps = { stage1: null, stage2: null };
+  // Side outputs by their emitted name (in tslab's outDir); `emitting` is the one whose second stage runs now.
+  const moduleMaps = new Map<string, CellMaps>();
+  let emitting: string | null = null;
+  let layout: { outDir: string; rootDir: string } | null = null;
   const cellPass: CellPass = { converting: false };
   const self = selfReference(cwd);
   // Per converter (tslab creates its watch host inside createConverter); only the plain builder loads lazily.
@@ -118,6 +130,7 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
       extra.baseUrl = self.root;
       extra.paths = { [self.name]: [self.types] };
     }
+    layout = { outDir: options.outDir, rootDir: options.rootDir };
     const [system, createProgram, ...more] = rest;
     const plain = process.env.GRADLAB_KERNEL_BUILDER !== "tslab";
     lazy = new LazyNodeTypes(real, cacheDir(), plain && process.env.GRADLAB_KERNEL_LAZY_NODE_TYPES !== "0");
@@ -134,7 +147,18 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
       builder.emit = (sf: any, writeFile: any, ...rest: unknown[]) =>
         emit(sf, (name: string, data: string, ...more: unknown[]) => {
           if (name.endsWith("__tslab__.js.map")) maps.stage1 = data;
-          else if (!name.endsWith(".map")) writeFile(name, stripMapComment(data), ...more);
+          else if (name.endsWith(".js.map")) sideMaps(name.slice(0, -".map".length)).stage1 = data;
+          else if (name.endsWith(".map")) return;
+          else if (!name.endsWith(".js") || name.endsWith("__tslab__.js")) writeFile(name, stripMapComment(data), ...more);
+          else {
+            // A local module: tslab turns it into CommonJS (transpileModule below) inside this writeFile.
+            emitting = name;
+            try {
+              writeFile(name, stripMapComment(data), ...more);
+            } finally {
+              emitting = null;
+            }
+          }
         }, ...rest);
       afterCreate?.(builder);
     };
@@ -144,9 +168,16 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
   define("transpileModule", (input: string, options: any) => {
     if (options?.fileName !== "custom.js") return real.transpileModule(input, options);
     const out = real.transpileModule(input, { ...options, compilerOptions: { ...options.compilerOptions, sourceMap: true } });
-    maps.stage2 = out.sourceMapText ?? null;
+    if (emitting) sideMaps(emitting).stage2 = out.sourceMapText ?? null;
+    else maps.stage2 = out.sourceMapText ?? null;
     return { ...out, outputText: stripMapComment(out.outputText) };
   });
+
+  const sideMaps = (emitted: string): CellMaps => {
+    let entry = moduleMaps.get(emitted);
+    if (!entry) moduleMaps.set(emitted, (entry = { stage1: null, stage2: null }));
+    return entry;
+  };
 
   // TS2742 ("the inferred type of x cannot be named without a reference to ...") comes from the
   // declarations tslab emits to carry types to the next cell, not from the user's code; e.g.
@@ -212,6 +243,15 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
     takeMaps() {
       const taken = { ...maps };
       maps.stage1 = maps.stage2 = null;
+      return taken;
+    },
+    takeModuleMaps() {
+      // tslab names a side output by its place under outDir moved to the notebook's folder (rootDir).
+      const taken = [...moduleMaps].map(([emitted, m]) => ({
+        path: layout ? join(layout.rootDir, relative(layout.outDir, emitted)) : emitted,
+        maps: m,
+      }));
+      moduleMaps.clear();
       return taken;
     },
   };

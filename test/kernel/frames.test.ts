@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { pathToFileURL } from "url";
-import { FrameNamer } from "../../kernel/engine/frames";
+import { CompiledModules, FrameNamer } from "../../kernel/engine/frames";
+import { TwoStageMap } from "../../kernel/engine/traceback";
 
 let root: string;
 let notebook: string;
@@ -34,15 +35,35 @@ beforeAll(() => {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const namer = () => new FrameNamer(notebook, [kernelDir], (path) => path === join(notebook, "helpers", "geometry.js"));
+/** The kernel compiled helpers/geometry.ts to helpers/geometry.js; its maps know compiled line 12 only. */
+const compiled: CompiledModules = {
+  has: (path) => path === join(notebook, "helpers", "geometry.js"),
+  originalPosition: (path, line, column) => (path === join(notebook, "helpers", "geometry.js") && line === 12 ? { line: 8, column: column + 6 } : null),
+};
+const namer = () => new FrameNamer(notebook, [kernelDir], compiled);
 
 test("files in the notebook's folder are named relative to it, with their position", () => {
   expect(namer().describe(join(notebook, "helpers", "steps.js"), 4, 24)).toBe("helpers/steps.js:4:24");
   expect(namer().describe(pathToFileURL(join(notebook, "main.mjs")).href, 1, 2)).toBe("main.mjs:1:2");
 });
 
-test("a module the kernel compiled is named by its source file, without the compiled position", () => {
-  expect(namer().describe(join(notebook, "helpers", "geometry.js"), 12, 3)).toBe("helpers/geometry.ts");
+test("a module the kernel compiled is named by its source file, at the source line its maps give", () => {
+  expect(namer().describe(join(notebook, "helpers", "geometry.js"), 12, 3)).toBe("helpers/geometry.ts:8:9");
+  // No map entry for the place (say, a helper TypeScript added to the output): the file without a position,
+  // never the compiled code's line, which is not a line of any file the student has.
+  expect(namer().describe(join(notebook, "helpers", "geometry.js"), 2, 3)).toBe("helpers/geometry.ts");
+});
+
+test("a compiled file's position goes through both maps: CommonJS -> ES module -> source", () => {
+  // 0-based positions. Stage 2 (ES module -> CommonJS): CommonJS 2:4 comes from ES module 1:2 (";;IACE").
+  // Stage 1 (source -> ES module): ES module 1:2 comes from source 5:10 (";EAKU").
+  const map = new TwoStageMap({
+    stage1: JSON.stringify({ version: 3, sources: ["geometry.ts"], names: [], mappings: ";EAKU" }),
+    stage2: JSON.stringify({ version: 3, sources: ["custom.js"], names: [], mappings: ";;IACE" }),
+  });
+  expect(map.original(2, 4)).toEqual({ line: 5, column: 10 });
+  expect(map.original(0, 0)).toBeNull();
+  expect(new TwoStageMap({ stage1: null, stage2: "not json" }).original(2, 4)).toBeNull();
 });
 
 test("package files are named by package, at the original line when a source map sits beside them", () => {

@@ -1,11 +1,12 @@
 /**
  * The kernel's known faults, fixed: a cell that calls process.exit, an interrupt while the kernel is still
  * loading TypeScript (by message and by signal), the order of stdout and stderr inside a cell, and
- * tracebacks that speak of cells, the notebook's own files and packages (never the kernel's paths).
+ * tracebacks that speak of cells, the notebook's own files (local modules at their own lines, also after an
+ * edit) and packages (never the kernel's paths).
  * Runs the compiled kernel (dist/kernel/main.js): `npm run build` first.
  */
 import { spawnSync } from "child_process";
-import { mkdtempSync, rmSync } from "fs";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import type { EngineRequest, WireConfig } from "../../kernel/bridge";
@@ -190,8 +191,9 @@ describe("a running kernel", () => {
     test("a frame in a file beside the notebook is named relative to the notebook's folder", async () => {
       const r = await kernel.execute('import { mustBePositive } from "./checks";\nmustBePositive(-2)');
       expect(r.reply).toMatchObject({ ename: "RangeError", evalue: "expected a positive number, got -2" });
-      // checks.js is converted by the kernel (tslab compiles local modules), so its lines are not the file's: no position.
-      expect(r.reply.traceback![1]).toBe("    at mustBePositive (checks.js)");
+      // checks.js is converted by the kernel (tslab compiles local modules); its source maps give back the
+      // file's own line 5, column 9 (`new RangeError`).
+      expect(r.reply.traceback![1]).toBe("    at mustBePositive (checks.js:5:9)");
       expect(r.reply.traceback![2]).toMatch(/^ {4}at Cell In\[\d+\], line 2, column \d+$/);
       noKernelPaths(r.reply.traceback!);
     });
@@ -223,6 +225,57 @@ describe("a running kernel", () => {
       expect(r.reply.traceback![0]).toBe(`TSError: 1 type error in Cell In[${r.reply.execution_count}]`);
       expect(r.reply.traceback![1]).toMatch(/^Cell In\[\d+\], line 1, column 7: error TS2322/);
     });
+  });
+});
+
+describe("a local .ts module's frames are at its own lines, also after it is edited", () => {
+  // A notebook folder of its own: the test edits the module.
+  const dir = mkdtempSync(join(tmpdir(), "gradlab-local-module-"));
+  const module = join(dir, "geometry.ts");
+  const body = [
+    "export interface Rect {",
+    "  width: number;",
+    "  height: number;",
+    "}",
+    "",
+    "export function mustFit(r: Rect, limit: number): number {",
+    "  const area = r.width * r.height;",
+    "  if (area > limit) throw new RangeError(`area ${area} is over ${limit}`);",
+    "  return area;",
+    "}",
+  ];
+  /** 1-based line and column of `new RangeError` in the module's text. */
+  const throwSite = (lines: string[]) => {
+    const i = lines.findIndex((l) => l.includes("new RangeError"));
+    return `${i + 1}:${lines[i].indexOf("new RangeError") + 1}`;
+  };
+  let kernel: KernelClient;
+  beforeAll(async () => {
+    writeFileSync(module, body.join("\n") + "\n");
+    kernel = await KernelClient.launch({ cwd: dir });
+  }, 60_000);
+  afterAll(async () => {
+    if (kernel.alive) await kernel.shutdown();
+    await kernel.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("a function that throws is named geometry.ts:LINE:COLUMN at the TypeScript line", async () => {
+    expect(throwSite(body)).toBe("8:27");
+    const r = await kernel.execute('import { mustFit } from "./geometry";\nmustFit({ width: 3, height: 4 }, 5);');
+    expect(r.reply).toMatchObject({ ename: "RangeError", evalue: "area 12 is over 5" });
+    expect(r.reply.traceback![1]).toBe(`    at mustFit (geometry.ts:${throwSite(body)})`);
+    expect(r.reply.traceback![2]).toMatch(/^ {4}at Cell In\[\d+\], line 2, column \d+$/);
+  });
+
+  test("after the module is edited, a cell that imports it again sees the new line", async () => {
+    const edited = ["// Edited: three lines more above the function,", "// so its throw moves down.", "", ...body];
+    writeFileSync(module, edited.join("\n") + "\n");
+    await sleep(300); // the converter learns of the edit from a file watcher
+    const r = await kernel.execute('import { mustFit as fit } from "./geometry";\nfit({ width: 2, height: 4 }, 7);');
+    expect(r.reply).toMatchObject({ ename: "RangeError", evalue: "area 8 is over 7" });
+    expect(throwSite(edited)).toBe("11:27");
+    expect(r.reply.traceback![1]).toBe(`    at mustFit (geometry.ts:${throwSite(edited)})`);
   });
 });
 
