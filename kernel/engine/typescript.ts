@@ -2,9 +2,10 @@
  * Loads tslab's converter (cross-cell type checking, top-level await) with three adjustments made
  * from outside, without patching node_modules: tslab reads TypeScript through a module object we
  * hand it (a forwarding copy of @tslab/typescript-for-tslab) whose createWatchCompilerHost adds our
- * compiler options, whose createWatchProgram captures the first-stage source map of each cell, and
- * whose transpileModule captures the second stage (ES module -> CommonJS). The two maps let the
- * executor report runtime errors at the cell's own lines.
+ * compiler options, whose createWatchProgram captures the first-stage source map of each cell and of
+ * each local module compiled beside it, and whose transpileModule captures the second stage (ES module
+ * -> CommonJS) of both. The two maps let the executor report runtime errors at the cell's own lines,
+ * and at a local module's (takeModuleMaps).
  *
  * Options added: `types: ["node"]` (only @types/node is loaded globally: a notebook inside a
  * repository would otherwise parse every @types package there, jest and babel included, which
