@@ -16,6 +16,7 @@ import type { MessageHeader } from "../protocol/message";
 import { createDisplay, DisplaySink, isDisplayHandle, mimeBundleOf, NOTEBOOK_GLOBALS_DTS, plainText } from "./display";
 import { FrameNamer } from "./frames";
 import { CellModules } from "./modules";
+import { completeModuleSpecifier } from "./module-completions";
 import { CellRegistry, runtimeError, typeErrors, WRAPPER_LINES } from "./traceback";
 import { Converter, loadTypeScript, LoadedTypeScript } from "./typescript";
 
@@ -210,6 +211,8 @@ export class Engine {
   }
 
   private complete(code: string, cursorPos: number) {
+    const specifier = completeModuleSpecifier(code, cursorPos, this.dir);
+    if (specifier) return { status: "ok", matches: specifier.matches, cursor_start: specifier.start, cursor_end: specifier.end, metadata: {} };
     try {
       const info = this.converter.complete(this.prevDecl, code, cursorPos);
       return { status: "ok", matches: info.candidates, cursor_start: info.start, cursor_end: info.end, metadata: {} };

@@ -305,6 +305,17 @@ describe("imports", () => {
     expect(typed.reply.evalue).not.toContain("more)");
   });
 
+  test("completion inside a module specifier offers local files, packages and Node's modules", async () => {
+    const complete = async (code: string) => (await kernel.request("shell", "complete_request", { code, cursor_pos: code.length })).content;
+    const local = await complete('import { area } from "./geo');
+    expect(local).toMatchObject({ status: "ok", matches: ["geometry"], cursor_start: 24, cursor_end: 27 });
+    expect((await complete('import { Value } from "gradl')).matches).toEqual(["gradlab"]); // the repository's own package
+    expect((await complete('const vl = await import("vega-li')).matches).toEqual(["vega-lite"]);
+    expect((await complete('import * as fs from "node:fs')).matches).toEqual(["node:fs", "node:fs/promises"]);
+    // Elsewhere the language service still answers.
+    expect((await complete("Math.ma")).matches).toContain("max");
+  });
+
   test("import { Value } from 'gradlab' type-checks and runs inside the repository", async () => {
     const r = await ok('import { Value } from "gradlab";\nconst va = new Value(3);\nconst vf = va.mul(va);\nvf.backward();\nva.grad');
     expect(resultOf(r.outputs)["text/plain"]).toBe("6");
