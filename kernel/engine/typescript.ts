@@ -133,6 +133,7 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
     }
     layout = { outDir: options.outDir, rootDir: options.rootDir };
     const [system, createProgram, ...more] = rest;
+    if (process.env.GRADLAB_KERNEL_WATCH_ALL !== "1") skipStaticWatchers(system as any, dirname(tsPath));
     const plain = process.env.GRADLAB_KERNEL_BUILDER !== "tslab";
     lazy = new LazyNodeTypes(real, cacheDir(), plain && process.env.GRADLAB_KERNEL_LAZY_NODE_TYPES !== "0");
     return real.createWatchCompilerHost([...rootFiles, ...extraRootFiles], { ...options, ...extra }, system,
@@ -394,6 +395,20 @@ function localDependencies(program: any, root: any): string[] {
     }
   }
   return [...seen];
+}
+
+/**
+ * tslab's watch host puts a file watcher on every file of the program, TypeScript's lib files and
+ * @types/node's included (~120 at start, each a stat and an fs.watch). Declaration files inside
+ * node_modules and TypeScript's lib folder do not change while a notebook runs (a reinstall wants a
+ * kernel restart anyway), so they get none; the notebook's own files keep theirs, so an edited local
+ * module is picked up. GRADLAB_KERNEL_WATCH_ALL=1 watches everything, as tslab does.
+ */
+export function skipStaticWatchers(system: { watchFile?: (path: string, ...rest: unknown[]) => { close(): void } }, libDir: string): void {
+  const watchFile = system.watchFile;
+  if (!watchFile) return;
+  const isStatic = (path: string) => path.endsWith(".d.ts") && (path.includes("/node_modules/") || path.startsWith(libDir + "/"));
+  system.watchFile = (path: string, ...rest: unknown[]) => (isStatic(path) ? { close: () => undefined } : watchFile.call(system, path, ...rest));
 }
 
 function stripMapComment(js: string): string {
