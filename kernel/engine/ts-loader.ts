@@ -68,7 +68,7 @@ const PATCHES: Patch[] = [
 ];
 
 /** Applies each patch whose anchor occurs exactly once; searched as bytes (a string search of 10 MB is slow). */
-function applyPatches(file: Buffer, enabled: boolean): { source: string; applied: string[] } {
+function applyPatches(file: Buffer, enabled: boolean): { source: string; ascii: boolean; applied: string[] } {
   const applied: { name: string; at: number; anchor: Buffer; replacement: Buffer }[] = [];
   for (const p of enabled ? PATCHES : []) {
     const anchor = Buffer.from(p.anchor);
@@ -84,16 +84,16 @@ function applyPatches(file: Buffer, enabled: boolean): { source: string; applied
     from = p.at + p.anchor.length;
   }
   parts.push(file.subarray(from));
-  return { source: decode(Buffer.concat(parts)), applied: applied.map((p) => p.name) };
+  return { ...decode(Buffer.concat(parts)), applied: applied.map((p) => p.name) };
 }
 
 /**
  * The script as a string. TypeScript 5.0's has four non-ASCII characters, all in `//` comments; as
  * UTF-8 they would make V8 hold (and scan, and hash) all 8 MB as a two-byte string, and decoding
  * them costs ~60 ms. When every non-ASCII byte is in a line comment, they become "?" in a one-byte
- * string; otherwise the script is decoded as UTF-8.
+ * string (`ascii`: it reads back unchanged as one-byte); otherwise the script is decoded as UTF-8.
  */
-function decode(file: Buffer): string {
+function decode(file: Buffer): { source: string; ascii: boolean } {
   const text = file.toString("latin1");
   let safe = true;
   const ascii = text.replace(/[^\x00-\x7f]/g, (_ch, at: number) => {
@@ -101,17 +101,12 @@ function decode(file: Buffer): string {
     if (!/^\s*\/\/|\s\/\/\s/.test(text.slice(lineStart, at))) safe = false;
     return "?";
   });
-  return safe ? ascii : file.toString("utf8");
+  return safe ? { source: ascii, ascii: true } : { source: file.toString("utf8"), ascii: false };
 }
 
 /** Where the kernel keeps its caches (the code cache here, the @types/node analysis of lazy-node-types.ts). */
 export function cacheDir(): string {
   return process.env.GRADLAB_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "gradlab");
-}
-
-/** Only ASCII text reads back unchanged as one-byte (latin1); other text is prepared on each start. */
-function isAscii(text: string): boolean {
-  return !/[^\x00-\x7f]/.test(text);
 }
 
 /** Bump when the prepared source's layout changes, so old prepared files are not read. */
@@ -122,18 +117,20 @@ const PATCH_HEADER = /^\/\* gradlab patches: ([^*]*) \*\//;
  * The wrapped, patched script, ready for vm.Script. Preparing it from the 8 MB file (patch search,
  * copy, one-byte decode) costs ~100 ms of each start, so it is kept beside the code cache as the exact
  * text V8 compiled (ASCII, read back as one-byte) with the applied patches named in a leading comment.
+ * `storable`: the text was prepared now and may be kept (only ASCII reads back unchanged as one-byte;
+ * other text is prepared on each start).
  */
-function preparedSource(path: string, preparedFile: string, enabled: boolean): { wrapped: string; applied: string[]; fromCache: boolean } {
+function preparedSource(path: string, preparedFile: string, enabled: boolean): { wrapped: string; applied: string[]; storable: boolean } {
   try {
     const wrapped = readFileSync(preparedFile, "latin1");
     const header = PATCH_HEADER.exec(wrapped);
-    if (header) return { wrapped, applied: header[1] ? header[1].split(",") : [], fromCache: true };
+    if (header) return { wrapped, applied: header[1] ? header[1].split(",") : [], storable: false };
   } catch {
     /* not prepared yet */
   }
-  const { source, applied } = applyPatches(readFileSync(path), enabled);
+  const { source, ascii, applied } = applyPatches(readFileSync(path), enabled);
   const wrapped = `/* gradlab patches: ${applied.join(",")} */(function (exports, require, module, __filename, __dirname, __gradlab) {${source}\n})`;
-  return { wrapped, applied, fromCache: false };
+  return { wrapped, applied, storable: ascii };
 }
 
 /**
@@ -152,7 +149,7 @@ export function loadTypeScriptScript(path: string, log: (text: string) => void =
   const prefix = `typescript-${createHash("sha256").update(path).digest("hex").slice(0, 8)}-`;
   const cacheFile = join(cacheDir(), `${prefix}${key}.v8cache`);
   const preparedFile = join(cacheDir(), `${prefix}${key}.js`);
-  const { wrapped, applied, fromCache: prepared } = preparedSource(path, preparedFile, enabled);
+  const { wrapped, applied, storable: preparable } = preparedSource(path, preparedFile, enabled);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);
@@ -161,7 +158,6 @@ export function loadTypeScriptScript(path: string, log: (text: string) => void =
   }
   const script = new vm.Script(wrapped, { filename: path, cachedData });
   let cache: LoadedScript["cache"] = cachedData ? (script.cachedDataRejected ? "rejected" : "hit") : "miss";
-  const preparable = !prepared && isAscii(wrapped);
   if (cache === "hit" && preparable) cache = "miss"; // write the prepared text too
 
   const mod = new Module(path, module);
