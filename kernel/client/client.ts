@@ -10,7 +10,7 @@ import { tmpdir } from "os";
 import { dirname, join } from "path";
 import * as zmq from "zeromq";
 import { ConnectionInfo, endpoint, newConnectionInfo, writeConnectionFile } from "../protocol/connection";
-import { buildMessage, deserialize, JupyterMessage, Signer, WireError } from "../protocol/message";
+import { buildMessage, JupyterMessage, receiveMessages, Signer } from "../protocol/message";
 import { SerialSender } from "../protocol/sender";
 
 export type { JupyterMessage } from "../protocol/message";
@@ -391,18 +391,7 @@ export class KernelClient {
 
   private async receiveLoop(socket: zmq.Dealer | zmq.Subscriber, channel: "shell" | "control" | "stdin" | "iopub"): Promise<void> {
     try {
-      for await (const frames of socket) {
-        let msg: JupyterMessage;
-        try {
-          msg = deserialize(frames as Buffer[], this.signer);
-        } catch (e) {
-          if (e instanceof WireError) {
-            this.wireErrors.push(`${channel}: ${e.message}`);
-            continue;
-          }
-          throw e;
-        }
-        msg.channel = channel;
+      for await (const msg of receiveMessages(socket, this.signer, channel, (why) => this.wireErrors.push(`${channel}: ${why}`))) {
         this.dispatch(msg, channel);
       }
     } catch (e) {

@@ -135,3 +135,24 @@ export function deserialize(frames: Buffer[], signer: Signer): JupyterMessage {
     buffers: frames.slice(at + 6),
   };
 }
+
+/**
+ * The messages arriving on a socket, parsed, verified and tagged with their channel. A malformed or
+ * unsigned message is reported to `dropped` and skipped (the spec asks receivers to drop them); any
+ * other failure ends the iteration with that error.
+ */
+export async function* receiveMessages(socket: AsyncIterable<unknown>, signer: Signer, channel: NonNullable<JupyterMessage["channel"]>,
+                                       dropped: (why: string) => void): AsyncGenerator<JupyterMessage> {
+  for await (const frames of socket) {
+    let msg: JupyterMessage;
+    try {
+      msg = deserialize(frames as Buffer[], signer);
+    } catch (e) {
+      if (!(e instanceof WireError)) throw e;
+      dropped(e.message);
+      continue;
+    }
+    msg.channel = channel;
+    yield msg;
+  }
+}

@@ -8,7 +8,7 @@
 import * as zmq from "zeromq";
 import type { EngineEvent, EngineRequest, ErrorContent, ExecuteOutcome, WireConfig } from "../bridge";
 import { ConnectionInfo, endpoint } from "../protocol/connection";
-import { deserialize, JupyterMessage, MessageHeader, replyTo, Signer, WireError } from "../protocol/message";
+import { JupyterMessage, MessageHeader, receiveMessages, replyTo, Signer } from "../protocol/message";
 import { SerialSender } from "../protocol/sender";
 import { Comms } from "./comms";
 import { History, HistoryRequest } from "./history";
@@ -121,17 +121,9 @@ export class KernelServer {
 
   private async receive(socket: zmq.Router, channel: "shell" | "control" | "stdin"): Promise<void> {
     try {
-      for await (const frames of socket) {
-        let msg: JupyterMessage;
-        try {
-          msg = deserialize(frames as Buffer[], this.signer);
-        } catch (e) {
-          // An unsigned or malformed message is dropped, as the spec asks; say so in the kernel log.
-          if (e instanceof WireError) this.host.log(`${channel}: dropped message: ${e.message}`);
-          else throw e;
-          continue;
-        }
-        msg.channel = channel;
+      // An unsigned or malformed message is dropped, as the spec asks; say so in the kernel log.
+      const dropped = (why: string) => this.host.log(`${channel}: dropped message: ${why}`);
+      for await (const msg of receiveMessages(socket, this.signer, channel, dropped)) {
         if (channel === "shell") {
           this.queue.push(msg);
           void this.pump();
