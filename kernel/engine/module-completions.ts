@@ -6,9 +6,10 @@
  * node_modules folders above it, the package the notebook sits in (Node's self-reference, e.g. "gradlab"
  * in this repository's notebooks/), and Node's built-in modules.
  */
-import { readdirSync, readFileSync, statSync } from "fs";
+import { readdirSync, statSync } from "fs";
 import { builtinModules } from "module";
 import { dirname, join, resolve } from "path";
+import { enclosingPackage } from "./package-json";
 
 export interface SpecifierCompletion {
   matches: string[];
@@ -78,17 +79,10 @@ function packageNames(fromDir: string): string[] {
   }
 }
 
-/** The name of the nearest package.json above the notebook, when it has "exports" (Node's self-reference). */
+/** The name of the package the notebook sits in, when it has "exports" (Node's self-reference). */
 function selfReference(fromDir: string): string[] {
-  for (let dir = resolve(fromDir); ; dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-      return typeof pkg.name === "string" && pkg.exports ? [pkg.name] : [];
-    } catch {
-      /* none here, or unreadable: look further up */
-    }
-    if (dirname(dir) === dir) return [];
-  }
+  const pkg = enclosingPackage(fromDir)?.json;
+  return typeof pkg?.name === "string" && pkg.exports ? [pkg.name] : [];
 }
 
 /** Node's built-in modules, plain and with the node: prefix (internal _underscore ones left out). */

@@ -18,9 +18,10 @@
  * itself is loaded by ts-loader.ts (code cache, no JSDoc in lib declarations until inspect needs it),
  * and @types/node is loaded lazily by lazy-node-types.ts (GRADLAB_KERNEL_LAZY_NODE_TYPES=0 loads it all).
  */
-import { existsSync, readFileSync } from "fs";
+import { readFileSync } from "fs";
 import { dirname, join, relative, resolve } from "path";
 import { LazyNodeTypes, NodeTypesMode } from "./lazy-node-types";
+import { enclosingPackage } from "./package-json";
 import { cacheDir, LoadedScript, loadTypeScriptScript } from "./ts-loader";
 
 /** tslab's converter interface (tslab/dist/converter.d.ts), restated so our build does not need its types. */
@@ -78,22 +79,12 @@ export interface LoadedTypeScript {
   takeModuleMaps(): ModuleMaps[];
 }
 
-/** The nearest package.json at or above `dir` that names a package and its type declarations. */
+/** The package the notebook sits in, when its package.json names it and its type declarations (for `paths`). */
 export function selfReference(dir: string): { name: string; root: string; types: string } | null {
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    const pj = join(d, "package.json");
-    if (existsSync(pj)) {
-      try {
-        const p = JSON.parse(readFileSync(pj, "utf8"));
-        const types = p.types ?? p.typings ?? p.exports?.["."]?.types;
-        if (p.name && typeof types === "string") return { name: p.name, root: d, types: resolve(d, types) };
-      } catch {
-        /* unreadable package.json: keep looking */
-      }
-      return null;
-    }
-    if (dirname(d) === d) return null;
-  }
+  const pkg = enclosingPackage(dir);
+  const p = pkg?.json;
+  const types = p?.types ?? p?.typings ?? p?.exports?.["."]?.types;
+  return p?.name && typeof types === "string" ? { name: p.name, root: pkg!.root, types: resolve(pkg!.root, types) } : null;
 }
 
 /**
