@@ -1,9 +1,14 @@
 /**
  * Loads @types/node lazily (docs/kernel-performance.md): at start, only the declaration files that
- * declare globals (process, console, Buffer, timers, fetch, ...) and the Node modules their types
- * import; the declaration file of any other Node module (`fs`, `path`, `child_process`, ...) joins the
- * program when some file of the program (a cell, a local module, a package's .d.ts) imports it, before
- * that program is checked. @types/node's index.d.ts is what `types: ["node"]` loads; the compiler host
+ * declare globals (process, console, Buffer, timers, fetch, ...); the declaration file of any other
+ * Node module (`fs`, `path`, `tty`, `child_process`, ...) joins the program, with the modules its
+ * declarations import, when a cell or a local module imports it (before the program is checked), or
+ * when the type checker looks the module up and finds no declaration (a global's type that uses it,
+ * `process.stdout` needing tty's WriteStream, say): the kernel checks each cell once before tslab
+ * does, and builds and checks again with the file added when that happened (typescript.ts). Without
+ * the checker's report (ts-loader.ts's module-not-found-hook, off with GRADLAB_KERNEL_TS_PATCHES=0),
+ * the start loads the global files and, transitively, every module they import, as before.
+ * @types/node's index.d.ts is what `types: ["node"]` loads; the compiler host
  * gets a copy of it whose `/// <reference path>` lines name only the files loaded so far, in their
  * original order, so the program sees the same files in the same order as with all of them, minus
  * those nothing uses yet.
@@ -64,8 +69,15 @@ export class LazyNodeTypes {
   private readonly scanned = new WeakSet<object>();
   private analysisKey = "";
   private analysed = false;
+  /** Modules the checker looked for whose declaration files are not loaded yet. */
+  private readonly missing = new Set<string>();
 
-  constructor(private readonly ts: any, private readonly cacheDir: string, enabled = process.env.GRADLAB_KERNEL_LAZY_NODE_TYPES !== "0") {
+  /**
+   * @param checkerReports the checker tells noteModuleNotFound which modules it missed, so modules
+   * imported only by @types/node's own declarations can wait until a cell needs them.
+   */
+  constructor(private readonly ts: any, private readonly cacheDir: string, enabled = process.env.GRADLAB_KERNEL_LAZY_NODE_TYPES !== "0",
+              readonly checkerReports = false) {
     this.mode = enabled ? null : "off";
   }
 
@@ -93,18 +105,44 @@ export class LazyNodeTypes {
   }
 
   /**
-   * Adds the @types/node files of modules that files of `program` import (or augment) and that are
-   * not loaded yet; true when any was added, so the program must be built again before it is used.
+   * Adds the @types/node files of modules that files of `program` import (or augment), or that the
+   * checker missed since the last call, and that are not loaded yet; true when any was added, so the
+   * program must be built again before it is used. With the checker's reports, only the notebook's
+   * own files (cells, local modules, the previous cells' declarations) are scanned for imports: what
+   * a package's declarations import matters only once the checker follows it.
    */
-  addImportedModules(program: any): boolean {
+  addNeededModules(program: any): boolean {
     if (this.mode !== "lazy") return false;
     const before = this.loaded.size;
+    this.loadMissed();
+    const needed: string[] = [];
     for (const sf of program.getSourceFiles()) {
       if (this.scanned.has(sf)) continue;
       this.scanned.add(sf);
-      for (const name of moduleNames(sf)) for (const file of this.declaredBy.get(name) ?? []) this.load(file);
+      if (this.checkerReports && sf.isDeclarationFile && sf.fileName.includes("/node_modules/")) continue;
+      needed.push(...moduleNames(sf));
     }
+    for (const name of needed) for (const file of this.declaredBy.get(name) ?? []) this.load(file, true);
     return this.loaded.size > before;
+  }
+
+  /** Loads the modules the checker missed since the last build; true when any file was added. */
+  loadMissed(): boolean {
+    if (this.mode !== "lazy" || this.missing.size === 0) return false;
+    const before = this.loaded.size;
+    for (const name of this.missing) for (const file of this.declaredBy.get(name) ?? []) this.load(file, true);
+    this.missing.clear();
+    return this.loaded.size > before;
+  }
+
+  /** The checker looked for module `name` and found no declaration: remember it if we hold it back. */
+  noteModuleNotFound(name: string): void {
+    if (this.mode === "lazy" && this.declaredBy.get(name)?.some((file) => !this.loaded.has(file))) this.missing.add(name);
+  }
+
+  /** Whether the checker missed a module we can load since addNeededModules last ran. */
+  get missedModules(): boolean {
+    return this.missing.size > 0;
   }
 
   /**
@@ -172,7 +210,12 @@ export class LazyNodeTypes {
         // Keep files the analysis does not know (never hide what we cannot load later).
         return this.analysis!.files[file] && !this.loaded.has(file) ? "" : line;
       }).join("\n");
-      this.indexFile = { size: this.loaded.size, sf: this.ts.createSourceFile(fileName, text, languageVersion) };
+      const sf = this.ts.createSourceFile(fileName, text, languageVersion);
+      // The watch program rebuilds only when a file's version changed. This copy never matches the
+      // version the watch host would compute (it never reads it), so every update rebuilds, also one
+      // asked for again unchanged after files joined (a completion retried, typescript.ts).
+      sf.version = `gradlab-lazy-${this.loaded.size}`;
+      this.indexFile = { size: this.loaded.size, sf };
     }
     return this.indexFile.sf;
   }
@@ -207,11 +250,18 @@ export class LazyNodeTypes {
     // A file importing a package outside @types/node (undici-types) is kept as well: that package's
     // files could declare globals.
     const outside = (facts: FileFacts) => facts.imports.some((name) => !this.declaredBy.has(name));
-    for (const [file, facts] of Object.entries(this.analysis.files)) if (facts.global || outside(facts)) this.load(file);
+    for (const [file, facts] of Object.entries(this.analysis.files)) {
+      if (facts.global || outside(facts)) this.load(file, !this.checkerReports);
+    }
   }
 
-  /** Adds `file` and what its declarations import or reference, transitively. */
-  private load(file: string): void {
+  /**
+   * Adds `file`, the files it references, and the other files declaring a module it declares (a
+   * module found half-declared would not be reported missing), transitively; with `withImports`, the
+   * modules its declarations import too (one rebuild for a module and what its types use, rather
+   * than one for each module the checker meets on the way).
+   */
+  private load(file: string, withImports: boolean): void {
     const queue = [file];
     while (queue.length) {
       const f = queue.pop()!;
@@ -219,7 +269,8 @@ export class LazyNodeTypes {
       if (this.loaded.has(f) || !facts) continue;
       this.loaded.add(f);
       queue.push(...facts.references);
-      for (const name of facts.imports) queue.push(...(this.declaredBy.get(name) ?? []));
+      for (const name of facts.modules) queue.push(...(this.declaredBy.get(name) ?? []));
+      if (withImports) for (const name of facts.imports) queue.push(...(this.declaredBy.get(name) ?? []));
     }
   }
 

@@ -1,6 +1,6 @@
 /**
  * Loads tslab's TypeScript (@tslab/typescript-for-tslab, a 10 MB script) faster than `require` does,
- * and with two small changes that cut what each kernel start and each cell pay for:
+ * and with three small changes that cut what each kernel start and each cell pay for:
  *
  * - JSDoc comments are not parsed in the standard library's and @types/node's declaration files.
  *   About a third of parsing them at start went into JSDoc (2.8 MB of .d.ts), which the kernel needs
@@ -9,8 +9,11 @@
  * - The checker's table of which lib adds which built-in (a fresh 400-entry Map on every lookup of an
  *   unknown name, and tslab's ES module -> CommonJS step looks up the unknown `exports` in each cell) is
  *   built once.
+ * - The checker reports each module name it could not find among the ambient modules
+ *   (onModuleNotFound), so that @types/node's declaration of that module can be loaded when a cell
+ *   first needs it rather than at every start (lazy-node-types.ts).
  *
- * Both are edits of the script's text in memory (node_modules is not touched); each one is applied
+ * All three are edits of the script's text in memory (node_modules is not touched); each one is applied
  * only when its anchor is found exactly once, so another TypeScript build simply loads unchanged.
  * GRADLAB_KERNEL_TS_PATCHES=0 turns them off. The compiled code is kept in a V8 code cache under the
  * user's cache folder (Node 20 has no module.enableCompileCache), written once after the first cell
@@ -35,6 +38,12 @@ export interface LoadedScript {
   withAllJSDoc<T>(job: () => T): T;
   /** From now on, parses JSDoc in every file (once documentation was restored, files loaded later need it too). */
   keepAllJSDoc(): void;
+  /**
+   * Calls `listener` with each module name the type checker looks up and finds no ambient declaration
+   * of (the "module-not-found-hook" patch; never called when that patch is not applied). Returns a
+   * function that removes the listener.
+   */
+  onModuleNotFound(listener: (name: string) => void): () => void;
   /** "hit", "miss" (no cache yet), "rejected" (stale) or "off" (no writable cache folder). */
   cache: "hit" | "miss" | "rejected" | "off";
   /** Writes the code cache if it was missing or stale; a no-op otherwise. Never throws. */
@@ -57,6 +66,13 @@ const PATCHES: Patch[] = [
     name: "no-jsdoc-in-lib-declarations",
     anchor: "function addJSDocComment(node) {\n          Debug.assert(!node.jsDoc);",
     replacement: "function addJSDocComment(node) {\n          if (__gradlab.skipJSDoc(fileName)) return node;\n          Debug.assert(!node.jsDoc);",
+  },
+  {
+    // Tells lazy-node-types.ts which module the checker looked for and found no declaration of, so
+    // that the @types/node file declaring it can join the program before the cell is used.
+    name: "module-not-found-hook",
+    anchor: "      if (ambientModule) {\n        return ambientModule;\n      }\n      const currentSourceFile = getSourceFileOfNode(location);",
+    replacement: "      if (ambientModule) {\n        return ambientModule;\n      }\n      __gradlab.moduleNotFound(moduleReference);\n      const currentSourceFile = getSourceFileOfNode(location);",
   },
   {
     name: "script-target-features-once",
@@ -165,7 +181,13 @@ export function loadTypeScriptScript(path: string, log: (text: string) => void =
   mod.paths = (Module as any)._nodeModulePaths(dirname(path));
   let parseAllJSDoc = false;
   let keepAll = false;
-  const hooks = { skipJSDoc: (fileName: string) => !parseAllJSDoc && skipsJSDoc(fileName, libDir) };
+  const notFoundListeners = new Set<(name: string) => void>();
+  const hooks = {
+    skipJSDoc: (fileName: string) => !parseAllJSDoc && skipsJSDoc(fileName, libDir),
+    moduleNotFound: (name: string) => {
+      for (const listener of notFoundListeners) listener(name);
+    },
+  };
   script.runInThisContext()(mod.exports, Module.createRequire(path), mod, path, dirname(path), hooks);
   mod.loaded = true;
   require.cache[path] = mod;
@@ -184,6 +206,10 @@ export function loadTypeScriptScript(path: string, log: (text: string) => void =
     },
     keepAllJSDoc() {
       keepAll = parseAllJSDoc = true;
+    },
+    onModuleNotFound(listener) {
+      notFoundListeners.add(listener);
+      return () => void notFoundListeners.delete(listener);
     },
     get cache() {
       return cache;

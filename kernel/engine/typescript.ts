@@ -24,6 +24,9 @@ import { LazyNodeTypes, NodeTypesMode } from "./lazy-node-types";
 import { enclosingPackage } from "./package-json";
 import { cacheDir, LoadedScript, loadTypeScriptScript } from "./ts-loader";
 
+/** TypeScript as loaded by ts-loader in this process, by path (later converters share it). */
+const scripts = new Map<string, LoadedScript>();
+
 /** tslab's converter interface (tslab/dist/converter.d.ts), restated so our build does not need its types. */
 export interface Diagnostic {
   start: { offset: number; line: number; character: number };
@@ -96,13 +99,15 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
   const tsPath = require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] });
   // Loaded once per process (patched, through the code cache); later calls share it.
   const loaded = require.cache[tsPath] ? null : loadTypeScriptScript(tsPath);
+  if (loaded) scripts.set(tsPath, loaded);
+  const script = scripts.get(tsPath) ?? null;
   const real = loaded ? loaded.exports : require(tsPath);
   const maps: CellMaps = { stage1: null, stage2: null };
   // Side outputs by their emitted name (in tslab's outDir); `emitting` is the one whose second stage runs now.
   const moduleMaps = new Map<string, CellMaps>();
   let emitting: string | null = null;
   let layout: { outDir: string; rootDir: string } | null = null;
-  const cellPass: CellPass = { converting: false };
+  const cellPass: CellPass = { converting: false, firstRebuild: false };
   const self = selfReference(cwd);
   // Per converter (tslab creates its watch host inside createConverter); only the plain builder loads lazily.
   let lazy: LazyNodeTypes | null = null;
@@ -126,7 +131,8 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
     const [system, createProgram, ...more] = rest;
     if (process.env.GRADLAB_KERNEL_WATCH_ALL !== "1") skipStaticWatchers(system as any, dirname(tsPath));
     const plain = process.env.GRADLAB_KERNEL_BUILDER !== "tslab";
-    lazy = new LazyNodeTypes(real, cacheDir(), plain && process.env.GRADLAB_KERNEL_LAZY_NODE_TYPES !== "0");
+    const checkerReports = !!script?.patches.includes("module-not-found-hook") && process.env.GRADLAB_KERNEL_DEFER_NODE_IMPORTS !== "0";
+    lazy = new LazyNodeTypes(real, cacheDir(), plain && process.env.GRADLAB_KERNEL_LAZY_NODE_TYPES !== "0", checkerReports);
     return real.createWatchCompilerHost([...rootFiles, ...extraRootFiles], { ...options, ...extra }, system,
       plain ? createPlainBuilder(real, cellPass, lazy) : createProgram, ...more);
   });
@@ -196,14 +202,22 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
     createConverter: () => {
       const converter: Converter = converterModule.createConverter();
       const nodeTypes = lazy!;
+      const stopListening = nodeTypes.checkerReports && script
+        ? script.onModuleNotFound((name) => nodeTypes.noteModuleNotFound(name))
+        : () => undefined;
+      const close = converter.close.bind(converter);
+      converter.close = () => {
+        stopListening();
+        close();
+      };
       const convert = converter.convert.bind(converter);
       let converted = false;
       converter.convert = (prevDecl, src) => {
-        cellPass.converting = true;
+        cellPass.converting = cellPass.firstRebuild = true;
         try {
           return convert(prevDecl, src);
         } finally {
-          cellPass.converting = false;
+          cellPass.converting = cellPass.firstRebuild = false;
           // The code cache is written once, after the first cell, so it holds the checker and emitter too.
           // So is the analysis of @types/node that lets the next start load it lazily (first start only).
           if (!converted) {
@@ -215,18 +229,27 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
           converted = true;
         }
       };
-      if (loaded) {
-        // Documentation of built-ins (inspect) needs the JSDoc the loader skipped: parsed on first need.
-        const inspect = converter.inspect.bind(converter);
-        converter.inspect = (prevDecl, src, position) => {
-          converter.inspect = inspect;
+      // Completion and inspection ask the checker too: when it missed a Node module we hold back,
+      // ask again (the next program loads it).
+      const completeOnce = converter.complete.bind(converter);
+      converter.complete = (prevDecl, src, position) => {
+        const result = completeOnce(prevDecl, src, position);
+        return nodeTypes.missedModules ? completeOnce(prevDecl, src, position) : result;
+      };
+      const inspectOnce = converter.inspect.bind(converter);
+      let documented = !script;
+      converter.inspect = (prevDecl, src, position) => {
+        if (!documented) {
+          // Documentation of built-ins (inspect) needs the JSDoc the loader skipped: parsed on first need.
+          documented = true;
           const program = latestBuilder?.getProgram();
-          if (program) restoreJSDoc(real, program, loaded);
+          if (program) restoreJSDoc(real, program, script!);
           // @types/node files loaded from now on (lazy-node-types.ts) are parsed with their JSDoc.
-          loaded.keepAllJSDoc();
-          return inspect(prevDecl, src, position);
-        };
-      }
+          script!.keepAllJSDoc();
+        }
+        const result = inspectOnce(prevDecl, src, position);
+        return nodeTypes.missedModules ? inspectOnce(prevDecl, src, position) : result;
+      };
       return converter;
     },
     loaderInfo: loaded ? { patches: loaded.patches, cache: loaded.cache } : null,
@@ -276,9 +299,10 @@ function restoreJSDoc(ts: any, program: any, loader: LoadedScript): void {
   }
 }
 
-/** Set while tslab converts a cell, so the first program rebuild of that conversion can be recognised. */
+/** Set while tslab converts a cell: its programs are checked early, and the first rebuild may be names-only. */
 interface CellPass {
   converting: boolean;
+  firstRebuild: boolean;
 }
 
 /**
@@ -297,18 +321,24 @@ interface CellPass {
 function createPlainBuilder(ts: any, cellPass: CellPass, lazy: LazyNodeTypes) {
   return (rootNames: string[], options: any, host: any, old: any, configFileParsingDiagnostics: any, projectReferences: any) => {
     const previous = old?.getProgramOrUndefined?.();
-    if (cellPass.converting && previous) {
-      cellPass.converting = false; // only the first rebuild of a conversion can be the names-only one
+    if (cellPass.firstRebuild && previous) {
+      cellPass.firstRebuild = false; // only the first rebuild of a conversion can be the names-only one
       const namesOnly = cellNamesOnly(ts, rootNames, options, host, previous);
       if (namesOnly) return namesOnly;
     }
     const build = (oldProgram: any) => ts.createProgram({
       rootNames, options, host: lazy.wrapHost(host), oldProgram, configFileParsingDiagnostics, projectReferences,
     });
+    lazy.loadMissed(); // modules a completion or inspection missed (createConverter asks again)
     let program = build(previous);
-    // A file imports a Node module whose declarations are not loaded yet: build again with them
-    // (reusing this program's files), before anything is checked.
-    while (lazy.addImportedModules(program)) program = build(program);
+    // A file imports a Node module whose declarations are not loaded yet, or checking the cell met
+    // one: build again with them (reusing this program's files) before tslab checks or emits anything.
+    // The early check is what tslab's would be; the program keeps its results, so tslab's costs nothing.
+    for (let rounds = 0; rounds < 20; rounds++) {
+      if (lazy.addNeededModules(program)) program = build(program);
+      else if (cellPass.converting && lazy.checkerReports && (checkCell(ts, program, rootNames), lazy.missedModules)) continue;
+      else break;
+    }
     return {
       getProgram: () => program,
       getProgramOrUndefined: () => program,
@@ -334,6 +364,17 @@ function createPlainBuilder(ts: any, cellPass: CellPass, lazy: LazyNodeTypes) {
       getAllDependencies: (sf: any) => localDependencies(program, sf),
     };
   };
+}
+
+/** Runs tslab's pre-emit check of the cell and the local modules it imports (tslab's getPreEmitDiagnosticsWithDependencies). */
+function checkCell(ts: any, program: any, rootNames: string[]): void {
+  const cellName = rootNames.find((n) => /\/__tslab__\.[jt]s$/.test(n));
+  const declName = rootNames.find((n) => n.endsWith("/__prev__.d.ts"));
+  const cell = cellName && program.getSourceFile(cellName);
+  if (!cell) return;
+  // As tslab does before checking: the cell's parent is the previous cells' declarations.
+  if (declName) cell.parent = program.getSourceFile(declName);
+  ts.getPreEmitDiagnosticsOfFiles(program, localDependencies(program, cell).map((name) => program.getSourceFile(name)));
 }
 
 /**

@@ -5,8 +5,11 @@
  * completions and inspections must be identical, for cells that use Node's globals, import Node
  * modules every way a notebook can (static, `node:`, dynamic, `require`, through a local module, a
  * package's declarations) and get a type error involving a Node type. The lazy run must also really be
- * lazy (modules absent at start, added when imported). Two notebook folders: one outside the
- * repository (tslab's bundled @types/node 18, what a student's folder gets) and one inside it (the
+ * lazy: modules absent at start, added when imported, and added when the type checker needs one that
+ * nothing imports (`process.stdin.isRaw` needs tty, `setTimeout.__promisify__` timers/promises,
+ * `structuredClone`'s transfer list fs/promises), in an inspection, a completion and a local module
+ * a cell imports alike (each before anything else loaded that module). Two notebook folders: one outside
+ * the repository (tslab's bundled @types/node 18, what a student's folder gets) and one inside it (the
  * repository's @types/node 20, vega and gradlab itself).
  * Runs the compiled kernel code (dist/): `npm run build` first.
  */
@@ -21,6 +24,7 @@ const dist = join(__dirname, "..", "..", "dist", "kernel", "engine");
 const fixtureDir = join(__dirname, "fixtures", "node-types");
 
 const NODE_CELLS = [
+  "import { cloneIt } from \"./clone\";\ncloneIt(1)",
   "process.stdout.write(\"hi\\n\");\nconst b = Buffer.from(\"hi\");\nb.length",
   "const t = setTimeout(() => {}, 0);\nclearTimeout(t);\nqueueMicrotask(() => {});\nconst copy = structuredClone({ a: 1 });\nconst u = new URL(\"https://example.org/a\");\nt",
   "import * as fs from \"fs\";\nconst st = fs.statSync(\".\");\nst.isDirectory()",
@@ -35,13 +39,17 @@ const PACKAGE_CELLS = [
   "const vega = await import(\"vega\");\ntypeof vega.parse",
   "import { Tensor } from \"gradlab\";\nconst z = Tensor.zeros([2, 3]);\nz.shape",
 ];
+/** Inspected before anything else (restoring the built-ins' documentation): isRaw is declared in tty. */
+const EARLY_INSPECTION: [string, number] = ["process.stdin.isRaw", 16];
+/** Completed next: what __promisify__ returns is declared in timers/promises. */
+const EARLY_COMPLETION: [string, number] = ["setTimeout.__promisify__(1).", 28];
 /** [code, cursor position] for complete: members of an imported module, of a module imported here, of a global. */
 const COMPLETIONS: [string, number][] = [
   ["fs.", 3],
   ["import * as zl from \"zlib\";\nzl.", 31],
   ["process.std", 11],
 ];
-/** inspect: the first restores the built-ins' documentation; child_process is loaded only after it. */
+/** inspect after the cells: child_process is loaded only after the documentation was restored. */
 const INSPECTIONS: [string, number][] = [
   ["Math.max", 8],
   ["import { spawn } from \"child_process\";\nspawn", 44],
@@ -58,14 +66,20 @@ async function lazyAndEager(cwd: string, cells: string[]): Promise<any> {
     const { loadTypeScript } = require(${JSON.stringify(dist)} + "/typescript.js");
     const lt = loadTypeScript(process.cwd(), []);
     const cells = ${JSON.stringify(cells)};
-    const loaded = () => lt.nodeTypes().loaded.map((f) => path.basename(f)).sort();
+    const loaded = () => lt.nodeTypes().loaded.slice().sort();
     function runAll(lazy) {
       process.env.GRADLAB_KERNEL_LAZY_NODE_TYPES = lazy ? "1" : "0";
       const converter = lt.createConverter();
-      const states = { mode: lt.nodeTypes().mode, atStart: loaded() };
+      const states = { mode: lt.nodeTypes().mode, atStart: loaded(), perCell: [] };
+      const earlyInspection = lt.printQuickInfo(converter.inspect("", ...${JSON.stringify(EARLY_INSPECTION)}));
+      states.afterEarlyInspection = loaded();
+      const early = converter.complete("", ...${JSON.stringify(EARLY_COMPLETION)});
+      const earlyCompletion = { start: early.start, end: early.end, candidates: early.candidates };
+      states.afterEarlyCompletion = loaded();
       let decl = "";
       const converted = cells.map((cell) => {
         const r = converter.convert(decl, cell);
+        states.perCell.push(loaded());
         lt.takeMaps();
         if (r.diagnostics.length === 0) decl = r.declOutput ?? "";
         return {
@@ -82,8 +96,9 @@ async function lazyAndEager(cwd: string, cells: string[]): Promise<any> {
       });
       states.afterCompletions = loaded();
       const inspections = ${JSON.stringify(INSPECTIONS)}.map(([code, pos]) => lt.printQuickInfo(converter.inspect(decl, code, pos)));
+      states.afterInspections = loaded();
       converter.close();
-      return { states, converted, completions, inspections };
+      return { states, earlyInspection, earlyCompletion, converted, completions, inspections };
     }
     if (process.argv[1] === "eager") {
       console.log(JSON.stringify(runAll(false)));
@@ -110,43 +125,51 @@ async function lazyAndEager(cwd: string, cells: string[]): Promise<any> {
 }
 
 /**
- * What both runs must agree on, and what the lazy one must have loaded when: with `lazyStart`, Node
- * modules nobody imports are absent at start; without (@types/node 20's process.d.ts types
- * `process.getBuiltinModule` with every module, so all of it is needed for the globals) all are there.
+ * What both runs must agree on, and what the lazy one must have loaded when: at start only the files
+ * that declare globals (process.d.ts, but not the tty.d.ts its types import: with @types/node 20,
+ * whose process.d.ts names every module in `process.getBuiltinModule`'s type, that is most of the gain).
  */
-function checkParity(r: any, cells: string[], lazyStart: boolean) {
+function checkParity(r: any, cells: string[]) {
   expect(r.firstMode).toBe("eager (analysing)");
   expect(r.eager.states.mode).toBe("off");
   expect(r.lazy.states.mode).toBe("lazy");
+  expect(r.lazy.earlyInspection).toEqual(r.eager.earlyInspection);
+  expect(r.lazy.earlyCompletion).toEqual(r.eager.earlyCompletion);
   expect(r.lazy.converted).toEqual(r.eager.converted);
   expect(r.lazy.completions).toEqual(r.eager.completions);
   expect(r.lazy.inspections).toEqual(r.eager.inspections);
 
-  const { atStart, afterCells, afterCompletions } = r.lazy.states;
-  expect(atStart).toEqual(expect.arrayContaining(["globals.d.ts", "process.d.ts", "buffer.d.ts", "tty.d.ts", "timers.d.ts", "console.d.ts"]));
-  const late = ["path.d.ts", "os.d.ts", "zlib.d.ts", "child_process.d.ts"];
-  if (lazyStart) {
-    for (const file of late) expect(atStart).not.toContain(file);
-    expect(afterCells).toEqual(expect.arrayContaining(["path.d.ts", "os.d.ts"]));
-    expect(afterCells).not.toContain("zlib.d.ts");
-    expect(afterCompletions).toContain("zlib.d.ts");
-  } else {
-    expect(atStart).toEqual(expect.arrayContaining(late));
-  }
+  const { atStart, afterEarlyInspection, afterEarlyCompletion, perCell, afterCells, afterCompletions } = r.lazy.states;
+  expect(atStart).toEqual(expect.arrayContaining(["globals.d.ts", "process.d.ts", "buffer.d.ts", "timers.d.ts", "console.d.ts"]));
+  const late = ["tty.d.ts", "timers/promises.d.ts", "fs/promises.d.ts", "path.d.ts", "os.d.ts", "zlib.d.ts", "child_process.d.ts"];
+  for (const file of late) expect(atStart).not.toContain(file);
+  // What only the checker asked for: tty (inspection), timers/promises (completion), fs/promises (the first cell's module).
+  expect(afterEarlyInspection).toContain("tty.d.ts");
+  expect(afterEarlyInspection).not.toContain("timers/promises.d.ts");
+  expect(afterEarlyCompletion).toContain("timers/promises.d.ts");
+  expect(afterEarlyCompletion).not.toContain("fs/promises.d.ts");
+  expect(perCell[0]).toContain("fs/promises.d.ts");
+  expect(afterCells).toEqual(expect.arrayContaining(["path.d.ts", "os.d.ts"]));
+  expect(afterCells).not.toContain("zlib.d.ts");
+  expect(afterCompletions).toContain("zlib.d.ts");
 
   // And what they agree on is right, so the comparison cannot pass with both broken.
   const lazy = r.lazy.converted;
   const errorCells = lazy.map((c: any, i: number) => (c.diagnostics.length ? i : -1)).filter((i: number) => i >= 0);
-  expect(errorCells).toEqual([3, 7]);
-  expect(lazy[0].output).toContain("process.stdout.write");
-  expect(lazy[3].diagnostics).toEqual(["1:6 Type 'string' is not assignable to type 'number'."]);
-  expect(lazy[7].diagnostics).toEqual([expect.stringMatching(/^1:6 Type 'WriteStream & \{ fd: 1; \}' is not assignable to type 'number'\./)]);
-  expect(lazy[1].declOutput).toContain("NodeJS.Timeout");
-  expect(lazy[2].declOutput).toMatch(/fs\.Stats/);
-  expect(lazy[4].hasToplevelAwait).toBe(true);
-  expect(lazy[5].sideOutputs).toEqual([expect.stringMatching(/^cores\.js\n[\s\S]*require\("os"\)/)]);
-  expect(lazy[8].declOutput).toContain("import(\"dgram\").Socket");
-  if (lazyStart) expect(afterCells).toContain("dgram.d.ts");
+  expect(errorCells).toEqual([4, 8]);
+  expect(r.lazy.earlyInspection).toMatch(/^\(property\) ReadStream\.isRaw: boolean/);
+  expect(r.lazy.earlyCompletion.candidates).toEqual(["catch", "finally", "then"]);
+  expect(lazy[0].diagnostics).toEqual([]);
+  expect(lazy[0].sideOutputs).toEqual([expect.stringMatching(/^clone\.js\n[\s\S]*structuredClone/)]);
+  expect(lazy[1].output).toContain("process.stdout.write");
+  expect(lazy[4].diagnostics).toEqual(["1:6 Type 'string' is not assignable to type 'number'."]);
+  expect(lazy[8].diagnostics).toEqual([expect.stringMatching(/^1:6 Type 'WriteStream & \{ fd: 1; \}' is not assignable to type 'number'\./)]);
+  expect(lazy[2].declOutput).toContain("NodeJS.Timeout");
+  expect(lazy[3].declOutput).toMatch(/fs\.Stats/);
+  expect(lazy[5].hasToplevelAwait).toBe(true);
+  expect(lazy[6].sideOutputs).toEqual([expect.stringMatching(/^cores\.js\n[\s\S]*require\("os"\)/)]);
+  expect(lazy[9].declOutput).toContain("import(\"dgram\").Socket");
+  expect(afterCells).toContain("dgram.d.ts");
   if (cells.length > NODE_CELLS.length) {
     const [vega, gradlab] = lazy.slice(NODE_CELLS.length);
     expect(vega.diagnostics).toEqual([]);
@@ -167,17 +190,17 @@ describe("@types/node loaded lazily gives what loading all of it gives", () => {
   test("in a student's folder (tslab's @types/node): globals, fs, node:fs, import(), require, a local module, type errors, complete, inspect", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gradlab-lazy-node-"));
     try {
-      copyFileSync(join(fixtureDir, "cores.ts"), join(dir, "cores.ts"));
-      checkParity(await lazyAndEager(dir, NODE_CELLS), NODE_CELLS, true);
+      for (const file of ["cores.ts", "clone.ts"]) copyFileSync(join(fixtureDir, file), join(dir, file));
+      checkParity(await lazyAndEager(dir, NODE_CELLS), NODE_CELLS);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  test("inside the repository (its own @types/node 20, which needs all its files at start; vega's and gradlab's declarations)", async () => {
+  test("inside the repository (its own @types/node 20; vega's and gradlab's declarations)", async () => {
     const cells = [...NODE_CELLS, ...PACKAGE_CELLS];
     try {
-      checkParity(await lazyAndEager(fixtureDir, cells), cells, false);
+      checkParity(await lazyAndEager(fixtureDir, cells), cells);
     } finally {
       rmSync(join(fixtureDir, ".gradlab-cache"), { recursive: true, force: true });
     }
