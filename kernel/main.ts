@@ -8,6 +8,7 @@ import { join } from "path";
 import { Worker } from "worker_threads";
 import type { EngineEvent, EngineRequest, WireConfig } from "./bridge";
 import { Engine } from "./engine/engine";
+import { applyKernelV8Flags } from "./engine/v8-flags";
 import { installKernelExit } from "./exit";
 import type { WireToMain } from "./wire/worker";
 
@@ -38,6 +39,7 @@ function watchParent(): void {
 }
 
 export function startKernel(connectionFile: string): void {
+  applyKernelV8Flags(); // before TypeScript loads: V8's code cache is checked against the flags
   // A SIGINT must never end the process (Node's default), also while the engine loads TypeScript (seconds,
   // before its own handler exists). This thread is blocked while loading, so such a signal is handled
   // just after, when no cell has started: it is ignored (the engine stops running cells itself).

@@ -137,7 +137,12 @@ export class LazyNodeTypes {
 
   /** The checker looked for module `name` and found no declaration: remember it if we hold it back. */
   noteModuleNotFound(name: string): void {
-    if (this.mode === "lazy" && this.declaredBy.get(name)?.some((file) => !this.loaded.has(file))) this.missing.add(name);
+    if (this.mode !== "lazy" || !this.declaredBy.get(name)?.some((file) => !this.loaded.has(file))) return;
+    this.missing.add(name);
+    // The watch program rebuilds only when a file's version changed (an unchanged cell reuses its
+    // program, as tslab does). The index it has never had a version; giving it one makes the next
+    // update rebuild, also an update asked for again unchanged (a completion retried, typescript.ts).
+    if (this.indexFile) this.indexFile.sf.version = "gradlab: modules missed";
   }
 
   /** Whether the checker missed a module we can load since addNeededModules last ran. */
@@ -210,12 +215,7 @@ export class LazyNodeTypes {
         // Keep files the analysis does not know (never hide what we cannot load later).
         return this.analysis!.files[file] && !this.loaded.has(file) ? "" : line;
       }).join("\n");
-      const sf = this.ts.createSourceFile(fileName, text, languageVersion);
-      // The watch program rebuilds only when a file's version changed. This copy never matches the
-      // version the watch host would compute (it never reads it), so every update rebuilds, also one
-      // asked for again unchanged after files joined (a completion retried, typescript.ts).
-      sf.version = `gradlab-lazy-${this.loaded.size}`;
-      this.indexFile = { size: this.loaded.size, sf };
+      this.indexFile = { size: this.loaded.size, sf: this.ts.createSourceFile(fileName, text, languageVersion) };
     }
     return this.indexFile.sf;
   }

@@ -26,6 +26,7 @@ import Module from "module";
 import { homedir } from "os";
 import { dirname, join } from "path";
 import * as vm from "vm";
+import { v8FlagsInEffect } from "./v8-flags";
 
 export interface LoadedScript {
   /** The module's exports (what `require(path)` would have returned). */
@@ -161,9 +162,12 @@ export function loadTypeScriptScript(path: string, log: (text: string) => void =
   const st = statSync(path);
   const patchSet = enabled ? JSON.stringify(PATCHES) : "off";
   const key = createHash("sha256").update([path, st.size, st.mtimeMs, patchSet, PREPARED_FORMAT, process.version, process.arch].join("\0")).digest("hex").slice(0, 16);
-  // One cache per installed script: a new key (TypeScript or Node upgraded) replaces the old files.
+  // One prepared text per installed script: a new key (TypeScript or Node upgraded) replaces the old
+  // files. V8 rejects a code cache made under other V8 flags (the kernel sets its own, v8-flags.ts;
+  // a test loading TypeScript in its own process does not), so each set of flags keeps its own.
   const prefix = `typescript-${createHash("sha256").update(path).digest("hex").slice(0, 8)}-`;
-  const cacheFile = join(cacheDir(), `${prefix}${key}.v8cache`);
+  const flags = createHash("sha256").update(v8FlagsInEffect()).digest("hex").slice(0, 8);
+  const cacheFile = join(cacheDir(), `${prefix}${key}-${flags}.v8cache`);
   const preparedFile = join(cacheDir(), `${prefix}${key}.js`);
   const { wrapped, applied, storable: preparable } = preparedSource(path, preparedFile, enabled);
   let cachedData: Buffer | undefined;
@@ -226,10 +230,10 @@ export function loadTypeScriptScript(path: string, log: (text: string) => void =
           renameSync(`${preparedFile}.${process.pid}`, preparedFile);
         }
         cache = "hit";
-        const keep = new Set([cacheFile, preparedFile]);
+        // Older keys go; code caches of this key under other V8 flags stay.
         for (const f of readdirSync(dirname(cacheFile))) {
-          const old = join(dirname(cacheFile), f);
-          if (f.startsWith(prefix) && (f.endsWith(".v8cache") || f.endsWith(".js")) && !keep.has(old)) rmSync(old, { force: true });
+          if (!f.startsWith(prefix) || f.startsWith(`${prefix}${key}`)) continue;
+          if (f.endsWith(".v8cache") || f.endsWith(".js")) rmSync(join(dirname(cacheFile), f), { force: true });
         }
       } catch (e) {
         cache = "off";
