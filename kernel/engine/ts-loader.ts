@@ -1,6 +1,6 @@
 /**
  * Loads tslab's TypeScript (@tslab/typescript-for-tslab, a 10 MB script) faster than `require` does,
- * and with three small changes that cut what each kernel start and each cell pay for:
+ * and with four small changes that cut what each kernel start and each cell pay for:
  *
  * - JSDoc comments are not parsed in the standard library's and @types/node's declaration files.
  *   About a third of parsing them at start went into JSDoc (2.8 MB of .d.ts), which the kernel needs
@@ -12,8 +12,10 @@
  * - The checker reports each module name it could not find among the ambient modules
  *   (onModuleNotFound), so that @types/node's declaration of that module can be loaded when a cell
  *   first needs it rather than at every start (lazy-node-types.ts).
+ * - The ES module -> CommonJS step that tslab runs on each cell's JavaScript does not type-check that
+ *   JavaScript again (see "emit-without-check"; GRADLAB_KERNEL_CHECK_STAGE2=1 keeps the check).
  *
- * All three are edits of the script's text in memory (node_modules is not touched); each one is applied
+ * All four are edits of the script's text in memory (node_modules is not touched); each one is applied
  * only when its anchor is found exactly once, so another TypeScript build simply loads unchanged.
  * GRADLAB_KERNEL_TS_PATCHES=0 turns them off. The compiled code is kept in a V8 code cache under the
  * user's cache folder (Node 20 has no module.enableCompileCache), written once after the first cell
@@ -74,6 +76,15 @@ const PATCHES: Patch[] = [
     name: "module-not-found-hook",
     anchor: "      if (ambientModule) {\n        return ambientModule;\n      }\n      const currentSourceFile = getSourceFileOfNode(location);",
     replacement: "      if (ambientModule) {\n        return ambientModule;\n      }\n      __gradlab.moduleNotFound(moduleReference);\n      const currentSourceFile = getSourceFileOfNode(location);",
+  },
+  {
+    // Emitting asks the checker for an emit resolver, which first type-checks the whole file. tslab's
+    // second stage (ES module -> CommonJS with transpileModule) compiles JavaScript that the first stage
+    // has just checked and emitted, and throws those diagnostics away; a program created with
+    // `gradlabEmitWithoutCheck` skips that check (TypeScript 5.5 made the same change to transpileModule).
+    name: "emit-without-check",
+    anchor: "    function getEmitResolver(sourceFile, cancellationToken2) {\n      getDiagnostics2(sourceFile, cancellationToken2);",
+    replacement: "    function getEmitResolver(sourceFile, cancellationToken2) {\n      if (compilerOptions.gradlabEmitWithoutCheck !== true) getDiagnostics2(sourceFile, cancellationToken2);",
   },
   {
     name: "script-target-features-once",

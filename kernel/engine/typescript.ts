@@ -109,6 +109,7 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
   let layout: { outDir: string; rootDir: string } | null = null;
   const cellPass: CellPass = { converting: false, firstRebuild: false };
   const self = selfReference(cwd);
+  const stage2Options = process.env.GRADLAB_KERNEL_CHECK_STAGE2 === "1" ? {} : { gradlabEmitWithoutCheck: true };
   // Per converter (tslab creates its watch host inside createConverter); only the plain builder loads lazily.
   let lazy: LazyNodeTypes | null = null;
 
@@ -166,7 +167,8 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
 
   define("transpileModule", (input: string, options: any) => {
     if (options?.fileName !== "custom.js") return real.transpileModule(input, options);
-    const out = real.transpileModule(input, { ...options, compilerOptions: { ...options.compilerOptions, sourceMap: true } });
+    // gradlabEmitWithoutCheck: the JavaScript was checked as TypeScript a moment ago (ts-loader.ts).
+    const out = real.transpileModule(input, { ...options, compilerOptions: { ...options.compilerOptions, sourceMap: true, ...stage2Options } });
     if (emitting) sideMaps(emitting).stage2 = out.sourceMapText ?? null;
     else maps.stage2 = out.sourceMapText ?? null;
     return { ...out, outputText: stripMapComment(out.outputText) };

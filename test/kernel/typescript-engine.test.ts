@@ -96,7 +96,7 @@ describe("the plain Program per cell (instead of tslab's builder program)", () =
       const info = converter.inspect("", "Math.max", 8);
       console.log(JSON.stringify({ loader: lt.loaderInfo, text: lt.printQuickInfo(info) }));
       process.exit(0);`, dir, { GRADLAB_CACHE_DIR: join(dir, "cache") });
-    expect([...r.loader.patches].sort()).toEqual(["module-not-found-hook", "no-jsdoc-in-lib-declarations", "script-target-features-once"]);
+    expect([...r.loader.patches].sort()).toEqual(["emit-without-check", "module-not-found-hook", "no-jsdoc-in-lib-declarations", "script-target-features-once"]);
     expect(r.text).toBe("(method) Math.max(...values: number[]): number\n\nReturns the larger of a set of supplied numeric expressions.\n@param values Numeric expressions to be evaluated.");
   });
 });
