@@ -103,7 +103,10 @@ export function startKernel(connectionFile: string): void {
         }
         break;
       case "shutdown":
-        exit(0, null); // a shutdown_request: the normal end, nothing to log
+        // A shutdown_request (its reply has left): the normal end, nothing to log. A kernel shut down
+        // within 200 ms of its first cell has not written its caches yet: the next start needs them.
+        engine?.saveCaches();
+        exit(0, null);
         break;
       case "log":
         log(m.text);

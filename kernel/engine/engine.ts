@@ -114,6 +114,11 @@ export class Engine {
     process.on("SIGINT", () => this.running?.interrupt());
   }
 
+  /** Writes the TypeScript code cache and the @types/node analysis if they are still due (typescript.ts). */
+  saveCaches(): void {
+    this.ts.saveCaches();
+  }
+
   /** The execution count of the cell that is running, if any (named in the log when a cell ends the process). */
   get runningCount(): number | null {
     return this.running?.count ?? null;

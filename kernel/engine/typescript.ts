@@ -76,6 +76,12 @@ export interface LoadedTypeScript {
   loaderInfo: { patches: string[]; cache: string } | null;
   /** How the last converter created loads @types/node (lazy-node-types.ts); null before one was created. */
   nodeTypes(): { mode: NodeTypesMode | null; loaded: string[] } | null;
+  /**
+   * Writes what makes the next start faster, if a cell was converted and it is not written yet: the code
+   * cache (ts-loader.ts) and the analysis of @types/node (lazy-node-types.ts). Done 200 ms after the first
+   * cell, and by the kernel when it shuts down sooner. Never throws.
+   */
+  saveCaches(): void;
   /** Returns and forgets the cell's maps captured since the last call. */
   takeMaps(): CellMaps;
   /** Returns and forgets the maps of the local modules compiled since the last call. */
@@ -139,6 +145,12 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
   });
 
   let latestBuilder: any = null;
+  let converted = false;
+  const saveCaches = () => {
+    if (!converted) return; // the checker and emitter have not run: a cache now would miss them
+    loaded?.saveCompileCache();
+    lazy?.saveAnalysis(latestBuilder?.getProgram());
+  };
   define("createWatchProgram", (host: any) => {
     const afterCreate = host.afterProgramCreate;
     host.afterProgramCreate = (builder: any) => {
@@ -213,7 +225,6 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
         close();
       };
       const convert = converter.convert.bind(converter);
-      let converted = false;
       converter.convert = (prevDecl, src) => {
         cellPass.converting = cellPass.firstRebuild = true;
         try {
@@ -222,12 +233,7 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
           cellPass.converting = cellPass.firstRebuild = false;
           // The code cache is written once, after the first cell, so it holds the checker and emitter too.
           // So is the analysis of @types/node that lets the next start load it lazily (first start only).
-          if (!converted) {
-            setTimeout(() => {
-              loaded?.saveCompileCache();
-              nodeTypes.saveAnalysis(latestBuilder?.getProgram());
-            }, 200).unref();
-          }
+          if (!converted) setTimeout(saveCaches, 200).unref();
           converted = true;
         }
       };
@@ -258,6 +264,7 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
     isCompleteCode: (code) => converterModule.isCompleteCode(code),
     printQuickInfo: (info) => inspectModule.printQuickInfo(info),
     nodeTypes: () => (lazy ? { mode: lazy.state, loaded: lazy.loadedFiles() } : null),
+    saveCaches,
     takeMaps() {
       const taken = { ...maps };
       maps.stage1 = maps.stage2 = null;
