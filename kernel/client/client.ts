@@ -94,6 +94,34 @@ export function defaultKernelArgv(): string[] {
   return [process.execPath, join(packageRoot(), "dist", "kernel", "main.js"), "{connection_file}"];
 }
 
+/**
+ * Connection files this process wrote and has not removed yet. A client that is never closed (a script
+ * that calls process.exit, an uncaught exception) would otherwise leave them in the temp folder: the
+ * process's exit removes whatever is left. (A signal that ends the process unhandled, or SIGKILL, runs
+ * no JavaScript at all; a program that wants its files gone then handles the signal and calls close().)
+ */
+const liveConnectionFiles = new Set<string>();
+let exitHookInstalled = false;
+
+function removeConnectionFile(file: string): void {
+  liveConnectionFiles.delete(file);
+  try {
+    unlinkSync(file);
+  } catch {
+    /* already gone */
+  }
+}
+
+function trackConnectionFile(file: string): void {
+  liveConnectionFiles.add(file);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on("exit", () => {
+      for (const f of [...liveConnectionFiles]) removeConnectionFile(f);
+    });
+  }
+}
+
 export class KernelClient {
   readonly session = randomUUID();
   private readonly signer: Signer;
@@ -139,17 +167,20 @@ export class KernelClient {
     void this.receiveLoop(this.iopub, "iopub");
   }
 
-  /** Starts a kernel process and resolves once it answers kernel_info with iopub connected. */
+  /**
+   * Starts a kernel process and resolves once it answers kernel_info with iopub connected. The connection
+   * file lives while the kernel process does: it is removed when the process exits (however it ends),
+   * on close(), and at the latest when this process exits.
+   */
   static async launch(opts: LaunchOptions = {}): Promise<KernelClient> {
     const info = await newConnectionInfo();
     const file = join(tmpdir(), `gradlab-kernel-${randomUUID()}.json`);
-    writeConnectionFile(file, info);
     const argv = (opts.argv ?? defaultKernelArgv()).map((a) => a.split("{connection_file}").join(file));
     const client = new KernelClient(info);
     client.connectionFile = file;
     client.launchSpec = { argv, opts };
-    client.spawnKernel();
     try {
+      client.spawnKernel();
       await client.waitForReady(opts.startupTimeoutMs ?? 30_000);
     } catch (e) {
       client.kill();
@@ -164,11 +195,23 @@ export class KernelClient {
     this.exitInfo = null;
     const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => (this.resolveExited = resolve));
     (this as { exited: typeof exited }).exited = exited;
-    const proc = spawn(argv[0], argv.slice(1), {
-      cwd: opts.cwd,
-      env: opts.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    // Written for each process (a restart writes it again): the previous process's exit removed it.
+    const file = this.connectionFile!;
+    trackConnectionFile(file);
+    writeConnectionFile(file, this.connection);
+    let proc: ChildProcess;
+    try {
+      proc = spawn(argv[0], argv.slice(1), {
+        cwd: opts.cwd,
+        // As jupyter_client does: kernels that watch their parent (gradlab's, ipykernel) exit when we are gone.
+        env: { ...(opts.env ?? process.env), JPY_PARENT_PID: String(process.pid) },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+    } catch (e) {
+      // spawn throws (rather than emitting "error") for arguments it rejects outright, e.g. a NUL byte.
+      removeConnectionFile(file);
+      throw e;
+    }
     this.proc = proc;
     const keep = (chunk: Buffer) => {
       if (this.stderrText.length < STDERR_LIMIT) this.stderrText += chunk.toString("utf8");
@@ -204,6 +247,11 @@ export class KernelClient {
   /** Everything the kernel process printed on stdout and stderr (capped at 1 MiB). */
   get stderr(): string {
     return this.stderrText;
+  }
+
+  /** The connection file of the kernel we launched (null for connect()); it exists while that kernel runs. */
+  get connectionFilePath(): string | null {
+    return this.connectionFile;
   }
 
   /** The kernel's process id (null when connected to a kernel we did not start). */
@@ -319,13 +367,7 @@ export class KernelClient {
     for (const s of [this.shell, this.control, this.stdin, this.iopub, this.hb]) {
       if (s && !s.closed) s.close();
     }
-    if (this.connectionFile) {
-      try {
-        unlinkSync(this.connectionFile);
-      } catch {
-        /* already gone */
-      }
-    }
+    if (this.connectionFile) removeConnectionFile(this.connectionFile);
   }
 
   /** kernel_info until one reply arrives AND its iopub status does too (iopub subscriptions join late). */
@@ -433,6 +475,8 @@ export class KernelClient {
   private onExit(code: number | null, signal: string | null): void {
     if (this.exitInfo) return;
     this.exitInfo = { code, signal };
+    // The process that read it is gone; nothing else uses the file (a restart writes a new one).
+    if (this.connectionFile) removeConnectionFile(this.connectionFile);
     this.resolveExited(this.exitInfo);
     this.failPending(this.exitError("request"));
   }
