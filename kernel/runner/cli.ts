@@ -163,7 +163,8 @@ export async function runCommand(args: string[], io: RunIo = defaultIo): Promise
     io.err(`gradlab run: ${(err as Error).message}`);
     return 1;
   }
-  // Ctrl-C: stop the kernels and a private server rather than leave them running behind us.
+  // Ctrl-C or a TERM (`timeout`, a batch system): stop the kernels and a private server rather than leave
+  // them, their connection files and the server's folder behind us.
   const open = new Set<KernelSession>();
   const tracked: SessionFactory = {
     description: factory.description,
@@ -179,13 +180,15 @@ export async function runCommand(args: string[], io: RunIo = defaultIo): Promise
     },
     dispose: () => factory.dispose(),
   };
-  const onSigint = () => {
-    io.err("gradlab run: interrupted, stopping kernels");
+  const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+  const onSignal = (signal: keyof typeof EXIT_CODES) => {
+    for (const s of Object.keys(EXIT_CODES)) process.removeListener(s, onSignal);
+    io.err(`gradlab run: ${signal === "SIGINT" ? "interrupted" : "terminated"}, stopping kernels`);
     void Promise.allSettled([...open].map((s) => s.close()))
       .then(() => factory.dispose())
-      .finally(() => process.exit(130));
+      .finally(() => process.exit(EXIT_CODES[signal]));
   };
-  process.once("SIGINT", onSigint);
+  for (const s of Object.keys(EXIT_CODES)) process.once(s, onSignal);
   let summaries: NotebookSummary[];
   try {
     summaries = await pool(jobs, o.jobs, async (job) => {
@@ -194,7 +197,7 @@ export async function runCommand(args: string[], io: RunIo = defaultIo): Promise
       return summary;
     });
   } finally {
-    process.removeListener("SIGINT", onSigint);
+    for (const s of Object.keys(EXIT_CODES)) process.removeListener(s, onSignal);
     await factory.dispose().catch((err) => io.err(`gradlab run: while stopping: ${(err as Error).message}`));
   }
   io.out(summaryTable(summaries));

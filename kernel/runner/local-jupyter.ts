@@ -65,6 +65,23 @@ export interface LocalServerOptions {
   startupTimeoutMs?: number;
 }
 
+/**
+ * Servers started and not yet stopped. If this process exits without stop() (an uncaught error, a
+ * process.exit elsewhere), its exit stops them: TERM to the server's process group (it shuts its kernels
+ * down) and the private folder removed, so neither a server nor its files outlive the run.
+ */
+const running = new Set<LocalJupyterServer>();
+let exitHookInstalled = false;
+
+function stopAllOnExit(server: LocalJupyterServer): void {
+  running.add(server);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const s of [...running]) s.stopNow();
+  });
+}
+
 export class LocalJupyterServer {
   private stopped = false;
   private stderrText = "";
@@ -124,6 +141,7 @@ export class LocalJupyterServer {
     if (process.getuid?.() === 0) args.push("--allow-root");
     const child = spawn(python, args, { cwd: rootDir, env, stdio: ["ignore", "ignore", "pipe"], detached: true });
     const server = new LocalJupyterServer(`http://127.0.0.1:${port}/`, token, rootDir, child, tempDir);
+    stopAllOnExit(server);
     try {
       await server.waitUntilReady(opts.startupTimeoutMs ?? 60000, python, args);
     } catch (err) {
@@ -154,10 +172,21 @@ export class LocalJupyterServer {
     throw new Error(`Jupyter server (${command}) did not answer on ${this.url} within ${timeoutMs / 1000} s:\n${this.stderrText.trim().split("\n").slice(-15).join("\n")}`);
   }
 
+  /** The folder holding this server's kernelspec, config and runtime files (removed by stop()). */
+  get privateDir(): string {
+    return this.tempDir;
+  }
+
+  /** The server's process id (its process group's too: it is started detached). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Stops the server (it shuts its kernels down on SIGTERM); kills the process group if it hangs. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    running.delete(this);
     const child = this.child;
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((r) => child.once("exit", () => r()));
@@ -174,6 +203,22 @@ export class LocalJupyterServer {
           child.kill("SIGKILL");
         }
         await exited;
+      }
+    }
+    rmSync(this.tempDir, { recursive: true, force: true });
+  }
+
+  /** stop() for a process that is exiting and cannot wait: TERM the group, remove the folder, at once. */
+  stopNow(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    running.delete(this);
+    const child = this.child;
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {
+        child.kill("SIGTERM");
       }
     }
     rmSync(this.tempDir, { recursive: true, force: true });
