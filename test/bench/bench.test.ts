@@ -1,11 +1,11 @@
 import { execFile } from "child_process";
-import { mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { writeFileSync } from "fs";
 import { join } from "path";
 import { promisify } from "util";
 import { summarise, inProcess } from "../../bench/harness";
 import { loadWorkloads } from "../../bench/registry";
 import { describeWith, requirements } from "../support/requirements";
+import { tempDir } from "../support/temp";
 
 const run = promisify(execFile);
 const CLI = join(__dirname, "..", "..", "bin", "gradlab.js");
@@ -75,11 +75,11 @@ describe("harness and registry", () => {
     const names = loadWorkloads().map((x) => x.name);
     expect(names).toEqual(expect.arrayContaining(["matmul-256", "train-digits"]));
     expect([...names].sort()).toEqual(names);
-    const dir = mkdtempSync(join(tmpdir(), "gradlab-bench-"));
+    const dir = tempDir("bench");
     writeFileSync(join(dir, "a.js"), `exports.workload = { name: "same", description: "", defaultRuns: 1, impls: [] };`);
     writeFileSync(join(dir, "b.js"), `exports.workloads = [{ name: "same", description: "", defaultRuns: 1, impls: [] }];`);
     expect(() => loadWorkloads(dir)).toThrow(/two workloads are named 'same'/);
-    const dir2 = mkdtempSync(join(tmpdir(), "gradlab-bench-")); // a fresh folder: require caches files
+    const dir2 = tempDir("bench"); // a fresh folder: require caches files
     writeFileSync(join(dir2, "empty.js"), `exports.other = 1;`);
     expect(() => loadWorkloads(dir2)).toThrow(/empty.js exports neither 'workload' nor 'workloads'/);
   });

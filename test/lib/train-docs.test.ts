@@ -1,9 +1,9 @@
 /** The 10-line example of docs/learning.md, run as written against the compiled library. */
 import { execFile } from "child_process";
-import { existsSync, mkdtempSync, readFileSync } from "fs";
-import { tmpdir } from "os";
+import { existsSync, readFileSync } from "fs";
 import { join } from "path";
 import { promisify } from "util";
+import { tempDir } from "../support/temp";
 import { parseXml, vegaMarks } from "./plot-xml";
 
 const ROOT = join(__dirname, "..", "..");
@@ -16,7 +16,7 @@ test("docs/learning.md: the TwoLayerNet example trains to >= 96% and writes its 
   const body = code
     .replace(/import \{ (.*) \} from "gradlab";/, `const { $1 } = require(${JSON.stringify(join(ROOT, "dist", "lib", "index.js"))});`)
     .replace(/import \{ (.*) \} from "fs";/, `const { $1 } = require("fs");`);
-  const dir = mkdtempSync(join(tmpdir(), "gradlab-docs-"));
+  const dir = tempDir("docs");
   const { stdout } = await promisify(execFile)(process.execPath, ["-e", `(async () => {\n${body}\n})().catch((e) => { console.error(e); process.exit(1); });`], { cwd: dir, encoding: "utf8", timeout: 60_000 });
   const acc = Number(/test accuracy ([\d.]+)/.exec(stdout)![1]);
   expect(acc).toBeGreaterThanOrEqual(0.96);

@@ -1,17 +1,15 @@
 /** Notebooks made in a test's temp folder, and `gradlab run` as a real child process (exit codes, stdout). */
 import { spawn } from "child_process";
-import { mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { writeFileSync } from "fs";
 import { join, resolve } from "path";
+
+// Folders removed after each test file that uses them (see support/temp.ts).
+export { tempDir } from "../support/temp";
 
 export const REPO = resolve(__dirname, "..", "..");
 export const CLI = join(REPO, "bin", "gradlab.js");
 
 export type CellSpec = string | { source: string; tags?: string[]; markdown?: boolean };
-
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `gradlab-${prefix}-`));
-}
 
 /** Writes an nbformat 4.5 notebook for the gradlab kernel; ids are c1, c2, ... so runs can be compared. */
 export function writeNotebook(dir: string, name: string, cells: CellSpec[]): string {

@@ -1,20 +1,24 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { findKernelspec, kernelspecSearchPath } from "../../kernel/runner/kernelspecs";
+import { tempDir } from "../support/temp";
 
 describe("finding a kernelspec without Python (gradlab run --kernel NAME)", () => {
-  const root = mkdtempSync(join(tmpdir(), "gradlab-kernelspecs-"));
-  const env = { JUPYTER_PATH: join(root, "first"), JUPYTER_DATA_DIR: join(root, "user") };
-  const write = (base: string, name: string, spec: unknown) => {
-    mkdirSync(join(root, base, "kernels", name), { recursive: true });
-    writeFileSync(join(root, base, "kernels", name, "kernel.json"), typeof spec === "string" ? spec : JSON.stringify(spec));
-  };
-  write("first", "mykernel", { argv: ["run", "{resource_dir}/k.py", "-f", "{connection_file}"], display_name: "Mine", language: "python" });
-  write("user", "mykernel", { argv: ["shadowed"], display_name: "Shadowed", language: "python" });
-  write("user", "msg", { argv: ["x"], display_name: "Msg", language: "r", interrupt_mode: "message", env: { A: "1" } });
-  write("user", "broken", "{ nope");
-  write("user", "noargv", { display_name: "No argv" });
+  let root: string;
+  let env: { JUPYTER_PATH: string; JUPYTER_DATA_DIR: string };
+  beforeAll(() => {
+    root = tempDir("kernelspecs");
+    env = { JUPYTER_PATH: join(root, "first"), JUPYTER_DATA_DIR: join(root, "user") };
+    const write = (base: string, name: string, spec: unknown) => {
+      mkdirSync(join(root, base, "kernels", name), { recursive: true });
+      writeFileSync(join(root, base, "kernels", name, "kernel.json"), typeof spec === "string" ? spec : JSON.stringify(spec));
+    };
+    write("first", "mykernel", { argv: ["run", "{resource_dir}/k.py", "-f", "{connection_file}"], display_name: "Mine", language: "python" });
+    write("user", "mykernel", { argv: ["shadowed"], display_name: "Shadowed", language: "python" });
+    write("user", "msg", { argv: ["x"], display_name: "Msg", language: "r", interrupt_mode: "message", env: { A: "1" } });
+    write("user", "broken", "{ nope");
+    write("user", "noargv", { display_name: "No argv" });
+  });
 
   test("JUPYTER_PATH first, then the user's data dir, then /usr/local and /usr", () => {
     expect(kernelspecSearchPath(env)).toEqual([

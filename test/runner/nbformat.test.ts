@@ -1,9 +1,9 @@
 import { spawnSync } from "child_process";
-import { mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { writeFileSync } from "fs";
 import { join } from "path";
 import { NotebookFormatError, parseNotebook, serializeNotebook, splitLines } from "../../kernel/runner/nbformat";
 import { DEBIAN_PYTHON, describeWith, requirements } from "../support/requirements";
+import { tempDir } from "../support/temp";
 
 /** A 4.4 notebook (no cell ids) with every output kind, as another tool would have saved it. */
 const everyOutput = {
@@ -93,7 +93,7 @@ describe("nbformat writing", () => {
 
 describeWith([requirements.nbformat], "nbformat: Python's own validator and writer agree", () => {
   test("the written notebook passes nbformat.validate and is byte-identical to nbformat.writes", () => {
-    const dir = mkdtempSync(join(tmpdir(), "gradlab-nbformat-"));
+    const dir = tempDir("nbformat");
     const file = join(dir, "every-output.ipynb");
     writeFileSync(file, serializeNotebook(parseNotebook(JSON.stringify(everyOutput))));
     const script = [

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { checkDistinctOutputs, collectNotebooks, failedOutputPathFor, outputPathFor, writeFileAtomic } from "../../kernel/runner/files";
 import { HELP, parseRunArgs } from "../../kernel/runner/options";
+import { tempDir } from "../support/temp";
 
 describe("gradlab run options", () => {
   test("defaults", () => {
@@ -46,11 +46,14 @@ describe("gradlab run options", () => {
 });
 
 describe("finding notebooks and where their copies go", () => {
-  const root = mkdtempSync(join(tmpdir(), "gradlab-files-"));
-  for (const f of ["a.ipynb", "sub/b.ipynb", "sub/b.executed.ipynb", "sub/b.failed.ipynb", ".ipynb_checkpoints/a-checkpoint.ipynb", "node_modules/x/c.ipynb", "notes.txt", "out/old.ipynb"]) {
-    mkdirSync(join(root, f, ".."), { recursive: true });
-    writeFileSync(join(root, f), "{}");
-  }
+  let root: string;
+  beforeAll(() => {
+    root = tempDir("files");
+    for (const f of ["a.ipynb", "sub/b.ipynb", "sub/b.executed.ipynb", "sub/b.failed.ipynb", ".ipynb_checkpoints/a-checkpoint.ipynb", "node_modules/x/c.ipynb", "notes.txt", "out/old.ipynb"]) {
+      mkdirSync(join(root, f, ".."), { recursive: true });
+      writeFileSync(join(root, f), "{}");
+    }
+  });
 
   test("folders are searched recursively, skipping checkpoints, node_modules, the runner's copies and --out", () => {
     const jobs = collectNotebooks([root], join(root, "out"));

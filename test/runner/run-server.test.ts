@@ -14,22 +14,25 @@ jest.setTimeout(120000);
 const read = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 
 describeWith([requirements.jupyterServer], "gradlab run through a Jupyter server", () => {
-  const dir = tempDir("run-server");
-  const nb = writeNotebook(dir, "same.ipynb", [
-    { source: "Outputs of every kind, compared across transports.", markdown: true },
-    { source: "let n = 3;", tags: ["parameters"] },
-    'console.log("out 1");\nconsole.error("err");\nconsole.log("out 2");\nn * 14',
-    'console.error("err 2");',
-    "({ list: [1, 2, 3], nested: { ok: true } })",
-    'throw new TypeError("shown, not fatal")',
-    "n",
-    'const chart = display.html("<b>epoch 0</b>", { displayId: "progress" });',
-    'chart.update("epoch 1 of 1");\nclearOutput(true);\nconsole.log("done")',
-  ]);
-  const args = [nb, "-p", "n=4", "--allow-errors", "--quiet"];
+  let dir: string;
+  let nb: string;
+  let args: string[];
   let embedded: any;
 
   beforeAll(async () => {
+    dir = tempDir("run-server");
+    nb = writeNotebook(dir, "same.ipynb", [
+      { source: "Outputs of every kind, compared across transports.", markdown: true },
+      { source: "let n = 3;", tags: ["parameters"] },
+      'console.log("out 1");\nconsole.error("err");\nconsole.log("out 2");\nn * 14',
+      'console.error("err 2");',
+      "({ list: [1, 2, 3], nested: { ok: true } })",
+      'throw new TypeError("shown, not fatal")',
+      "n",
+      'const chart = display.html("<b>epoch 0</b>", { displayId: "progress" });',
+      'chart.update("epoch 1 of 1");\nclearOutput(true);\nconsole.log("done")',
+    ]);
+    args = [nb, "-p", "n=4", "--allow-errors", "--quiet"];
     const run = await runCli([...args, "--out", join(dir, "embedded")]);
     expect(run.stderr).toContain("raised an error"); // the TypeError cell, allowed
     embedded = read(join(dir, "embedded", "same.ipynb"));
