@@ -18,12 +18,13 @@ const echoKernel = [process.execPath, join(__dirname, "fixtures", "echo-kernel.j
  */
 async function leftInTemp(job: (dir: string) => Promise<void>): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), "gradlab-client-temp-"));
-  const spy = jest.spyOn(os, "tmpdir").mockReturnValue(dir);
+  let spy: jest.SpyInstance | null = null;
   try {
+    spy = jest.spyOn(os, "tmpdir").mockReturnValue(dir);
     await job(dir);
     return readdirSync(dir);
   } finally {
-    spy.mockRestore();
+    spy?.mockRestore();
     rmSync(dir, { recursive: true, force: true });
   }
 }
