@@ -18,6 +18,7 @@ import { FrameNamer } from "./frames";
 import { CellModules } from "./modules";
 import { completeModuleSpecifier } from "./module-completions";
 import { CellRegistry, runtimeError, typeErrors, WRAPPER_LINES } from "./traceback";
+import { cacheDir } from "./ts-loader";
 import { Converter, loadTypeScript, LoadedTypeScript } from "./typescript";
 
 const KERNEL_DIR = join(__dirname, "..");
@@ -336,17 +337,27 @@ function tslabDirs(): string[] {
   return [tslab, dirname(require.resolve("@tslab/typescript-for-tslab/package.json", { paths: [tslab] }))];
 }
 
-/** The notebook globals' declarations as a file the type checker can read (named by content, written once). */
+/**
+ * The notebook globals' declarations as a file the type checker can read (named by content, written once),
+ * in the kernel's cache folder beside the code cache, or in the temp folder when that cannot be written.
+ */
 function writeGlobalsDeclaration(): string {
-  const dir = join(tmpdir(), "gradlab-kernel");
-  const file = join(dir, `notebook-globals-${createHash("sha256").update(NOTEBOOK_GLOBALS_DTS).digest("hex").slice(0, 12)}.d.ts`);
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}`;
-    writeFileSync(tmp, NOTEBOOK_GLOBALS_DTS);
-    renameSync(tmp, file);
+  const name = `notebook-globals-${createHash("sha256").update(NOTEBOOK_GLOBALS_DTS).digest("hex").slice(0, 12)}.d.ts`;
+  for (const dir of [cacheDir(), join(tmpdir(), "gradlab-kernel")]) {
+    const file = join(dir, name);
+    try {
+      if (!existsSync(file)) {
+        mkdirSync(dir, { recursive: true });
+        const tmp = `${file}.${process.pid}`;
+        writeFileSync(tmp, NOTEBOOK_GLOBALS_DTS);
+        renameSync(tmp, file);
+      }
+      return file;
+    } catch {
+      /* not writable: try the next place */
+    }
   }
-  return file;
+  throw new Error(`gradlab kernel: cannot write ${name} in ${cacheDir()} or ${join(tmpdir(), "gradlab-kernel")}`);
 }
 
 export { plainText };

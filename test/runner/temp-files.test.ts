@@ -12,12 +12,6 @@ import { CLI, REPO, tempDir, writeNotebook } from "./helpers";
 
 jest.setTimeout(120000);
 
-/**
- * The one thing a kernel may keep in the temp folder: kernel/engine's declarations of the notebook
- * globals, a fixed folder with content-named files written once and shared by every kernel, not per run.
- */
-const KERNEL_DECLARATION_CACHE = "gradlab-kernel";
-
 /** A folder for the run's notebooks and another to be its TMPDIR. */
 function runFolders(name: string): { notebooks: string; tmp: string; root: string } {
   const root = tempDir(name);
@@ -28,7 +22,7 @@ function runFolders(name: string): { notebooks: string; tmp: string; root: strin
 }
 
 function leftovers(tmp: string): string[] {
-  return readdirSync(tmp).filter((name) => name !== KERNEL_DECLARATION_CACHE);
+  return readdirSync(tmp);
 }
 
 /** Pids of processes whose command line mentions `path` (kernels name their connection file; servers their root). */
