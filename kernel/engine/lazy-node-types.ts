@@ -145,7 +145,7 @@ export class LazyNodeTypes {
     if (this.indexFile) this.indexFile.sf.version = "gradlab: modules missed";
   }
 
-  /** Whether the checker missed a module we can load since addNeededModules last ran. */
+  /** Whether the checker missed a module that is not loaded yet (the next build loads it). */
   get missedModules(): boolean {
     return this.missing.size > 0;
   }
