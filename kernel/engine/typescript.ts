@@ -343,10 +343,15 @@ function createPlainBuilder(ts: any, cellPass: CellPass, lazy: LazyNodeTypes) {
     // A file imports a Node module whose declarations are not loaded yet, or checking the cell met
     // one: build again with them (reusing this program's files) before tslab checks or emits anything.
     // The early check is what tslab's would be; the program keeps its results, so tslab's costs nothing.
-    for (let rounds = 0; rounds < 20; rounds++) {
-      if (lazy.addNeededModules(program)) program = build(program);
-      else if (cellPass.converting && lazy.checkerReports && (checkCell(ts, program, rootNames), lazy.missedModules)) continue;
-      else break;
+    // Each round adds at least one file, so it ends; the bound only guards against a mistake in that.
+    for (let round = 0; round < 20; round++) {
+      if (lazy.addNeededModules(program)) {
+        program = build(program);
+        continue;
+      }
+      if (!cellPass.converting || !lazy.checkerReports) break;
+      checkCell(ts, program, rootNames);
+      if (!lazy.missedModules) break; // else the next round's addNeededModules loads what the check missed
     }
     return {
       getProgram: () => program,
