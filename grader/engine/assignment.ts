@@ -1,0 +1,103 @@
+/**
+ * An assignment as the engine needs it, from any of the three folders it can be graded from:
+ *  - the autograder bundle (`gradlab release` → dist/autograder/<id>): reference/ and release/ notebooks, all tests;
+ *  - the instructor's source folder (assignments/<id>): the notebook with solutions, all tests;
+ *  - a student's folder (dist/student/<id>): the student's notebook, visible tests, recorded reference answers.
+ */
+import { createHash } from "crypto";
+import { existsSync, readdirSync, readFileSync } from "fs";
+import { join } from "path";
+import { AssignmentConfig, loadAssignmentConfig } from "../config/assignment";
+import { TestDefinition } from "../api/registry";
+import { parseNotebook, Notebook } from "../../kernel/runner/nbformat";
+import { cellRoles } from "../notebook/cells";
+import { loadTests, hasHiddenTests } from "./load-tests";
+import { ProgramCell } from "../program/assemble";
+
+export type AssignmentKind = "bundle" | "source" | "student";
+
+export interface LoadedAssignment {
+  dir: string;
+  kind: AssignmentKind;
+  config: AssignmentConfig;
+  tests: TestDefinition[];
+  /** The notebook whose provided cells are graded (the release's; in a student folder, their own). */
+  released?: Notebook;
+  /** The notebook with the solutions (absent in a student folder). */
+  reference?: Notebook;
+  /** Recorded reference answers for the visible tests (student folder only). */
+  recordingFile?: string;
+  /** A hash of assignment.json and every test file: which version of the assignment graded this. */
+  version: string;
+  /** Whether hidden tests exist that this folder does not run (student folder). */
+  hiddenElsewhere: number;
+}
+
+export const RECORDING_FILE = join("tests", "public", "reference-answers.json");
+
+function readNotebook(path: string): Notebook {
+  return parseNotebook(readFileSync(path, "utf8"), path);
+}
+
+function versionOf(dir: string): string {
+  const h = createHash("sha256");
+  const add = (p: string) => {
+    if (!existsSync(p)) return;
+    h.update(p.slice(dir.length));
+    h.update(readFileSync(p));
+  };
+  add(join(dir, "assignment.json"));
+  for (const sub of ["public", "hidden"]) {
+    const d = join(dir, "tests", sub);
+    if (existsSync(d)) for (const f of readdirSync(d).sort()) add(join(d, f));
+  }
+  return h.digest("hex").slice(0, 12);
+}
+
+export function loadAssignment(dir: string): LoadedAssignment {
+  const configFile = join(dir, "assignment.json");
+  if (!existsSync(configFile)) throw new Error(`${dir} is not an assignment folder: it has no assignment.json`);
+  const config = loadAssignmentConfig(configFile);
+  const nbName = config.notebook;
+  const kind: AssignmentKind = existsSync(join(dir, "reference")) ? "bundle" : hasHiddenTests(dir) || !existsSync(join(dir, RECORDING_FILE)) ? "source" : "student";
+  let released: Notebook | undefined, reference: Notebook | undefined;
+  if (nbName) {
+    if (kind === "bundle") {
+      reference = readNotebook(join(dir, "reference", nbName));
+      released = readNotebook(join(dir, "release", nbName));
+    } else if (kind === "source") {
+      reference = readNotebook(join(dir, nbName));
+      released = reference;
+    } else {
+      released = readNotebook(join(dir, nbName));
+    }
+  }
+  const tests = loadTests(dir, { hidden: kind !== "student" });
+  const meta = join(dir, "hidden-tests.json");
+  const hiddenElsewhere = kind === "student" && existsSync(meta) ? Number(JSON.parse(readFileSync(meta, "utf8")).count) || 0 : 0;
+  return {
+    dir, kind, config, tests, released, reference, version: versionOf(dir), hiddenElsewhere,
+    recordingFile: kind === "student" ? join(dir, RECORDING_FILE) : undefined,
+  };
+}
+
+/** The graded program's cells: provided cells from `released`, solution cells from `student` (by grade_id). */
+export function programCells(released: Notebook, student: Notebook): { cells: ProgramCell[]; missing: string[] } {
+  // Cell numbers in messages are the student's own (their notebook may have extra scratch cells).
+  const theirs = new Map<string, { source: string; cell: number }>();
+  for (const c of cellRoles(student)) {
+    if (c.role === "solution" && c.gradeId && !theirs.has(c.gradeId)) theirs.set(c.gradeId, { source: c.source, cell: c.index + 1 });
+  }
+  const cells: ProgramCell[] = [];
+  const missing: string[] = [];
+  for (const c of cellRoles(released)) {
+    if (c.role === "provided") cells.push({ cell: c.index + 1, role: "provided", source: c.source });
+    if (c.role === "solution") {
+      const mine = c.gradeId ? theirs.get(c.gradeId) : undefined;
+      if (mine === undefined) missing.push(c.gradeId ?? `cell ${c.index + 1}`);
+      // A solution cell the student deleted is graded as released: the stub.
+      cells.push({ cell: mine?.cell ?? c.index + 1, role: "solution", gradeId: c.gradeId, source: mine?.source ?? c.source });
+    }
+  }
+  return { cells, missing };
+}
