@@ -8,7 +8,7 @@ import { Random } from "../../lib/tensor/random";
 import { Tensor } from "../../lib/tensor/tensor";
 import { unravelIndex } from "../../lib/tensor/shape";
 import type { Tolerance } from "../config/assignment";
-import { ChildFailure, Program, Remote, StudentError } from "../sandbox/program";
+import { BatchCall, ChildFailure, Program, StudentError } from "../sandbox/program";
 import { gradientHint } from "./hints";
 import { atIndex, compareNumeric, describeValue, formatNumber, kindOf, numeric } from "./values";
 
@@ -381,7 +381,7 @@ export class TestContext {
    * at a sample of elements, in one round trip per input.
    */
   private async gradcheckWith(
-    request: (args: unknown[]) => { name?: string; target?: Remote; method?: string; args: unknown[] },
+    request: (args: unknown[]) => BatchCall,
     pick: (v: unknown) => unknown, inputs: unknown[], analytic: unknown[], upstream: unknown, names: string[],
     differentiable: number[], sample: number, who: string, matchesReference: boolean,
   ): Promise<void> {

@@ -252,7 +252,7 @@ export async function gradeSubmission(
   });
   const raw = round(questions.reduce((s, q) => s + q.score, 0));
   const late = lateness(sub.submittedAt, assignment.config.due, assignment.config.latePolicy);
-  const output = studentOutput(student);
+  const output = student.output();
   return {
     assignment: { id: assignment.config.id, title: assignment.config.title, version: assignment.version },
     submission: { id: sub.id, sha256: hashSubmission(cells), file: sub.file, submittedAt: sub.submittedAt },
@@ -278,10 +278,6 @@ export async function gradeSubmission(
   };
 }
 
-function studentOutput(p: Program): string {
-  const withOutput = p as Program & { output?(): string };
-  return typeof withOutput.output === "function" ? withOutput.output() : "";
-}
 
 /**
  * Runs the visible tests with the reference as the submission, recording the reference's answers for

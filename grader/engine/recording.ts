@@ -126,6 +126,23 @@ export class RecordingProgram implements Program {
     return this.inner.batch(calls);
   }
 
+  load(): Promise<string[]> {
+    return this.inner.load();
+  }
+
+  async get(target: Remote, prop: string): Promise<unknown> {
+    const key = this.keys.key(["get", target, prop]);
+    return this.keep(key, await this.inner.get(target, prop));
+  }
+
+  reset(): Promise<void> {
+    return this.inner.reset();
+  }
+
+  output(): string {
+    return this.inner.output();
+  }
+
   async inspect(names: string[]): Promise<Record<string, Inspection>> {
     return this.inner.inspect(names);
   }
@@ -200,6 +217,20 @@ export class ReplayProgram implements Program {
 
   async batch(): Promise<CallOutcome[]> {
     throw new Error("the reference is not probed numerically");
+  }
+
+  async load(): Promise<string[]> {
+    return [];
+  }
+
+  async get(target: Remote, prop: string): Promise<unknown> {
+    return this.answer(["get", target, prop]);
+  }
+
+  async reset(): Promise<void> {}
+
+  output(): string {
+    return "";
   }
 
   async inspect(names: string[]): Promise<Record<string, Inspection>> {

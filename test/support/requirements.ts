@@ -37,6 +37,14 @@ export const requirements = {
   notebook: pythonModule("notebook", "python3-notebook"),
   nbformat: pythonModule("nbformat", "python3-nbformat"),
   numpy: pythonModule("numpy", "python3-numpy"),
+  bubblewrap: {
+    what: "bubblewrap (/usr/bin/bwrap) able to create namespaces on this machine",
+    missing() {
+      if (!existsSync("/usr/bin/bwrap")) return "/usr/bin/bwrap not found";
+      const r = spawnSync("/usr/bin/bwrap", ["--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "/bin/true"], { encoding: "utf8" });
+      return r.status === 0 ? null : `bwrap cannot create namespaces here: ${(r.stderr || "").trim().split("\n").pop()}`;
+    },
+  } as Requirement,
   chromium: {
     what: `Debian's chromium (${CHROMIUM})`,
     missing: () => (existsSync(CHROMIUM) ? null : `${CHROMIUM} not found`),
