@@ -12,6 +12,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import { dirname, resolve, sep } from "path";
 import { deflateRawSync, inflateRawSync } from "zlib";
+// The PNG encoder's CRC-32: zip uses the same one (zlib.crc32 only exists from Node 20.15).
+import { crc32 } from "../../kernel/spec/logo";
+
+export { crc32 };
 
 export interface ZipLimits {
   /** Entries (files and folders) at most. */
@@ -48,23 +52,6 @@ const LOCAL_SIGNATURE = 0x04034b50;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 const S_IFDIR = 0o040000;
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 as zip uses it (zlib.crc32 only exists from Node 20.15). */
-export function crc32(data: Buffer): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 /** Why `name` may not be extracted, or null when it is a plain relative path. */
 export function unsafeEntryName(name: string): string | null {
