@@ -132,28 +132,27 @@ export function hasSolutionRegion(text: string): boolean {
 export function stripSolutions(text: string, where: string, defaultHint = `complete ${where}`): string {
   const out: string[] = [];
   let open: { line: number; indent: string; hint?: string } | null = null;
-  text.split("\n").forEach((line, i) => {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
     const begin = BEGIN.exec(line);
     if (begin) {
       if (open) throw new AssignmentSourceError(`${where}, line ${i + 1}: "// BEGIN SOLUTION" inside the region opened on line ${open.line}`);
       open = { line: i + 1, indent: begin[1] };
-      return;
-    }
-    if (END.test(line)) {
+    } else if (END.test(line)) {
       if (!open) throw new AssignmentSourceError(`${where}, line ${i + 1}: "// END SOLUTION" without a "// BEGIN SOLUTION" before it`);
       // Keep a CRLF file's line ending on the stub line.
       out.push(stubLine(open.indent, open.hint ?? defaultHint) + (line.endsWith("\r") ? "\r" : ""));
       open = null;
-      return;
-    }
-    if (open) {
+    } else if (open) {
+      // Inside a region only a STUB line is read; the reference code itself never reaches the output.
       const stub = STUB.exec(line);
       if (stub && open.hint === undefined && stub[1] !== "") open.hint = stub[1];
-      return; // the reference code itself never reaches the output
+    } else {
+      out.push(line);
     }
-    out.push(line);
-  });
-  if (open) throw new AssignmentSourceError(`${where}, line ${(open as { line: number }).line}: "// BEGIN SOLUTION" is never closed by "// END SOLUTION"`);
+  }
+  if (open) throw new AssignmentSourceError(`${where}, line ${open.line}: "// BEGIN SOLUTION" is never closed by "// END SOLUTION"`);
   return out.join("\n");
 }
 
