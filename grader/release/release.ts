@@ -13,7 +13,8 @@
  */
 import { createHash } from "crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
-import { dirname, join, relative, resolve, sep } from "path";
+import { dirname, join, posix, relative, resolve, sep } from "path";
+import * as ts from "typescript";
 import { parseNotebook, serializeNotebook } from "../../kernel/runner/nbformat";
 import { releaseNotebook, stripSolutions } from "../notebook/cells";
 import { studentReadme } from "./readme";
@@ -147,6 +148,20 @@ function studentPackageJson(config: AssignmentConfig, gradlabSpec: string): stri
   });
 }
 
+/**
+ * A public test that imports a file students do not get (a hidden test, a helper beside tests/public) would
+ * fail on every student's machine, or ship nothing useful: refuse it at release time, naming both files.
+ */
+export function checkPublicImports(rel: string, source: string): void {
+  for (const { fileName } of ts.preProcessFile(source, true, true).importedFiles) {
+    if (!fileName.startsWith(".")) continue; // a package ("gradlab/grader")
+    const target = posix.normalize(posix.join(posix.dirname(`tests/${rel}`), fileName));
+    if (!target.startsWith("tests/public/")) {
+      throw new ReleaseError(`tests/${rel} imports "${fileName}" (${target}), which students do not get; public tests may import only from tests/public/ and packages`);
+    }
+  }
+}
+
 /** Releases the assignment in `assignmentDir`; see the module comment for what is written where. */
 export function releaseAssignment(assignmentDir: string, options: ReleaseOptions): ReleaseResult {
   const dir = resolve(assignmentDir);
@@ -180,7 +195,9 @@ export function releaseAssignment(assignmentDir: string, options: ReleaseOptions
   for (const rel of testFiles) {
     const data = readFileSync(join(tests, ...rel.split("/"))); // bytes: tests may come with binary fixtures
     autograder.set(`tests/${rel}`, data);
-    if (rel.startsWith("public/")) student.set(`tests/${rel}`, data);
+    if (!rel.startsWith("public/")) continue;
+    if (/\.[cm]?[jt]sx?$/.test(rel)) checkPublicImports(rel, data.toString("utf8"));
+    student.set(`tests/${rel}`, data);
   }
   const configText = readFileSync(join(dir, "assignment.json"), "utf8");
   autograder.set("assignment.json", configText);

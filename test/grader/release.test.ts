@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import * as ts from "typescript";
 import { main } from "../../grader/cli/release";
-import { gradlabVersion, listFiles, releaseAssignment } from "../../grader/release/release";
+import { checkPublicImports, gradlabVersion, listFiles, releaseAssignment } from "../../grader/release/release";
 import { parseNotebook, serializeNotebook } from "../../kernel/runner/nbformat";
 import { tempDir } from "../support/temp";
 import { code, markdown, nbgrader, notebook } from "./fixtures";
@@ -181,6 +181,22 @@ describe("releaseAssignment", () => {
     const badOut = tempDir("release-out");
     expect(() => releaseAssignment(bad, { out: badOut })).toThrow('assignment1.ipynb cell 4 (grade_id "sigmoid"), line 2: "// BEGIN SOLUTION" is never closed');
     expect(listFiles(badOut)).toEqual([]);
+  });
+});
+
+describe("checkPublicImports", () => {
+  it("allows packages and files inside tests/public, refuses the rest", () => {
+    expect(() => checkPublicImports("public/a.ts", 'import { q } from "gradlab/grader";\nimport { h } from "./util/h";')).not.toThrow();
+    expect(() => checkPublicImports("public/a.ts", 'import { secret } from "../hidden/gates";')).toThrow(
+      'tests/public/a.ts imports "../hidden/gates" (tests/hidden/gates), which students do not get',
+    );
+    expect(() => checkPublicImports("public/sub/a.ts", 'const x = require("../../helpers");')).toThrow(/\(tests\/helpers\)/);
+  });
+
+  it("stops a release whose public test imports a hidden one", () => {
+    const src = makeAssignment();
+    writeFileSync(join(src, "tests", "public", "more.ts"), 'import "../hidden/gates";\n');
+    expect(() => releaseAssignment(src, { out: tempDir("release-out") })).toThrow(/tests\/public\/more\.ts imports "\.\.\/hidden\/gates"/);
   });
 });
 
