@@ -1,8 +1,7 @@
 /**
  * What each notebook cell is for, read from nbgrader's cell metadata (`metadata.nbgrader`, schema 3) so that
  * nbgrader's "Create Assignment" toolbar can author a gradlab assignment, and the student version of a
- * notebook: solution regions replaced by stubs, written answers blanked, outputs that would show a solution
- * cleared.
+ * notebook: solution regions replaced by stubs, written answers blanked, outputs cleared.
  *
  *   code, solution: true                  → "solution"  the student's copy is graded (matched by grade_id)
  *   code, grade: true, solution: false    → "check"     the student runs it; never part of the graded program
@@ -23,7 +22,7 @@
  * of a cell), so the student version still type-checks as long as the code after a region does not use a
  * name the region declared. A solution cell without markers is replaced whole, as nbgrader does.
  */
-import { cloneNotebook, type Cell, type CodeCell, type Notebook } from "../../kernel/runner/nbformat";
+import { cloneNotebook, type Cell, type CodeCell, type Notebook, type TextCell } from "../../kernel/runner/nbformat";
 
 export type CellRole = "solution" | "check" | "provided" | "written" | "prose" | "scratch";
 
@@ -163,8 +162,11 @@ function defaultCellHint(gradeId: string): string {
 
 /**
  * The student version of a notebook (a new object; `nb` is untouched): solution regions stubbed (a solution
- * cell without markers replaced whole), written answers replaced by "YOUR ANSWER HERE", outputs of solution
- * and check cells cleared, every execution count reset. `name` prefixes error messages.
+ * cell without markers replaced whole), written answers replaced by "YOUR ANSWER HERE" (their attachments,
+ * a model answer's pictures, dropped), every output cleared and every execution count reset. `name` prefixes
+ * error messages. All outputs go, not only those of solution and check cells, as nbgrader's release does: a
+ * provided or scratch cell run after the reference solutions shows their results (a loss curve, a printed
+ * gradient) just as well.
  * Markers outside solution cells are an error: they would otherwise ship a solution in a provided cell.
  */
 export function releaseNotebook(nb: Notebook, name = "notebook"): Notebook {
@@ -175,12 +177,13 @@ export function releaseNotebook(nb: Notebook, name = "notebook"): Notebook {
     const where = `${name} ${describeCell(index, gradeId)}`;
     if (role === "written") {
       cell.source = WRITTEN_PLACEHOLDER;
+      delete (cell as TextCell).attachments;
       return;
     }
     if (cell.cell_type !== "code") return;
     const code = cell as CodeCell;
     code.execution_count = null;
-    if (role === "solution" || role === "check") code.outputs = [];
+    code.outputs = [];
     if (role === "solution") {
       const hint = defaultCellHint(gradeId!);
       code.source = hasSolutionRegion(code.source)

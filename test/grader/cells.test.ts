@@ -1,6 +1,6 @@
 import * as ts from "typescript";
 import { cellRoles, releaseNotebook, stripSolutions, writtenAnswers, WRITTEN_PLACEHOLDER } from "../../grader/notebook/cells";
-import type { CodeCell } from "../../kernel/runner/nbformat";
+import type { CodeCell, TextCell } from "../../kernel/runner/nbformat";
 import { code, markdown, nbgrader, notebook } from "./fixtures";
 
 const solutionCell = code(
@@ -102,8 +102,9 @@ describe("stripSolutions", () => {
 });
 
 describe("releaseNotebook", () => {
-  it("stubs solutions, blanks written answers, clears solution and check outputs, resets counts", () => {
+  it("stubs solutions, blanks written answers and their attachments, clears outputs, resets counts", () => {
     const nb = sample();
+    (nb.cells[4] as TextCell).attachments = { "model.png": { "image/png": "iVBORw0KGgo=" } };
     const before = JSON.stringify(nb);
     const out = releaseNotebook(nb, "a1.ipynb");
     expect(JSON.stringify(nb)).toBe(before); // the source notebook is untouched
@@ -112,8 +113,11 @@ describe("releaseNotebook", () => {
     expect(cells[1].source).not.toContain("x * y");
     expect((cells[1] as CodeCell).outputs).toEqual([]);
     expect((cells[2] as CodeCell).outputs).toEqual([]);
-    expect((cells[3] as CodeCell).outputs).toHaveLength(1); // provided output stays
+    expect((cells[3] as CodeCell).outputs).toEqual([]); // a provided cell's output may show the reference's results
+    expect((cells[5] as CodeCell).outputs).toEqual([]);
     expect(cells[4].source).toBe(WRITTEN_PLACEHOLDER);
+    expect((cells[4] as TextCell).attachments).toBeUndefined();
+    expect((nb.cells[3] as CodeCell).outputs).toHaveLength(1); // (the fixture had outputs to clear)
     for (const cell of cells) if (cell.cell_type === "code") expect(cell.execution_count).toBeNull();
     expect(cells[1].metadata).toEqual(solutionCell.metadata); // nbgrader metadata kept: grading matches by grade_id
   });

@@ -98,9 +98,9 @@ describe("releaseAssignment", () => {
     ]);
   });
 
-  it("leaves no line of any solution region, hidden test or written answer in any student file", () => {
+  it("leaves no line of any solution region, hidden test, written answer or output in any student file", () => {
     const student = readAll(result.studentDir);
-    const secrets = [...MULTIPLY_SOLUTION, ...SIGMOID_SOLUTION, ...HELPER_SOLUTION, ...WHOLE_CELL_SOLUTION, ...HIDDEN_TEST, WRITTEN_ANSWER, "SECRET-GRADER-NOTE", "SECRET-QUESTION-NOTE"]
+    const secrets = [...MULTIPLY_SOLUTION, ...SIGMOID_SOLUTION, ...HELPER_SOLUTION, ...WHOLE_CELL_SOLUTION, ...HIDDEN_TEST, WRITTEN_ANSWER, "SECRET-GRADER-NOTE", "SECRET-QUESTION-NOTE", "output of cell"]
       .map((l) => l.trim())
       .filter((l) => l !== "");
     const found: string[] = [];
