@@ -45,6 +45,8 @@ export interface AssignmentConfig {
   title: string;
   /** The assignment's notebook, relative to the assignment folder (absent for .ts-file assignments). */
   notebook?: string;
+  /** The .ts files students complete (assignments written as files rather than a notebook). */
+  sources: string[];
   /** ISO 8601 due time with its offset. */
   due?: string;
   latePolicy: LatePolicy;
@@ -168,6 +170,7 @@ export function parseAssignmentConfig(json: Json, file = "assignment.json"): Ass
   if (!ID.test(id)) f.fail("id", `use letters, digits, '-', '_' or '.', got ${show(id)}`);
   const title = f.string("title");
   const notebook = f.optionalString("notebook");
+  const sources = f.strings("sources");
   const due = f.optionalString("due");
   if (due !== undefined && (!/[zZ]|[+-]\d\d:\d\d$/.test(due) || Number.isNaN(Date.parse(due)))) {
     f.fail("due", `expected an ISO 8601 time with its offset ("2026-10-02T23:59:00-04:00"), got ${show(due)}`);
@@ -196,7 +199,7 @@ export function parseAssignmentConfig(json: Json, file = "assignment.json"): Ass
     if (seen.has(q.id)) throw new ConfigError(file, `questions[${i}].id`, `${show(q.id)} is used twice`);
     seen.add(q.id);
   });
-  return { id, title, notebook, due, latePolicy, tolerance, timeoutMs, questions };
+  return { id, title, notebook, sources, due, latePolicy, tolerance, timeoutMs, questions };
 }
 
 export function loadAssignmentConfig(path: string): AssignmentConfig {

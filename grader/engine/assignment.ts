@@ -85,7 +85,7 @@ export function loadAssignment(dir: string): LoadedAssignment {
 export function programCells(released: Notebook, student: Notebook): { cells: ProgramCell[]; missing: string[] } {
   // Cell numbers in messages are the student's own (their notebook may have extra scratch cells).
   const theirs = new Map<string, { source: string; cell: number }>();
-  for (const c of cellRoles(student)) {
+  for (const c of cellRoles(student, { strict: false })) {
     if (c.role === "solution" && c.gradeId && !theirs.has(c.gradeId)) theirs.set(c.gradeId, { source: c.source, cell: c.index + 1 });
   }
   const cells: ProgramCell[] = [];

@@ -1,6 +1,7 @@
 /**
- * The result of grading one submission: what the engine produces and every report is written from.
- * Hidden tests keep their checks here (the engine's record); reports for students drop them.
+ * What grading one submission produced: the engine (grader/engine) writes it, the reports in this folder
+ * read it. It holds everything, hidden tests' checks included; what a student may see of it is decided by
+ * student-view.ts, never by the renderers.
  */
 export type TestStatus = "passed" | "failed";
 export type Outcome = "passed" | "wrong" | "error" | "timeout" | "limit" | "malformed" | "crash" | "grader-fault" | "forbidden" | "not-implemented" | "compile-error" | "partial";
@@ -17,3 +18,5 @@ export interface GradeResult { assignment: { id: string; title: string; version:
   compile: { ok: boolean; diagnostics: Array<{ cell?: number; gradeId?: string; line: number; column: number; message: string }> };
   sandbox: string; /* describeSandbox() */ unsandboxed: boolean; studentOutput: string /* capped */; versions: { gradlab: string; node: string; assignment: string };
   startedAt: string; executionMs: number; }
+
+export type Check = TestResult["checks"][number];

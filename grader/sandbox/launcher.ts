@@ -8,6 +8,7 @@
  * no defence against malicious code), hence the namespaces. `GRADLAB_SANDBOX=bwrap|unshare|none` forces a
  * choice (tests); `GRADLAB_FULL=1` (CI) makes "no isolation available" an error instead of a warning.
  */
+import { packageRoot as libPackageRoot } from "../../lib/data/package-root";
 import { spawnSync } from "child_process";
 import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync } from "fs";
 import { basename, dirname, join } from "path";
@@ -36,19 +37,9 @@ const INSIDE = {
 
 // ---------------------------------------------------------------- paths on this machine
 
-/** gradlab's package root: the folder above this file holding gradlab's package.json. */
+/** gradlab's package root, with symlinks resolved (bubblewrap binds real paths). */
 export function packageRoot(): string {
-  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
-    const manifest = join(dir, "package.json");
-    if (existsSync(manifest)) {
-      try {
-        if (JSON.parse(readFileSync(manifest, "utf8")).name === "gradlab") return realpathSync(dir);
-      } catch {
-        // not ours; keep climbing
-      }
-    }
-  }
-  throw new Error(`cannot find gradlab's package.json above ${__dirname}`);
+  return realpathSync(libPackageRoot());
 }
 
 /** The compiled pieces the child needs (always from dist/: the child runs plain Node). */

@@ -1,0 +1,175 @@
+import { readFileSync } from "fs";
+import { mdBlock, mdText } from "../../grader/report/escape";
+import { gradescopeResults } from "../../grader/report/gradescope";
+import type { GradeResult, TestResult, Visibility } from "../../grader/report/result";
+import { studentTestView } from "../../grader/report/student-view";
+import { writeReports } from "../../grader/report/write";
+import { tempDir } from "../support/temp";
+
+const SECRET_VISIBILITIES: Visibility[] = ["hidden", "after_due_date", "after_published"];
+const SCRIPT = '<script>alert("x")</script>';
+
+function secretTest(visibility: Visibility, n: number): TestResult {
+  const m = (field: string) => `MARKER-${visibility}-${field}-${n}`;
+  const test = {
+    question: "gates",
+    name: `broadcast case ${n}`,
+    score: 0,
+    maxScore: 2,
+    visibility,
+    outcome: "wrong",
+    seed: 1234 + n,
+    durationMs: 12,
+    checks: [
+      { ok: false, message: m("message"), input: m("input"), expected: m("expected"), got: m("got"), hint: m("hint") },
+      { ok: true, message: m("message2") },
+    ],
+    summary: "wrong answer\n" + m("second-line-of-summary"),
+    // A field a later engine might add; the allow-list must keep it out too.
+    referenceAnswer: m("future-field"),
+  };
+  return test as TestResult;
+}
+
+function sample(overrides: Partial<GradeResult> = {}): GradeResult {
+  return {
+    assignment: { id: "assignment1", title: "Assignment 1: Backpropagation by hand", version: "2026.1" },
+    submission: { id: "s-17", sha256: "ab".repeat(32), file: "assignment1.ipynb", submittedAt: "2026-10-02T22:00:00Z" },
+    score: 5.5,
+    maxScore: 12,
+    questions: [
+      { id: "gates", title: "Part 1a: gates", score: 3.5, maxScore: 10, manual: false, note: `forbidden: <b>MultiplyGate</b> ${SCRIPT}` },
+      { id: "written-sigmoid", title: "Part 5a: sigmoid", score: 0, maxScore: 2, manual: true },
+    ],
+    tests: [
+      {
+        question: "gates",
+        name: `MultiplyGate ${SCRIPT}`,
+        score: 1.5,
+        maxScore: 2,
+        visibility: "visible",
+        outcome: "partial",
+        seed: 7,
+        durationMs: 30,
+        checks: [
+          { ok: true, message: "forward matches" },
+          { ok: false, message: `dx: ${SCRIPT}`, input: "x = 3, y = -4", expected: "EXPECTED-VISIBLE-42", got: "</pre><script>evil()</script>", hint: "swapped inputs? `dx` looks like `dy` | [link](http://evil)" },
+        ],
+        summary: "1 of 2 checks failed",
+      },
+      { question: "gates", name: "AddGate", score: 2, maxScore: 2, visibility: "visible", outcome: "passed", seed: 8, durationMs: 5, checks: [{ ok: true, message: "forward matches" }], summary: "passed" },
+      ...SECRET_VISIBILITIES.map((v, i) => secretTest(v, i)),
+    ],
+    compile: { ok: false, diagnostics: [{ cell: 5, gradeId: "gates-multiply", line: 3, column: 7, message: "Type '<img src=x onerror=alert(1)>' is not assignable" }] },
+    sandbox: "bubblewrap + permission model + prlimit",
+    unsandboxed: false,
+    studentOutput: "debug: 1\n```\n</details><script>steal()</script>\n",
+    versions: { gradlab: "0.1.0", node: "v20.20.2", assignment: "2026.1" },
+    startedAt: "2026-10-03T01:00:00Z",
+    executionMs: 4321,
+    ...overrides,
+  };
+}
+
+function written(result: GradeResult): Record<string, string> {
+  const files = writeReports(result, tempDir("report"));
+  return { results: readFileSync(files.results, "utf8"), markdown: readFileSync(files.markdown, "utf8"), html: readFileSync(files.html, "utf8") };
+}
+
+describe("reports never show what hidden tests checked", () => {
+  it("no marker of a hidden / after_due_date / after_published test's checks in any written report", () => {
+    const reports = written(sample());
+    for (const [name, text] of Object.entries(reports)) {
+      expect({ name, markers: text.match(/MARKER-[\w-]+/g) ?? [] }).toEqual({ name, markers: [] });
+      for (const n of [0, 1, 2]) expect(text).toContain(`broadcast case ${n}`); // the name and points are shown
+    }
+    // The same reports do show a visible test's checks.
+    for (const text of Object.values(reports)) expect(text).toContain("EXPECTED-VISIBLE-42");
+  });
+
+  it("builds a hidden test's view from name, points and the summary's first line only", () => {
+    const view = studentTestView(secretTest("hidden", 9));
+    expect(view).toEqual({ question: "gates", name: "broadcast case 9", score: 0, maxScore: 2, visibility: "hidden", outcome: "wrong", summary: "wrong answer", checks: [] });
+  });
+});
+
+describe("results.json (Gradescope)", () => {
+  it("has Gradescope's fields", () => {
+    const r = JSON.parse(written(sample()).results);
+    expect(r).toMatchObject({ score: 5.5, execution_time: 4.321, output_format: "md", visibility: "visible", stdout_visibility: "hidden" });
+    expect(r.extra_data).toEqual({ sha256: "ab".repeat(32), versions: { gradlab: "0.1.0", node: "v20.20.2", assignment: "2026.1" }, sandbox: "bubblewrap + permission model + prlimit", unsandboxed: false });
+    expect(r.tests.map((t: { name: string; status: string; visibility: string; score: number; max_score: number }) => [t.status, t.visibility, t.score, t.max_score])).toEqual([
+      ["failed", "visible", 1.5, 2],
+      ["passed", "visible", 2, 2],
+      ["failed", "hidden", 0, 2],
+      ["failed", "after_due_date", 0, 2],
+      ["failed", "after_published", 0, 2],
+    ]);
+    expect(r.tests[2].output).toBe("wrong answer");
+    expect(r.tests[2].extra_data).toEqual({ question: "gates", outcome: "wrong", seed: 1234 });
+    expect(r.tests[0].output).toContain("EXPECTED-VISIBLE-42");
+    expect(gradescopeResults(sample(), { visibility: "after_published" }).visibility).toBe("after_published");
+  });
+});
+
+describe("escaping", () => {
+  const ALLOWED_TAGS = new Set(["html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "div", "span", "p", "table", "tr", "th", "td", "ul", "li", "pre", "details", "summary", "strong"]);
+
+  it("renders a student's <script> as text in feedback.html, which loads and runs nothing", () => {
+    const { html } = written(sample());
+    const tags = [...html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1].toLowerCase());
+    expect(tags.filter((t) => !ALLOWED_TAGS.has(t))).toEqual([]);
+    expect(html).toContain("MultiplyGate &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+    expect(html).toContain("&lt;/pre&gt;&lt;script&gt;evil()&lt;/script&gt;");
+    expect(html).toContain("&lt;/details&gt;&lt;script&gt;steal()&lt;/script&gt;");
+    expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    for (const tag of html.match(/<[^>]*>/g) ?? []) expect(tag).not.toMatch(/\b(src|href|on\w+)\s*=|url\(|@import/i);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
+  });
+
+  it("keeps student text in feedback.md escaped or fenced", () => {
+    const { markdown } = written(sample());
+    // Outside fenced blocks, every "<" is escaped, but for the report's own <details> wrapper.
+    const prose = markdown.replace(/^(`{3,})text\n[\s\S]*?\n\1$/gm, "").replace(/<\/?(details|summary)>/g, "");
+    expect(prose).not.toMatch(/(^|[^\\])</m);
+    expect(prose).not.toMatch(/(^|[^\\])\[link\]/);
+    // The output holding ``` gets a longer fence, so it cannot end the block early.
+    expect(markdown).toContain("````text\ndebug: 1\n```\n</details><script>steal()</script>\n````");
+    expect(markdown).toContain("- cell 5 (gates-multiply), line 3, column 7: Type '\\<img src=x onerror=alert(1)\\>' is not assignable");
+  });
+
+  it("mdText and mdBlock", () => {
+    expect(mdText("# not a heading")).toBe("\\# not a heading");
+    expect(mdText("1. not a list & <b>")).toBe("1\\. not a list \\& \\<b\\>");
+    expect(mdText("a|b <i>*c*</i>\nnext")).toBe("a\\|b \\<i\\>\\*c\\*\\</i\\> next");
+    expect(mdBlock("x ````` y")).toBe("``````text\nx ````` y\n``````");
+  });
+});
+
+describe("feedback content", () => {
+  it("shows the total, per-question points and bars, the sandbox, compile errors with cell and line", () => {
+    const { html, markdown } = written(sample());
+    expect(html).toContain(`<div class="total">5.5 / 12</div>`);
+    expect(html).toContain(`<div class="bar"><span style="width:35.0%"></span></div>`); // gates: 3.5 of 10
+    expect(html).toContain("Sandbox: bubblewrap + permission model + prlimit");
+    expect(html).toContain("cell 5 (gates-multiply), line 3, column 7");
+    expect(html).toContain("(graded by a TA)");
+    expect(html).toMatch(/<details><summary>show<\/summary><pre>debug: 1/);
+    expect(markdown).toMatch(/^# Assignment 1: Backpropagation by hand: 5\.5 \/ 12$/m);
+    expect(markdown).toContain("| Part 1a: gates: forbidden: \\<b\\>MultiplyGate");
+    expect(markdown).toContain("Hint: swapped inputs? \\`dx\\` looks like \\`dy\\` \\| \\[link\\](http://evil)");
+  });
+
+  it("warns loudly when the submission ran unsandboxed, and shows lateness", () => {
+    const { html, markdown } = written(sample({ unsandboxed: true, sandbox: "unsandboxed: GRADLAB_SANDBOX=none", late: { days: 2, penalty: 0.2 } }));
+    expect(html).toMatch(/<p class="unsandboxed">⚠ WARNING: this submission ran UNSANDBOXED \(unsandboxed: GRADLAB_SANDBOX=none\)/);
+    expect(markdown).toMatch(/^> \*\*WARNING: this submission ran UNSANDBOXED/m);
+    expect(html).toContain("Late by 2 days: 20% penalty");
+  });
+
+  it("leaves out the output section when the program printed nothing", () => {
+    const { html, markdown } = written(sample({ studentOutput: "" }));
+    expect(html).not.toContain("<details>");
+    expect(markdown).not.toContain("Your program's output");
+  });
+});
