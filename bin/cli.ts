@@ -24,6 +24,18 @@ const commands: Record<string, Command> = {
     summary: "time the fixed workloads (train-digits, ...) per implementation; --json for machines",
     run: async (args) => require("../bench/cli.js").main(args),
   },
+  release: {
+    summary: "write an assignment's student version and its autograder bundle",
+    run: async (args) => require("../grader/cli/release.js").main(args),
+  },
+  grade: {
+    summary: "grade submissions in a sandbox: results.json (Gradescope), feedback.md and feedback.html",
+    run: async (args) => require("../grader/cli/grade.js").main(args),
+  },
+  check: {
+    summary: "run an assignment's visible tests on your notebook, as the grader will",
+    run: async (args) => require("../grader/cli/check.js").main(args),
+  },
   run: {
     summary: "execute notebooks headless (embedded kernel or a Jupyter server), write the outputs, check them",
     run: async (args) => require("../kernel/runner/cli.js").main(args),

@@ -5,7 +5,11 @@
 import { parseArgs } from "util";
 import { NotebookFormatError } from "../../kernel/runner/nbformat";
 import { AssignmentSourceError } from "../notebook/cells";
-import { ReleaseError, releaseAssignment } from "../release/release";
+import { ReleaseError } from "../release/release";
+import { ConfigError } from "../config/assignment";
+import { TestFileError } from "../api/registry";
+import { releaseWithAnswers } from "../release/record";
+import { sandboxFactory } from "../engine/factory";
 
 export const HELP = `usage: gradlab release <assignment dir> [--out DIR] [--gradlab-spec SPEC]
 
@@ -45,16 +49,18 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   try {
-    const result = releaseAssignment(parsed.positionals[0], { out: parsed.values.out!, gradlabSpec: parsed.values["gradlab-spec"] });
+    const result = await releaseWithAnswers(parsed.positionals[0], { out: parsed.values.out!, gradlabSpec: parsed.values["gradlab-spec"] }, sandboxFactory());
     console.log(`released ${result.id}:`);
     console.log(`  ${result.studentDir}  (${result.studentFiles.length} files, for students)`);
     console.log(`  ${result.autograderDir}  (${result.autograderFiles.length} files, for the grader only)`);
     return 0;
   } catch (err) {
-    if (err instanceof ReleaseError || err instanceof AssignmentSourceError || err instanceof NotebookFormatError) {
-      console.error(`gradlab release: ${err.message}`);
-      return 1;
-    }
-    throw err;
+    // Authoring mistakes (and a reference that fails its own visible tests) are the instructor's to fix:
+    // say what is wrong, without a stack trace.
+    const authoring = err instanceof ReleaseError || err instanceof AssignmentSourceError || err instanceof NotebookFormatError ||
+      err instanceof ConfigError || err instanceof TestFileError || /^the reference solution /.test((err as Error)?.message ?? "");
+    if (!authoring) throw err;
+    console.error(`gradlab release: ${(err as Error).message}`);
+    return 1;
   }
 }

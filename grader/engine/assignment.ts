@@ -73,6 +73,7 @@ export function loadAssignment(dir: string): LoadedAssignment {
     }
   }
   const tests = loadTests(dir, { hidden: kind !== "student" });
+  checkTests(config, tests, kind, configFile);
   const meta = join(dir, "hidden-tests.json");
   const hiddenElsewhere = kind === "student" && existsSync(meta) ? Number(JSON.parse(readFileSync(meta, "utf8")).count) || 0 : 0;
   return {
@@ -100,4 +101,22 @@ export function programCells(released: Notebook, student: Notebook): { cells: Pr
     }
   }
   return { cells, missing };
+}
+
+/** Every test names a question of assignment.json, and (where all tests are here) each question's tests add up to its points. */
+function checkTests(config: AssignmentConfig, tests: TestDefinition[], kind: AssignmentKind, file: string): void {
+  const questions = new Map(config.questions.map((q) => [q.id, q]));
+  for (const t of tests) {
+    const q = questions.get(t.question);
+    if (!q) throw new Error(`${t.file}: question("${t.question}") is not a question of ${file} (${[...questions.keys()].join(", ")})`);
+    if (q.manual) throw new Error(`${t.file}: question "${t.question}" is graded by hand ("manual": true) and cannot have tests`);
+  }
+  if (kind === "student") return; // students have only the visible tests
+  for (const q of config.questions) {
+    if (q.manual) continue;
+    const sum = tests.filter((t) => t.question === q.id).reduce((s, t) => s + t.points, 0);
+    if (Math.abs(sum - q.points) > 1e-9) {
+      throw new Error(`${file}: question "${q.id}" is worth ${q.points} points but its tests add up to ${sum}`);
+    }
+  }
 }

@@ -18,6 +18,7 @@ import { GradeResult, Outcome, QuestionResult, TestResult } from "../report/resu
 import { ChildFailure, Program, StudentError } from "../sandbox/program";
 import { LoadedAssignment, programCells } from "./assignment";
 import { lateness } from "./late";
+import { gradlabVersion } from "../release/release";
 import { RecordingProgram, Recording, ReplayProgram } from "./recording";
 import type { Notebook } from "../../kernel/runner/nbformat";
 
@@ -52,7 +53,7 @@ export interface GradeOptions {
   visibleOnly?: boolean;
 }
 
-const GRADLAB_VERSION: string = require("../../../package.json").version;
+const GRADLAB_VERSION = gradlabVersion();
 
 /** Sorted, de-duplicated graded names of the auto-graded questions. */
 function gradedNames(questions: Question[]): string[] {
@@ -213,6 +214,9 @@ export async function gradeSubmission(
   const student = opts.trustedStudent ? opts.trustedStudent(prepared.jsFile) : factory.student(prepared.jsFile);
   const blocked = blockedQuestions(assignment, prepared);
   const tests: TestResult[] = [];
+  // What the student's code printed before the first hidden test: after it, output could echo hidden inputs.
+  let shownOutput: string | undefined;
+  let output = "";
   try {
     // A graded name that is, or extends, a gradlab class the question forbids (caught at run time).
     if (prepared.compiled.runnable) {
@@ -232,6 +236,7 @@ export async function gradeSubmission(
       }
     }
     for (const test of assignment.tests.filter((t) => !opts.visibleOnly || t.visibility === "visible")) {
+      if (test.visibility !== "visible" && shownOutput === undefined) shownOutput = student.output();
       const block = blocked.get(test.question);
       const result: TestResult = block
         ? { question: test.question, name: test.name, score: 0, maxScore: test.points, visibility: test.visibility, outcome: block.outcome,
@@ -241,6 +246,7 @@ export async function gradeSubmission(
       opts.onTest?.(result);
     }
   } finally {
+    output = shownOutput ?? student.output();
     await student.close();
     await reference.close();
     rmSync(prepared.dir, { recursive: true, force: true });
@@ -252,7 +258,6 @@ export async function gradeSubmission(
   });
   const raw = round(questions.reduce((s, q) => s + q.score, 0));
   const late = lateness(sub.submittedAt, assignment.config.due, assignment.config.latePolicy);
-  const output = student.output();
   return {
     assignment: { id: assignment.config.id, title: assignment.config.title, version: assignment.version },
     submission: { id: sub.id, sha256: hashSubmission(cells), file: sub.file, submittedAt: sub.submittedAt },

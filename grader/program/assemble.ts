@@ -67,14 +67,15 @@ function importsOf(cell: ProgramCell): { body: string; uses: ImportUse[]; proble
     }
     const use: ImportUse = { module, named: [] };
     const clause = st.importClause;
-    if (clause && !clause.isTypeOnly) {
-      if (clause.name) use.defaultName = clause.name.text;
+    if (clause) {
+      // `import type { A }` and `import { type A }` stay type-only in the merged line.
+      if (clause.name && !clause.isTypeOnly) use.defaultName = clause.name.text;
       const nb = clause.namedBindings;
-      if (nb && ts.isNamespaceImport(nb)) use.namespace = nb.name.text;
+      if (nb && ts.isNamespaceImport(nb) && !clause.isTypeOnly) use.namespace = nb.name.text;
       if (nb && ts.isNamedImports(nb)) {
         for (const el of nb.elements) {
-          if (!el.isTypeOnly) use.named.push({ name: (el.propertyName ?? el.name).text, alias: el.name.text });
-          else use.named.push({ name: `type ${(el.propertyName ?? el.name).text}`, alias: el.name.text });
+          const name = (el.propertyName ?? el.name).text;
+          use.named.push({ name: clause.isTypeOnly || el.isTypeOnly ? `type ${name}` : name, alias: el.name.text });
         }
       }
     }
