@@ -248,7 +248,7 @@ class LogGate {
   cache: Num[] = [];
   forward(x: Num): Num {
     // BEGIN SOLUTION
-    // STUB: throw an Error mentioning "log" if any element is <= 0; else cache and return ln(x)
+    // STUB: reject inputs <= 0 as the handout says, else cache what backward needs and return ln(x)
     if (elements(x).some((v) => !(v > 0))) throw new Error("LogGate: log is only defined for positive inputs");
     this.cache = [x];
     return log(x);
@@ -370,7 +370,7 @@ interface GraphNode {
 // %% solution id=graph-topological-order
 function topologicalOrder(nodes: Map<string, GraphNode>, output: string): string[] {
   // BEGIN SOLUTION
-  // STUB: depth-first search from output; throw an Error mentioning "cycle" on a cycle
+  // STUB: depth-first search from output, as described above
   const state = new Map<string, "active" | "done">();
   const order: string[] = [];
   const visit = (name: string) => {

@@ -33,7 +33,7 @@ const backwards: Spec = {
 };
 
 question("graph", () => {
-  test("the topological order puts every node after its inputs (nodes declared out of order)", { points: 2, partial: true }, async (t) => {
+  test("the topological order puts every node after its inputs (nodes declared out of order)", { points: 2 }, async (t) => {
     const g = (await t.student.call("buildGraph", backwards)) as Remote;
     const order = (await g.order()) as unknown;
     const ok = Array.isArray(order) && order.length === 9 && backwards.nodes.every((n) =>
@@ -54,7 +54,7 @@ question("graph", () => {
     const g = (await t.student.call("buildGraph", loop)) as Remote;
     await t.expectThrows(() => g.forward({ x: 1 }), /cycle/i, "forward on a graph with the cycle p -> q -> r -> p");
   });
-  test("fan-out into one gate: x * x, and (x y) / (x + y)", { points: 2, partial: true }, async (t) => {
+  test("fan-out into one gate: x * x, and (x y) / (x + y)", { points: 2 }, async (t) => {
     await sameAsReference(t, { inputs: ["x"], nodes: [{ name: "f", gate: "multiply", inputs: ["x", "x"] }] }, [{ x: -1.5 }]);
     await sameAsReference(t, {
       inputs: ["x", "y"],
@@ -65,7 +65,7 @@ question("graph", () => {
       ],
     }, [{ x: 2, y: 3 }]);
   });
-  test("one graph runs forward and backward several times", { points: 2, partial: true }, async (t) => {
+  test("one graph runs forward and backward several times", { points: 2 }, async (t) => {
     const spec: Spec = {
       inputs: ["x1", "x2"],
       nodes: [
@@ -78,7 +78,7 @@ question("graph", () => {
     };
     await sameAsReference(t, spec, [{ x1: 2, x2: 5 }, { x1: 0.5, x2: -1 }, { x1: 3, x2: 0 }]);
   });
-  test("a graph over tensors: sigmoid(X W + b) with broadcasting", { points: 1, seed: 31, partial: true }, async (t) => {
+  test("a graph over tensors: sigmoid(X W + b) with broadcasting", { points: 1, seed: 31 }, async (t) => {
     const spec: Spec = {
       inputs: ["X", "W", "b"],
       nodes: [

@@ -17,10 +17,10 @@ function params(t: TestContext, D: number, H: number, C: number): Record<string,
 }
 
 question("network", () => {
-  test("twoLayerLoss with one example (N = 1) and no regularisation", { points: 3, seed: 51, partial: true }, async (t) => {
+  test("twoLayerLoss with one example (N = 1) and no regularisation", { points: 3, seed: 51 }, async (t) => {
     await lossAndGradients(t, t.randn([1, 3]), Tensor.from([1]), params(t, 3, 4, 2), 0);
   });
-  test("twoLayerLoss at another seed with reg = 0.5", { points: 2, seed: 52, partial: true }, async (t) => {
+  test("twoLayerLoss at another seed with reg = 0.5", { points: 2, seed: 52 }, async (t) => {
     await lossAndGradients(t, t.randn([7, 5]), Tensor.from([3, 0, 1, 3, 2, 2, 0]), params(t, 5, 8, 4), 0.5);
   });
   test("trainTwoLayer records one loss per mini-batch and one accuracy per epoch", { points: 2, seed: 53 }, async (t) => {

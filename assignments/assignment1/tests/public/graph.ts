@@ -33,7 +33,7 @@ const example3: Spec = {
 };
 
 question("graph", () => {
-  test("(x + y) z at x = -2, y = 5, z = -4", { points: 3, partial: true }, async (t) => {
+  test("(x + y) z at x = -2, y = 5, z = -4", { points: 3 }, async (t) => {
     const g = (await t.student.call("buildGraph", example1)) as Remote;
     t.expectClose(await g.forward({ x: -2, y: 5, z: -4 }), -12, "forward");
     const grads = (await g.backward()) as Record<string, unknown> | undefined;
@@ -41,13 +41,13 @@ question("graph", () => {
     t.expectClose(grads?.y, -4, "df/dy");
     t.expectClose(grads?.z, 3, "df/dz");
   });
-  test("2 (x y + max(z, w)) at x = 3, y = -4, z = 2, w = -1", { points: 3, partial: true }, async (t) => {
+  test("2 (x y + max(z, w)) at x = 3, y = -4, z = 2, w = -1", { points: 3 }, async (t) => {
     const g = (await t.student.call("buildGraph", example2)) as Remote;
     t.expectClose(await g.forward({ x: 3, y: -4, z: 2, w: -1, two: 2 }), -20, "forward");
     const grads = (await g.backward()) as Record<string, unknown> | undefined;
     for (const [name, want] of [["x", -8], ["y", 6], ["z", 2], ["w", 0]] as const) t.expectClose(grads?.[name], want, `df/d${name}`);
   });
-  test("ln x1 + x1 x2 - sin x2 at x1 = 2, x2 = 5 (fan-out: gradients add)", { points: 3, partial: true }, async (t) => {
+  test("ln x1 + x1 x2 - sin x2 at x1 = 2, x2 = 5 (fan-out: gradients add)", { points: 3 }, async (t) => {
     const g = (await t.student.call("buildGraph", example3)) as Remote;
     t.expectClose(await g.forward({ x1: 2, x2: 5 }), Math.log(2) + 10 - Math.sin(5), "forward");
     const grads = (await g.backward()) as Record<string, unknown> | undefined;
