@@ -78,10 +78,10 @@ const EXAMPLES: Example[] = [
   },
   {
     name: "does-not-compile",
-    reason: "A type error in a solution cell (MultiplyGate.backward destructures the Num[] cache as [number, number]): the program does not compile, so every autograded question scores 0.",
+    reason: "A syntax error in a solution cell (MultiplyGate.backward's array is never closed): nothing of the program can run, so every autograded question scores 0.",
     replace: [[
-      "    const [x, y] = this.cache;\n    return [unbroadcast(mul(dz, y), x), unbroadcast(mul(dz, x), y)];",
-      "    const [x, y]: [number, number] = this.cache;\n    return [unbroadcast(mul(dz, y), x), unbroadcast(mul(dz, x), y)];",
+      "return [unbroadcast(mul(dz, y), x), unbroadcast(mul(dz, x), y)];",
+      "return [unbroadcast(mul(dz, y), x), unbroadcast(mul(dz, x), y);",
     ]],
     lost: { ...FULL },
   },

@@ -26,8 +26,7 @@
 // each part are graded.
 
 // %% provided id=imports
-import { Tensor, Random, SinGate, SubtractGate } from "gradlab";
-import type { Num, GateLike } from "gradlab";
+import { Tensor, Random, SinGate, SubtractGate, type Num, type GateLike } from "gradlab";
 
 // %% [markdown]
 // ## Part 1: Gates (30 points)
@@ -165,8 +164,7 @@ class MaxGate {
 // returns, reporting the relative error $\frac{|a - n|}{\max(10^{-8}, |a| + |n|)}$.
 
 // %% check id=check-helpers
-import { checkGate, Graph, assertClose, assertAtLeast, relError, numericGradient, data, plot } from "gradlab";
-import type { GateCheckResult } from "gradlab";
+import { checkGate, Graph, assertClose, assertAtLeast, relError, numericGradient, data, plot, type GateCheckResult } from "gradlab";
 
 /** The CS231n scale for a relative error. */
 function verdict(err: number): string {
