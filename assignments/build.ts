@@ -111,7 +111,8 @@ export function buildAssignmentNotebook(cells: RoledCell[]): NotebookJson {
 /**
  * The student's text of one cell, as the release makes it: each solution region becomes
  * `throw new Error("not implemented yet: <hint>")` (the hint from the region's `// STUB:` line) at the
- * region's indentation, and a written answer becomes "YOUR ANSWER HERE".
+ * region's indentation (without one, `write your solution for "<grade_id>"`, as the release helper does), and
+ * a written answer becomes "YOUR ANSWER HERE".
  */
 export function stubSource(cell: RoledCell): string {
   if (cell.role === "written") return "YOUR ANSWER HERE";
@@ -124,7 +125,7 @@ export function stubSource(cell: RoledCell): string {
       region = [];
       indent = line.slice(0, line.length - line.trimStart().length);
     } else if (t === "// END SOLUTION" && region) {
-      const stub = region.map((l) => /^\s*\/\/ STUB: (.*)$/.exec(l)?.[1]).find((h) => h !== undefined) ?? "write this part";
+      const stub = region.map((l) => /^\s*\/\/ STUB: (.*)$/.exec(l)?.[1]).find((h) => h !== undefined) ?? `write your solution for "${cell.gradeId}"`;
       out.push(`${indent}throw new Error(${JSON.stringify(`not implemented yet: ${stub}`)});`);
       region = null;
     } else if (region) region.push(line);

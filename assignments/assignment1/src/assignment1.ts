@@ -425,13 +425,9 @@ class ComputationalGraph extends GraphBuilder {
     // STUB: run every gate in topological order; return the output's value
     this.values.clear();
     for (const name of this.order()) {
-      const node = this.nodes.get(name)!;
-      if (node.gate === null) {
-        if (!(name in feed)) throw new Error(`no value given for input "${name}"`);
-        this.values.set(name, feed[name]);
-      } else {
-        this.values.set(name, node.gate.forward(...node.inputs.map((i) => this.values.get(i)!)));
-      }
+      const { gate, inputs } = this.nodes.get(name)!;
+      if (gate === null && !(name in feed)) throw new Error(`no value given for input "${name}"`);
+      this.values.set(name, gate === null ? feed[name] : gate.forward(...inputs.map((i) => this.values.get(i)!)));
     }
     return this.values.get(this.output)!;
     // END SOLUTION
@@ -441,14 +437,13 @@ class ComputationalGraph extends GraphBuilder {
     // STUB: reverse topological order; gradients from several consumers add up
     const grads = new Map<string, Num>([[this.output, dout]]);
     for (const name of this.order().reverse()) {
-      const node = this.nodes.get(name)!;
-      if (node.gate === null) continue;
-      const local = node.gate.backward(grads.get(name)!);
-      node.inputs.forEach((input, i) => grads.set(input, grads.has(input) ? add(grads.get(input)!, local[i]) : local[i]));
+      const { gate, inputs } = this.nodes.get(name)!;
+      if (gate === null) continue;
+      const local = gate.backward(grads.get(name)!);
+      inputs.forEach((input, i) => grads.set(input, grads.has(input) ? add(grads.get(input)!, local[i]) : local[i]));
     }
-    const result: Record<string, Num> = {};
-    for (const node of this.nodes.values()) if (node.gate === null) result[node.name] = grads.get(node.name) ?? 0;
-    return result;
+    const inputNames = [...this.nodes.values()].filter((n) => n.gate === null).map((n) => n.name);
+    return Object.fromEntries(inputNames.map((name) => [name, grads.get(name) ?? 0]));
     // END SOLUTION
   }
 }
