@@ -98,7 +98,9 @@ function unbroadcast(grad: Num, like: Num): Num {
 // Edge case graded: **a tie in `max`** ($x = y$) sends the whole gradient to the **first** input $x$ and
 // $0$ to $y$ (gradlab's `MaxGate` does the same).
 //
-// Each gate stores what it needs in `this.cache` (an array; you choose what goes in it).
+// Each gate stores what it needs in `this.cache` (an array; you choose what goes in it). Also graded:
+// `backward` uses the inputs of the **most recent** `forward` (a gate can be run many times), and
+// neither method modifies its arguments (return new values instead).
 
 // %% solution id=gates-add
 class AddGate {
