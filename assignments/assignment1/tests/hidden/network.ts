@@ -1,0 +1,47 @@
+/** Part 4, hidden: the loss and gradients with N = 1, reg = 0 and another seed; the training loop's records; another spiral. */
+import { question, test } from "gradlab/grader";
+import type { TestContext } from "gradlab/grader";
+import { Tensor, data } from "gradlab";
+
+const KEYS = ["W1", "b1", "W2", "b2"] as const;
+
+async function lossAndGradients(t: TestContext, X: Tensor, y: Tensor, params: Record<string, Tensor>, reg: number): Promise<void> {
+  const got = (await t.student.call("twoLayerLoss", X, y, params, reg)) as [unknown, Record<string, unknown>] | undefined;
+  const want = (await t.reference.call("twoLayerLoss", X, y, params, reg)) as [number, Record<string, Tensor>];
+  t.expectClose(got?.[0], want[0], `the loss (reg ${reg})`);
+  for (const key of KEYS) t.expectClose(got?.[1]?.[key], want[1][key], `the gradient of ${key}`);
+}
+
+function params(t: TestContext, D: number, H: number, C: number): Record<string, Tensor> {
+  return { W1: t.randn([D, H], 0.5), b1: t.randn([H], 0.1), W2: t.randn([H, C], 0.5), b2: t.randn([C], 0.1) };
+}
+
+question("network", () => {
+  test("twoLayerLoss with one example (N = 1) and no regularisation", { points: 3, seed: 51 }, async (t) => {
+    await lossAndGradients(t, t.randn([1, 3]), Tensor.from([1]), params(t, 3, 4, 2), 0);
+  });
+  test("twoLayerLoss at another seed with reg = 0.5", { points: 2, seed: 52 }, async (t) => {
+    await lossAndGradients(t, t.randn([7, 5]), Tensor.from([3, 0, 1, 3, 2, 2, 0]), params(t, 5, 8, 4), 0.5);
+  });
+  test("trainTwoLayer records one loss per mini-batch and one accuracy per epoch", { points: 2, seed: 53 }, async (t) => {
+    const spiral = data.cs231nSpiral({ seed: 1 });
+    const opts = { hidden: 10, learningRate: 0.5, reg: 1e-3, epochs: 3, batchSize: 64, seed: 2 };
+    const result = (await t.student.call("trainTwoLayer", spiral.X, spiral.y, opts)) as { lossHistory?: unknown; trainAccuracy?: unknown } | undefined;
+    const losses = result?.lossHistory, accs = result?.trainAccuracy;
+    t.expectTrue(Array.isArray(losses) && losses.length === 15 && losses.every((v) => Number.isFinite(v)),
+      `lossHistory: 300 points in batches of 64 for 3 epochs is 15 finite losses; got ${Array.isArray(losses) ? `${losses.length} entries` : typeof losses}`);
+    t.expectTrue(Array.isArray(accs) && accs.length === 3 && accs.every((v) => typeof v === "number" && v >= 0 && v <= 1),
+      `trainAccuracy: one fraction between 0 and 1 per epoch (3); got ${JSON.stringify(accs)}`);
+  });
+  test("trainTwoLayer on another spiral (seed 3) reaches at least 0.85", { points: 2, timeout: 30000, seed: 54 }, async (t) => {
+    const spiral = data.cs231nSpiral({ seed: 3 });
+    const opts = { hidden: 100, learningRate: 1, reg: 1e-3, epochs: 100, batchSize: 100, seed: 4 };
+    const result = (await t.student.call("trainTwoLayer", spiral.X, spiral.y, opts)) as { params?: Record<string, unknown> } | undefined;
+    const shapes: Record<string, number[]> = { W1: [2, 100], b1: [100], W2: [100, 3], b2: [3] };
+    if (!KEYS.every((k) => t.expectShape(result?.params?.[k], shapes[k], `the trained ${k}`))) return;
+    const predicted = (await t.reference.call("twoLayerPredict", spiral.X, result!.params)) as Tensor;
+    let right = 0;
+    for (let i = 0; i < spiral.y.size; i++) if (predicted.data[i] === spiral.y.data[i]) right++;
+    t.expectTrue(right / spiral.y.size >= 0.85, `training accuracy on the spiral (seed 3) is ${(right / spiral.y.size).toFixed(3)}; at least 0.85 expected`);
+  });
+});
