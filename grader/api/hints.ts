@@ -68,14 +68,6 @@ export function gradientHint(i: number, got: unknown[], expected: unknown[], ctx
   if (near(g.data, map(e.data, (v) => -v))) return "the sign is flipped: the gradient is the negative of the expected one.";
   if (near(g.data, map(e.data, (v) => 2 * v))) return "off by a factor of 2: the gradient is twice the expected one.";
   if (near(g.data, map(e.data, (v) => v / 2))) return "off by a factor of 2: the gradient is half the expected one.";
-  for (let j = 0; j < expected.length; j++) {
-    const other = numeric(expected[j]);
-    if (j !== i && other && sameShape(other.shape, g.shape) && near(g.data, other.data)) {
-      return `this is the gradient that belongs to ${ctx.inputs[j] ?? `input ${j}`}: did the gate swap its inputs? (d(xy)/dx = y: the multiply gate switches its inputs)`;
-    }
-  }
-  const t = transposed2d(e);
-  if (t && g.shape[0] === g.shape[1] && near(g.data, t)) return "the gradient is transposed: check which factor of the product needs the transpose.";
   if (/max/i.test(ctx.gate ?? "")) {
     const up = numeric(ctx.upstream);
     const routedToLoser = Array.from(e.data).some((v, k) => v === 0 && g.data[k] !== 0);
@@ -83,6 +75,15 @@ export function gradientHint(i: number, got: unknown[], expected: unknown[], ctx
       return "the max routes the upstream gradient only to the input that won (the larger one); the other input gets 0.";
     }
   }
+  for (let j = 0; j < expected.length; j++) {
+    const other = numeric(expected[j]);
+    if (j !== i && other && sameShape(other.shape, g.shape) && near(g.data, other.data)) {
+      const why = /mul/i.test(ctx.gate ?? "") ? " (d(xy)/dx = y: the multiply gate switches its inputs)" : "";
+      return `this is the gradient that belongs to ${ctx.inputs[j] ?? `input ${j}`}: did the gate swap its inputs?${why}`;
+    }
+  }
+  const t = transposed2d(e);
+  if (t && g.shape[0] === g.shape[1] && near(g.data, t)) return "the gradient is transposed: check which factor of the product needs the transpose.";
   const up = numeric(ctx.upstream);
   if (up && sameShape(up.shape, e.shape) && near(map(g.data, (v, k) => v * up.data[k]), e.data)) {
     return "the upstream gradient is missing: multiply the local gradient by dout (chain rule).";

@@ -199,6 +199,9 @@ async function runTest(
   };
 }
 
+/** Timeouts in one question after which its remaining tests are not run. */
+export const MAX_TIMEOUTS_PER_QUESTION = 2;
+
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
 
 export async function gradeSubmission(
@@ -216,6 +219,12 @@ export async function gradeSubmission(
   const tests: TestResult[] = [];
   // What the student's code printed before the first hidden test: after it, output could echo hidden inputs.
   let shownOutput: string | undefined;
+  // A question whose code has timed out twice is not run again: each further test would only wait out
+  // its own timeout (a class of endless loops would take hours); they score 0 as timed out.
+  const timeouts = new Map<string, number>();
+  const stalled = (question: string) => ((timeouts.get(question) ?? 0) >= MAX_TIMEOUTS_PER_QUESTION
+    ? { outcome: "timeout" as Outcome, note: `not run: ${MAX_TIMEOUTS_PER_QUESTION} earlier tests of this question timed out (an endless loop?)` }
+    : undefined);
   let output = "";
   try {
     // A graded name that is, or extends, a gradlab class the question forbids (caught at run time).
@@ -237,12 +246,13 @@ export async function gradeSubmission(
     }
     for (const test of assignment.tests.filter((t) => !opts.visibleOnly || t.visibility === "visible")) {
       if (test.visibility !== "visible" && shownOutput === undefined) shownOutput = student.output();
-      const block = blocked.get(test.question);
+      const block = blocked.get(test.question) ?? stalled(test.question);
       const result: TestResult = block
         ? { question: test.question, name: test.name, score: 0, maxScore: test.points, visibility: test.visibility, outcome: block.outcome,
-          seed: test.seed, durationMs: 0, checks: [{ ok: false, message: block.note }], summary: block.outcome === "forbidden" ? "uses a forbidden gradlab name" : "does not compile" }
+          seed: test.seed, durationMs: 0, checks: [{ ok: false, message: block.note }], summary: block.outcome === "forbidden" ? "uses a forbidden gradlab name" : block.outcome === "timeout" ? "not run after repeated timeouts" : "does not compile" }
         : await runTest(test, student, reference, assignment, prepared);
       tests.push(result);
+      if (result.outcome === "timeout") timeouts.set(test.question, (timeouts.get(test.question) ?? 0) + 1);
       opts.onTest?.(result);
     }
   } finally {

@@ -64,6 +64,17 @@ const $apply = Reflect.apply;
 const $getOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
 const $defineProperty = Reflect.defineProperty;
 const $ObjectPrototype = Object.prototype;
+
+/**
+ * Object.prototype of another realm: the reference solution runs in Node's main realm while, under jest,
+ * this module runs in a vm context, so a plain `{ W1, b1 }` from the reference has a different
+ * Object.prototype. Plain-object encoding only reads own data properties, so a look-alike is harmless.
+ */
+function isOtherRealmObjectPrototype(proto: object): boolean {
+  if ($getPrototypeOf(proto) !== null) return false;
+  const ctor = $getOwnPropertyDescriptor(proto, "constructor");
+  return !!ctor && typeof ctor.value === "function" && ctor.value.name === "Object";
+}
 const $stringify = JSON.stringify;
 const $parse = JSON.parse;
 const $isInteger = Number.isInteger;
@@ -164,7 +175,7 @@ export function encode(value: unknown, hooks: EncodeHooks): string {
       return out + "]";
     }
     const proto = $getPrototypeOf(obj);
-    if (proto === $ObjectPrototype || proto === null) {
+    if (proto === $ObjectPrototype || proto === null || isOtherRealmObjectPrototype(proto)) {
       const keys = $ownKeys(obj);
       let out = "{";
       let escaped = false;

@@ -1,0 +1,161 @@
+/**
+ * The grading engine on the mini assignment: every submission with one realistic mistake scores exactly
+ * what the fixture says, each failure says what happened in the student's words, and `gradlab check`'s
+ * replayed reference gives the same visible-test results as grading with the real reference.
+ */
+import { mkdirSync, writeFileSync } from "fs";
+import { join } from "path";
+import { loadAssignment, LoadedAssignment } from "../../grader/engine/assignment";
+import { sandboxFactory } from "../../grader/engine/factory";
+import { gradeSubmission, recordReference, SubmissionInput } from "../../grader/engine/grade";
+import { ReplayProgram } from "../../grader/engine/recording";
+import { parseNotebook } from "../../kernel/runner/nbformat";
+import type { GradeResult } from "../../grader/report/result";
+import { MISTAKES, notebook, writeMiniAssignment } from "./fixture";
+import { tempDir } from "../support/temp";
+
+jest.setTimeout(180_000);
+
+let dir: string;
+let assignment: LoadedAssignment;
+const factory = sandboxFactory();
+const results = new Map<string, GradeResult>();
+
+function submission(name: string): SubmissionInput {
+  return { id: name, file: `${name}.ipynb`, notebook: parseNotebook(notebook(MISTAKES[name].cells)) };
+}
+
+beforeAll(async () => {
+  dir = writeMiniAssignment(join(tempDir("grader-engine"), "mini"));
+  assignment = loadAssignment(dir);
+  // One grading per submission, shared by the tests below (each takes a sandboxed child).
+  for (const name of Object.keys(MISTAKES)) results.set(name, await gradeSubmission(assignment, submission(name), factory));
+});
+
+describe("the mini assignment", () => {
+  it("loads its tests, visible and hidden, and checks their points against assignment.json", () => {
+    expect(assignment.kind).toBe("source");
+    expect(assignment.tests.map((t) => `${t.visibility} ${t.question}: ${t.name}`)).toEqual([
+      "visible multiply: scalars: forward and backward switch the inputs",
+      "visible multiply: tensors of the same shape",
+      "visible max: the larger input gets the gradient",
+      "visible affine: affine forward and backward",
+      "hidden multiply: broadcast y over rows",
+      "hidden max: a tie sends the gradient to x",
+      "hidden affine: one example (N = 1)",
+    ]);
+  });
+
+  it.each(Object.keys(MISTAKES))("%s scores exactly what the fixture says", (name) => {
+    const r = results.get(name)!;
+    const auto = r.questions.filter((q) => !q.manual).reduce((s, q) => s + q.score, 0);
+    if (auto !== MISTAKES[name].score) {
+      throw new Error(`${name}: expected ${MISTAKES[name].score} (${MISTAKES[name].why}), got ${auto}\n` +
+        r.tests.map((t) => `  ${t.score}/${t.maxScore} ${t.outcome} ${t.name}: ${t.checks.filter((c) => !c.ok).map((c) => c.message).join(" | ")}`).join("\n"));
+    }
+    expect(r.maxScore).toBe(12);
+  });
+
+  const failing = (name: string) => results.get(name)!.tests.filter((t) => t.outcome !== "passed");
+
+  it("explains a multiply gate that does not switch its inputs", () => {
+    const scalar = failing("multiply-no-switch").find((t) => t.name.startsWith("scalars"))!;
+    expect(scalar.outcome).toBe("wrong");
+    expect(scalar.checks.find((c) => !c.ok)!.message).toBe(
+      "the gradient of input x is wrong: expected -8, got 6: this is the gradient that belongs to y: did the gate swap its inputs? (d(xy)/dx = y: the multiply gate switches its inputs)",
+    );
+  });
+
+  it("says the max routes the gradient to one input only", () => {
+    const t = failing("max-to-both").find((t) => t.visibility === "visible")!;
+    expect(t.checks.find((c) => !c.ok)!.message).toMatch(/routes the upstream gradient only to the input that won/);
+  });
+
+  it("asks for the sum over broadcast axes", () => {
+    const [t] = failing("no-broadcast-sum");
+    expect(t.name).toBe("broadcast y over rows");
+    expect(t.checks.find((c) => !c.ok)!.message).toMatch(/summed over the broadcast axes back to y's own shape \[1, 4\]/);
+  });
+
+  it("gives a thrown error with the student's cell and line", () => {
+    const t = failing("affine-no-transpose").find((t) => t.visibility === "visible")!;
+    expect(t.outcome).toBe("error");
+    expect(t.score).toBe(1);
+    expect(t.checks.find((c) => !c.ok)!.message).toMatch(/your code threw \w+Error: .*\n\s+at affineBackward \(cell 6 \(affine\), line 6\)/);
+  });
+
+  it("scores a forbidden gradlab class 0 and says why", () => {
+    const r = results.get("forbidden-import")!;
+    const q = r.questions.find((q) => q.id === "multiply")!;
+    expect(q.score).toBe(0);
+    expect(q.note).toMatch(/uses gradlab's own MultiplyGate/);
+    expect(r.tests.filter((t) => t.question === "multiply").every((t) => t.outcome === "forbidden")).toBe(true);
+  });
+
+  it("a syntax error stops everything; a type error only its question", () => {
+    const syntax = results.get("syntax-error")!;
+    expect(syntax.tests.every((t) => t.outcome === "compile-error")).toBe(true);
+    expect(syntax.tests[0].checks[0].message).toMatch(/cell 3 \(multiply\), line 3/);
+    const typed = results.get("type-error-in-max")!;
+    expect(typed.tests.filter((t) => t.outcome === "compile-error").map((t) => t.question)).toEqual(["max", "max"]);
+    expect(typed.questions.find((q) => q.id === "max")!.note).toMatch(/type error in cell 5 \(max\), line 3: Type 'number' is not assignable to type 'string'/);
+  });
+
+  it("an endless backward times out and the next test still runs", () => {
+    const r = results.get("infinite-loop-in-max")!;
+    expect(r.tests.filter((t) => t.outcome === "timeout").map((t) => t.question)).toEqual(["max", "max"]);
+    expect(r.tests.find((t) => t.question === "affine" && t.visibility === "hidden")!.outcome).toBe("passed");
+  });
+
+  it("the untouched stubs say not implemented yet", () => {
+    expect(results.get("stubs")!.tests.every((t) => t.outcome === "not-implemented")).toBe(true);
+  });
+
+  it("records the submission's hash, each test's seed and the versions", () => {
+    const r = results.get("perfect")!;
+    expect(r.submission.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.tests.find((t) => t.name === "broadcast y over rows")!.seed).toBe(11);
+    expect(r.versions.node).toBe(process.version);
+    expect(r.versions.assignment).toBe(assignment.version);
+    expect(results.get("max-to-both")!.submission.sha256).not.toBe(r.submission.sha256);
+  });
+
+  it("applies the late policy from the submission time", async () => {
+    const late = await gradeSubmission(assignment, { ...submission("perfect"), submittedAt: "2026-10-04T12:00:00-04:00" }, factory);
+    expect(late.late).toEqual({ days: 2, penalty: 0.2 });
+    expect(late.score).toBeCloseTo(8);
+  });
+});
+
+describe("gradlab check's recorded reference", () => {
+  it("replays the reference's answers: the same visible results as with the reference itself", async () => {
+    const recording = await recordReference(assignment, factory);
+    expect(Object.keys(recording.answers).length).toBeGreaterThan(5);
+    for (const name of ["perfect", "multiply-no-switch", "affine-no-transpose"]) {
+      const replayed = await gradeSubmission(assignment, submission(name), factory, { reference: new ReplayProgram(recording), visibleOnly: true });
+      const direct = results.get(name)!.tests.filter((t) => t.visibility === "visible");
+      expect(replayed.tests.map((t) => [t.name, t.score, t.outcome])).toEqual(direct.map((t) => [t.name, t.score, t.outcome]));
+    }
+  });
+
+  it("refuses a recording that is not one", () => {
+    expect(() => new ReplayProgram({} as never)).toThrow(/not a gradlab reference-answers file/);
+  });
+});
+
+describe("assignment folders with mistakes", () => {
+  it("names a question whose tests do not add up to its points", () => {
+    const bad = writeMiniAssignment(join(tempDir("grader-engine-bad"), "mini"));
+    const cfg = JSON.parse(require("fs").readFileSync(join(bad, "assignment.json"), "utf8"));
+    cfg.questions[0].points = 5;
+    writeFileSync(join(bad, "assignment.json"), JSON.stringify(cfg));
+    expect(() => loadAssignment(bad)).toThrow(/question "multiply" is worth 5 points but its tests add up to 4/);
+  });
+
+  it("names a test whose question does not exist", () => {
+    const bad = writeMiniAssignment(join(tempDir("grader-engine-bad2"), "mini"));
+    mkdirSync(join(bad, "tests", "public"), { recursive: true });
+    writeFileSync(join(bad, "tests", "public", "z.ts"), `import { question, test } from "gradlab/grader";\nquestion("nope", () => test("x", { points: 1 }, async () => {}));\n`);
+    expect(() => loadAssignment(bad)).toThrow(/question\("nope"\) is not a question of .*assignment.json \(multiply, max, affine, explain\)/);
+  });
+});
