@@ -10,7 +10,7 @@ import { join } from "path";
 import { AssignmentConfig, loadAssignmentConfig } from "../config/assignment";
 import { TestDefinition } from "../api/registry";
 import { parseNotebook, Notebook } from "../../kernel/runner/nbformat";
-import { cellRoles } from "../notebook/cells";
+import { cellRoles, stripSolutions } from "../notebook/cells";
 import { loadTests, hasHiddenTests } from "./load-tests";
 import { ProgramCell } from "../program/assemble";
 
@@ -25,6 +25,9 @@ export interface LoadedAssignment {
   released?: Notebook;
   /** The notebook with the solutions (absent in a student folder). */
   reference?: Notebook;
+  /** For assignments written as .ts files ("sources"): path → text with the solutions, and as released. */
+  referenceFiles?: Map<string, string>;
+  releasedFiles?: Map<string, string>;
   /** Recorded reference answers for the visible tests (student folder only). */
   recordingFile?: string;
   /** A hash of assignment.json and every test file: which version of the assignment graded this. */
@@ -72,12 +75,25 @@ export function loadAssignment(dir: string): LoadedAssignment {
       released = readNotebook(join(dir, nbName));
     }
   }
+  let referenceFiles: Map<string, string> | undefined, releasedFiles: Map<string, string> | undefined;
+  if (config.sources.length) {
+    const read = (sub: string) => new Map(config.sources.map((f) => [f, readFileSync(join(dir, sub, f), "utf8")]));
+    if (kind === "bundle") {
+      referenceFiles = read("reference");
+      releasedFiles = read("release");
+    } else if (kind === "source") {
+      referenceFiles = read("");
+      releasedFiles = new Map([...referenceFiles].map(([f, text]) => [f, stripSolutions(text, f)]));
+    } else {
+      releasedFiles = read("");
+    }
+  }
   const tests = loadTests(dir, { hidden: kind !== "student" });
   checkTests(config, tests, kind, configFile);
   const meta = join(dir, "hidden-tests.json");
   const hiddenElsewhere = kind === "student" && existsSync(meta) ? Number(JSON.parse(readFileSync(meta, "utf8")).count) || 0 : 0;
   return {
-    dir, kind, config, tests, released, reference, version: versionOf(dir), hiddenElsewhere,
+    dir, kind, config, tests, released, reference, referenceFiles, releasedFiles, version: versionOf(dir), hiddenElsewhere,
     recordingFile: kind === "student" ? join(dir, RECORDING_FILE) : undefined,
   };
 }
@@ -119,4 +135,15 @@ function checkTests(config: AssignmentConfig, tests: TestDefinition[], kind: Ass
       throw new Error(`${file}: question "${q.id}" is worth ${q.points} points but its tests add up to ${sum}`);
     }
   }
+}
+
+/** The graded program of a .ts-file assignment: each file of "sources", the student's copy or (missing) the release's. */
+export function programFiles(sources: string[], released: Map<string, string>, student: Map<string, string>): { cells: ProgramCell[]; missing: string[] } {
+  const missing: string[] = [];
+  const cells = sources.map((file, i): ProgramCell => {
+    const mine = student.get(file);
+    if (mine === undefined) missing.push(file);
+    return { cell: i + 1, role: "solution", file, source: mine ?? released.get(file) ?? "" };
+  });
+  return { cells, missing };
 }

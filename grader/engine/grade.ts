@@ -16,7 +16,7 @@ import { compileProgram, CompiledProgram } from "../program/compile";
 import { studentFrames } from "../program/stack";
 import { GradeResult, Outcome, QuestionResult, TestResult } from "../report/result";
 import { ChildFailure, Program, StudentError } from "../sandbox/program";
-import { LoadedAssignment, programCells } from "./assignment";
+import { LoadedAssignment, programCells, programFiles } from "./assignment";
 import { lateness } from "./late";
 import { gradlabVersion } from "../release/release";
 import { RecordingProgram, Recording, ReplayProgram } from "./recording";
@@ -66,9 +66,8 @@ function cellsOf(assignment: LoadedAssignment, sub: SubmissionInput): { cells: P
     return programCells(assignment.released, sub.notebook);
   }
   if (sub.files) {
-    const cells = [...sub.files].sort(([a], [b]) => a.localeCompare(b))
-      .map(([file, source], i): ProgramCell => ({ cell: i + 1, role: "solution", file, source }));
-    return { cells, missing: [] };
+    if (assignment.releasedFiles) return programFiles(assignment.config.sources, assignment.releasedFiles, sub.files);
+    throw new Error(`assignment ${assignment.config.id} is graded from a notebook, but ${sub.file} has none`);
   }
   throw new Error(`${sub.file}: nothing to grade`);
 }
@@ -102,8 +101,13 @@ const referenceCache = new WeakMap<LoadedAssignment, Prepared>();
 export function referenceProgram(assignment: LoadedAssignment): Prepared {
   const cached = referenceCache.get(assignment);
   if (cached) return cached;
-  if (!assignment.reference) throw new Error(`${assignment.dir} has no reference solution (a student folder replays recorded answers instead)`);
-  const prepared = prepare(programCells(assignment.reference, assignment.reference).cells, assignment);
+  const cells = assignment.reference
+    ? programCells(assignment.reference, assignment.reference).cells
+    : assignment.referenceFiles
+      ? programFiles(assignment.config.sources, assignment.referenceFiles, assignment.referenceFiles).cells
+      : undefined;
+  if (!cells) throw new Error(`${assignment.dir} has no reference solution (a student folder replays recorded answers instead)`);
+  const prepared = prepare(cells, assignment);
   const errors = prepared.compiled.diagnostics;
   if (errors.length) {
     rmSync(prepared.dir, { recursive: true, force: true });
@@ -211,7 +215,7 @@ export async function gradeSubmission(
   const started = Date.now();
   const { cells, missing } = cellsOf(assignment, sub);
   const prepared = prepare(cells, assignment);
-  const reference = opts.reference ?? (assignment.reference
+  const reference = opts.reference ?? (assignment.reference || assignment.referenceFiles
     ? factory.reference(referenceProgram(assignment).jsFile)
     : new ReplayProgram(JSON.parse(readFileSync(assignment.recordingFile!, "utf8"))));
   const student = opts.trustedStudent ? opts.trustedStudent(prepared.jsFile) : factory.student(prepared.jsFile);
@@ -281,7 +285,9 @@ export async function gradeSubmission(
       diagnostics: [
         ...prepared.program.problems.map((p) => ({ cell: p.origin.cell, gradeId: p.origin.gradeId, line: p.origin.line, column: 1, message: p.message })),
         ...prepared.compiled.diagnostics.map((d) => ({ cell: d.origin?.cell, gradeId: d.origin?.gradeId, line: d.origin?.line ?? d.line, column: d.column, message: d.message })),
-        ...missing.map((id) => ({ gradeId: id, line: 0, column: 0, message: `solution cell "${id}" is missing from your notebook; graded as released` })),
+        ...missing.map((id) => ({ gradeId: id, line: 0, column: 0, message: sub.notebook
+          ? `solution cell "${id}" is missing from your notebook; graded as released`
+          : `${id} is missing from your submission; graded as released` })),
       ],
     },
     sandbox: factory.sandbox.description,
@@ -300,12 +306,12 @@ export async function gradeSubmission(
  * would mislead every student).
  */
 export async function recordReference(assignment: LoadedAssignment, factory: ProgramFactory): Promise<Recording> {
-  if (!assignment.reference) throw new Error(`${assignment.dir}: recording needs the reference solution`);
+  if (!assignment.reference && !assignment.referenceFiles) throw new Error(`${assignment.dir}: recording needs the reference solution`);
   const ref = referenceProgram(assignment);
   const recorder = new RecordingProgram(factory.reference(ref.jsFile));
   const result = await gradeSubmission(
     assignment,
-    { id: "reference", file: assignment.config.notebook ?? "reference", notebook: assignment.reference },
+    { id: "reference", file: assignment.config.notebook ?? "reference", notebook: assignment.reference, files: assignment.referenceFiles },
     factory,
     { reference: recorder, trustedStudent: (js) => factory.reference(js), visibleOnly: true },
   );

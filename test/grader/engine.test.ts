@@ -159,3 +159,60 @@ describe("assignment folders with mistakes", () => {
     expect(() => loadAssignment(bad)).toThrow(/question\("nope"\) is not a question of .*assignment.json \(multiply, max, affine, explain\)/);
   });
 });
+
+describe("an assignment written as .ts files (CS231n style)", () => {
+  const GATES = `import { Tensor } from "gradlab";
+export class MultiplyGate {
+  x: any; y: any;
+  forward(x: number, y: number) {
+    // BEGIN SOLUTION
+    // STUB: cache x and y, return their product
+    this.x = x; this.y = y;
+    return x * y;
+    // END SOLUTION
+  }
+  backward(dz: number) {
+    // BEGIN SOLUTION
+    return [dz * this.y, dz * this.x];
+    // END SOLUTION
+  }
+}
+`;
+  let tsDir: string;
+  beforeAll(() => {
+    tsDir = join(tempDir("grader-ts"), "tsgates");
+    mkdirSync(join(tsDir, "tests", "public"), { recursive: true });
+    writeFileSync(join(tsDir, "assignment.json"), JSON.stringify({
+      id: "tsgates", title: "Gates in files", sources: ["gates.ts"], timeout_ms: 2000,
+      questions: [{ id: "multiply", points: 2, grades: ["MultiplyGate"] }],
+    }));
+    writeFileSync(join(tsDir, "gates.ts"), GATES);
+    writeFileSync(join(tsDir, "tests", "public", "t.ts"), `import { question, test } from "gradlab/grader";
+question("multiply", () => test("switches its inputs", { points: 2 }, async (t) => { await t.checkGate("MultiplyGate", [3, -4], { upstream: 2 }); }));
+`);
+  });
+
+  const grade = async (files: Record<string, string>) => {
+    const a = loadAssignment(tsDir);
+    return gradeSubmission(a, { id: "s", file: "s/", files: new Map(Object.entries(files)) }, factory);
+  };
+
+  it("grades a folder of the student's files against the reference files", async () => {
+    expect((await grade({ "gates.ts": GATES })).score).toBe(2);
+    const swapped = GATES.replace("[dz * this.y, dz * this.x]", "[dz * this.x, dz * this.y]");
+    const r = await grade({ "gates.ts": swapped, "notes.ts": "this is not graded" });
+    expect(r.score).toBe(0);
+    expect(r.tests[0].checks.find((c) => !c.ok)!.message).toMatch(/did the gate swap its inputs/);
+  });
+
+  it("grades a missing file as released (the stub) and says so", async () => {
+    const r = await grade({});
+    expect(r.tests[0].outcome).toBe("not-implemented");
+    expect(r.compile.diagnostics.map((d) => d.message)).toContain("gates.ts is missing from your submission; graded as released");
+  });
+
+  it("points a type error at the student's file and line", async () => {
+    const r = await grade({ "gates.ts": GATES.replace("return x * y;", "const s: string = x; return x * y;") });
+    expect(r.questions[0].note).toMatch(/type error in gates.ts, line 8: Type 'number' is not assignable to type 'string'/);
+  });
+});
