@@ -18,6 +18,7 @@
  *
  * Usage:  npx tsc -p assignments && node dist/assignments/build.js [--check] [assignment1 ...]
  */
+import { stripSolutions, WRITTEN_PLACEHOLDER } from "../grader/notebook/cells";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { basename, join, resolve } from "path";
 import { NotebookJson, SourceCell, buildNotebook, parsePercent, serialize } from "../notebooks/build";
@@ -115,23 +116,10 @@ export function buildAssignmentNotebook(cells: RoledCell[]): NotebookJson {
  * a written answer becomes "YOUR ANSWER HERE".
  */
 export function stubSource(cell: RoledCell): string {
-  if (cell.role === "written") return "YOUR ANSWER HERE";
+  if (cell.role === "written") return WRITTEN_PLACEHOLDER;
   if (cell.role !== "solution") return cell.source;
-  const out: string[] = [];
-  let region: string[] | null = null, indent = "";
-  for (const line of cell.source.split("\n")) {
-    const t = line.trim();
-    if (t === "// BEGIN SOLUTION") {
-      region = [];
-      indent = line.slice(0, line.length - line.trimStart().length);
-    } else if (t === "// END SOLUTION" && region) {
-      const stub = region.map((l) => /^\s*\/\/ STUB: (.*)$/.exec(l)?.[1]).find((h) => h !== undefined) ?? `write your solution for "${cell.gradeId}"`;
-      out.push(`${indent}throw new Error(${JSON.stringify(`not implemented yet: ${stub}`)});`);
-      region = null;
-    } else if (region) region.push(line);
-    else out.push(line);
-  }
-  return out.join("\n");
+  // The release's own stubbing, so an example of untouched stubs is exactly what students get.
+  return stripSolutions(cell.source, `solution cell "${cell.gradeId}"`, `write your solution for "${cell.gradeId}"`);
 }
 
 /** The assignments folder (this file lives in assignments/, or compiled in dist/assignments/). */
