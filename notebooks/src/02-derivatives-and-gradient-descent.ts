@@ -100,7 +100,8 @@ const slopes = Array.from({ length: 360 }, (_, deg) => {
   return { deg, slope: (bowl(2 + h * Math.cos(t), 1 + h * Math.sin(t)) - bowl(2 - h * Math.cos(t), 1 - h * Math.sin(t))) / (2 * h) };
 });
 const steepest = slopes.reduce((a, s) => (s.slope > a.slope ? s : a));
-assertClose("steepest slope over 360 directions (= |∇f|)", steepest.slope, Math.hypot(2, 10), 1e-3);
+// The best of 360 whole degrees misses ∇f's direction (78.69°) by 0.31°, so it is within 2e-5 of |∇f|.
+assertClose("steepest slope over 360 directions (= |∇f| = √104)", steepest.slope, Math.hypot(2, 10), 1e-4);
 assertClose("its direction in degrees (= atan2(10, 2))", steepest.deg, Math.round((Math.atan2(10, 2) * 180) / Math.PI), 0);
 plot.gradientField(bowl, { x: [-5, 5], y: [-2.5, 2.5], arrows: 12, resolution: 40, width: 520, height: 260, title: "f(x,y) = x²/2 + 5y² and the arrows of −∇f" })
 

@@ -47,8 +47,10 @@ plot.makePlot({
 } as never, "σ and σ' on [-8, 8]")
 
 // %% [markdown]
-// Two things to read off the plot: $\sigma'$ is at most $1/4$, so every sigmoid layer shrinks the
-// gradient at least fourfold (the *vanishing gradient*); and far from 0 the sigmoid is flat, so a
+// Two things to read off the plot: $\sigma'$ is at most $1/4$, so the sigmoid's own factor in the chain
+// rule shrinks the gradient at least fourfold; through many layers these factors multiply (the
+// *vanishing gradient*) unless the weights in between are large enough to make up for them; and far
+// from 0 the sigmoid is flat, so a
 // *saturated* unit learns almost nothing. The gate stays finite even at $x = \pm 1000$:
 
 // %%
