@@ -72,8 +72,14 @@ assertClose("relative error, hand-derived vs autodiff gradient", relError(w0.gra
 // * **Mini-batch**: shuffle the examples each epoch, cut them into batches of $B = 20$, one step per batch
 //   (10 steps per epoch), each with the same rule summed over the batch only.
 //
-// To let one learning rate serve both, we divide the sum by the batch size (the gradient of the *mean*
-// squared error): $w_j \leftarrow w_j + \frac{2\eta}{|B|} \sum_{k \in B} \delta_k x_{kj}$ with $\eta = 0.05$.
+// The slide writes both losses as means, so that one learning rate serves both:
+//
+// $$ \text{full batch: } L = \frac1N \sum_{i=1}^{N} L\big(f(x_i, W), y_i\big), \qquad
+//    \text{mini-batch: } L = \frac1M \sum_{i \in B} L\big(f(x_i, W), y_i\big), $$
+//
+// with $M = |B|$ the mini-batch's size. Here $L(f(x_i, w), y_i) = (y_i - w \cdot x_i)^2$, so the
+// gradient is the one above divided by $N$ or $M$, and the rule becomes
+// $w_j \leftarrow w_j + \frac{2\eta}{M} \sum_{k \in B} \delta_k x_{kj}$ with $\eta = 0.05$ ($M = N$ for the full batch).
 // Both runs see every example exactly once per epoch, so an epoch costs the same arithmetic.
 
 // %%
