@@ -178,3 +178,21 @@ const curves = runs.flatMap(({ lr, path }) => path.map(([x, y], step) => ({ step
 const finalLoss = (lr: number) => bowl(...runs.find((r) => r.lr === lr)!.path[30]);
 if (!(finalLoss(0.1) < finalLoss(0.02) && finalLoss(0.205) > bowl(-4.5, 2))) throw new Error("learning-rate story does not hold");
 lineChart(curves, { x: "step", y: "loss", series: "rate", logY: true, yFormat: "~g", colors: RATE_COLOURS, title: "Loss against step for four learning rates" });
+
+// %% [markdown]
+// ## Summary
+//
+// * The derivative is the limit of difference quotients; centred differences are accurate to $O(h^2)$
+//   until rounding takes over.
+// * The gradient points uphill the steepest, with slope $|\nabla f|$; gradient descent steps against it.
+// * The learning rate must fit the steepest direction: too small is slow, above $2/10$ here it diverges.
+//
+// ## Exercise
+//
+// Start gradient descent from another point, for example $(3, -2)$, with $\eta = 0.1$. How many steps does
+// it take until $f < 10^{-6}$? Predict the answer from the factors $(1 - \eta)$ and $(1 - 10\eta)$ first.
+
+// %% tags=["exercise"]
+const exPath = descend(0.1, 200, [3, -2]);
+const exSteps = exPath.findIndex(([x, y]) => bowl(x, y) < 1e-6);
+console.log(`η = 0.1 from (3, −2): f < 1e-6 after ${exSteps} steps`);

@@ -127,3 +127,21 @@ full.losses.slice(1).forEach((l, i) => {
 if (!(mini.losses[30] < full.losses[30])) throw new Error("mini-batch should be ahead after 30 epochs");
 assertClose("mini-batch: distance of w from w_true", mini.w.sub(wTrue).square().sum().sqrt().item(), 0, 0.05);
 assertClose("mini-batch: final loss near the noise floor 0.01", mini.losses[30], 0.01, 0.5);
+
+// %% [markdown]
+// ## Summary
+//
+// * The squared-error gradient by hand, $\nabla_w L = -2 X^\top \delta$, is what autodiff computes.
+// * Full batch: one exact step per epoch, $L = \frac1N \sum$; mini-batch: many noisy steps, $L = \frac1M \sum$
+//   over the batch. For the same arithmetic, mini-batches got much further here.
+//
+// ## Exercise
+//
+// Vary the batch size: try 1, 5, 50 and 200 (full batch) with the same learning rate and 30 epochs.
+// Which reaches the noise floor first? Which curve is the noisiest?
+
+// %% tags=["exercise"]
+for (const batchSize of [1, 5, 50, 200]) {
+  const run = train(batchSize, 30, 0.05, 7);
+  console.log(`batch size ${String(batchSize).padStart(3)}: loss after 30 epochs ${run.losses[30].toFixed(5)}`);
+}

@@ -121,3 +121,20 @@ console.log(`w = [${w.toFlat().map((v) => v.toFixed(3))}], loss ${losses[0].toFi
 if (!(accuracy >= 0.95)) throw new Error(`the perceptron should separate the clouds (accuracy ${accuracy})`);
 if (!(losses[199] < losses[0] / 5)) throw new Error("training should cut the loss at least fivefold");
 plot.decisionBoundary(predict, points, labels, { title: `Sigmoid perceptron after 200 steps: accuracy ${accuracy}`, width: 420, height: 420, resolution: 120 })
+
+// %% [markdown]
+// ## Summary
+//
+// * $\sigma'(x) = \sigma(x)(1 - \sigma(x)) \le \tfrac14$, computed stably even at $\pm 1000$.
+// * The sigmoid perceptron's update rule $w_j \leftarrow w_j + 2\eta \sum_i \delta_i \sigma_i (1-\sigma_i) x_{ij}$
+//   is the chain rule written out, and matches autodiff.
+//
+// ## Exercise
+//
+// Where does $\sigma'(x)$ fall below $1/100$? Find the smallest $x > 0$ with $\sigma'(x) < 0.01$ (to 0.01),
+// then check your answer with the formula $\sigma' = \sigma(1 - \sigma)$ solved for $\sigma$.
+
+// %% tags=["exercise"]
+let exX = 0;
+while (sigma(exX) * (1 - sigma(exX)) >= 0.01) exX += 0.01;
+console.log(`σ'(x) < 0.01 from x ≈ ${exX.toFixed(2)}`);

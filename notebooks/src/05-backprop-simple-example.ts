@@ -102,3 +102,21 @@ assertClose("Value: ∂f/∂x", vx.grad, -4);
 assertClose("Value: ∂f/∂y", vy.grad, -4);
 assertClose("Value: ∂f/∂z", vz.grad, 3);
 vf
+
+// %% [markdown]
+// ## Summary
+//
+// * Backpropagation multiplies, at every node, the **upstream** gradient by the node's **local** gradient.
+// * For $f = (x + y) z$ at $(-2, 5, -4)$: $\partial f/\partial x = \partial f/\partial y = -4$, $\partial f/\partial z = 3$,
+//   confirmed by nudging the inputs and by define-by-run `Value`.
+//
+// ## Exercise
+//
+// Change the function to $f = (x + y) \cdot z \cdot x$ with `Value`. Work out $\partial f / \partial x$ by
+// hand first ($x$ is now used twice), then compare with `backward()`.
+
+// %% tags=["exercise"]
+const ex = { x: new Value(-2, "x"), y: new Value(5, "y"), z: new Value(-4, "z") };
+const exF = ex.x.add(ex.y).mul(ex.z).mul(ex.x);
+exF.backward();
+console.log(`f = ${exF.data}, ∂f/∂x = ${ex.x.grad}, ∂f/∂y = ${ex.y.grad}, ∂f/∂z = ${ex.z.grad}`);

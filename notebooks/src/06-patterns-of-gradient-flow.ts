@@ -115,3 +115,22 @@ const vx2 = new Value(3, "x");
 const branched = vx2.mul(vy).add(vz.max(vw)).mul(2).add(vx2);
 branched.backward();
 assertClose("branch: ∂(f + x)/∂x = -8 + 1", vx2.grad, -7);
+
+// %% [markdown]
+// ## Summary
+//
+// * **add** distributes the upstream gradient, **max** routes it to the winner, **mul** switches the
+//   inputs, and where a value fans out its gradients **add**.
+// * The slides' $x_1 x_2 + \sin x_2$ shows three of them; the circuit $2(xy + \max(z, w))$ all four.
+//
+// ## Exercise
+//
+// Make $w$ win the max: choose a value for `wEx` below so that the gradient goes to $w$ instead of $z$.
+// Predict $\partial f/\partial w$ and $f$ before you run it.
+
+// %% tags=["exercise"]
+const wEx = -1;   // try a value larger than z = 2
+const exIn = { x: new Value(3), y: new Value(-4), z: new Value(2), w: new Value(wEx) };
+const exOut = exIn.x.mul(exIn.y).add(exIn.z.max(exIn.w)).mul(2);
+exOut.backward();
+console.log(`f = ${exOut.data}; ∂f/∂z = ${exIn.z.grad}, ∂f/∂w = ${exIn.w.grad}`);

@@ -321,3 +321,28 @@ autoLoss.backward();
 assertClose("L by modules vs autograd", L, autoLoss.item(), 1e-12);
 assertClose("∂L/∂W² by hand vs autograd (relative error)", relError(fromLayer2.dW, W2.grad!), 0, 1e-12);
 assertClose("∂L/∂W¹ by hand vs autograd (relative error)", relError(fromLayer1.dW, W1.grad!), 0, 1e-12);
+
+// %% [markdown]
+// ## Summary
+//
+// * A gate needs only `forward` (caching what it needs) and `backward` (upstream × local); a graph runs
+//   them in topological and reverse topological order, adding gradients where values fan out.
+// * `checkGate` compares a gate's backward with finite differences and catches a wrong gradient.
+// * Layers are gates on tensors: each keeps its forward values and hands $\partial L/\partial h^{\ell-1}$ down.
+//
+// ## Exercise
+//
+// Write a `DivideGate` ($z = x / y$) for the library and `checkGate` it. The starting point below has the
+// right forward pass and local gradients; check it, then break a sign in `local` and watch the check fail.
+
+// %% tags=["exercise"]
+class DivideGate extends Gate {
+  readonly name = "DivideGate";
+  readonly symbol = "/";
+  readonly inputNames = ["x", "y"] as const;
+  protected compute([x, y]: Num[]): Num { return (x as number) / (y as number); }
+  // ∂z/∂x = 1/y, ∂z/∂y = −x/y²
+  protected gradients(dz: Num, [x, y]: Num[]): Num[] { return [(dz as number) / (y as number), -(dz as number) * (x as number) / (y as number) ** 2]; }
+  protected tangent([tx, ty]: Num[], [x, y]: Num[]): Num { return (tx as number) / (y as number) - (x as number) * (ty as number) / (y as number) ** 2; }
+}
+console.log(checkGate(new DivideGate(), [3, -4]).message);

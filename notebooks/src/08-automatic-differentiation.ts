@@ -292,3 +292,23 @@ plot.makePlot({
 // Reverse mode grows like $n$ (one sweep over a graph of size $\propto n$); forward mode like $n^2$
 // ($n$ sweeps of size $\propto n$): on the log-log plot, slopes 1 and 2. The price of reverse mode is
 // memory: it must keep every intermediate value of the forward pass until the backward pass uses it.
+
+// %% [markdown]
+// ## Summary
+//
+// * The slides' $x_1 x_2 + \sin x_2$: adjoints $\bar a_3 = 1$, $\bar a_1 = \bar a_2 = 1$, $\bar x_1 = x_2$,
+//   $\bar x_2 = \cos x_2 + x_1$ summed over two paths; forward-mode tangents give the same numbers.
+// * Forward mode costs one sweep per input, reverse mode one sweep per output: for a loss, reverse mode.
+//
+// ## Exercise
+//
+// Build the graph of $f(x_1, x_2) = x_1 x_2 \sin x_2$ with the library's gates, run the backward pass and
+// fill in the adjoint table by hand before you display it. Which node fans out now?
+
+// %% tags=["exercise"]
+const e = new Graph();
+const ex1 = e.input("x1"), ex2 = e.input("x2");
+e.apply(new MultiplyGate(), [e.apply(new MultiplyGate(), [ex1, ex2], "a1"), e.apply(new SinGate(), [ex2], "a2")], "a3");
+e.forward({ x1: 2, x2: 5 });
+e.backward();
+display.markdown(adjointTable(e));

@@ -187,3 +187,27 @@ assertClose("landing point after gradient descent on θ", finalLanding, 6, 1e-3)
 // step would give a landing point that, locally, depends on $\theta$ only through the velocity (a steeper
 // throw then seems to land *shorter*), and gradient descent would walk the wrong way. Interpolating to the
 // exact crossing of $y = 0$ makes the flight time, and with it the landing point, a smooth function of $\theta$.
+
+// %% [markdown]
+// ## Summary
+//
+// * Define-by-run records the graph while the program runs: loops, branches and data-dependent loops
+//   are differentiated along the path actually taken.
+// * The PyTorch slide's RNN step, an unrolled RNN, Heron's square root and a simulated throw all
+//   backpropagate with the same `backward()`.
+//
+// ## Exercise
+//
+// Aim the throw at 8 m instead of 6 m: change `targetEx` and the number of steps until the landing
+// point is within 1 cm. Does a larger learning rate help or hurt?
+
+// %% tags=["exercise"]
+const targetEx = 6;   // try 8
+let thetaEx = 0.3;
+for (let it = 0; it < 6; it++) {
+  const t = new Value(thetaEx, "θ");
+  const missEx = landing(t).sub(targetEx);
+  missEx.mul(missEx).backward();
+  thetaEx -= 0.002 * t.grad;
+}
+console.log(`θ = ${thetaEx.toFixed(4)} rad: lands at ${landing(new Value(thetaEx)).data.toFixed(3)} m (target ${targetEx} m)`);

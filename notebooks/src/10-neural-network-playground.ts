@@ -138,3 +138,22 @@ plot.imageGrid(raw.test.X.take(shown), {
   captions: plot.digitCaptions(scaled.test.y.take(shown), predicted.take(shown)), scale: 6,
   title: "Test images: the mistakes first, then the rest",
 })
+
+// %% [markdown]
+// ## Summary
+//
+// * The Playground slide's setup (noise 0, batch size 10, 50% train:test, two hidden layers) learns the
+//   circle; more noise or a single layer of two units cannot enclose it as well.
+// * Model choices (which epoch, which settings) are made on a validation set split from the training
+//   data; the test set is used once, at the end.
+//
+// ## Exercise
+//
+// With noise 20 (`0.2`) some labels are flipped near the border, so no network gets them all. Use
+// `validationAccuracy(noise, hidden, batchSize)` from above: which network does best, and does a larger
+// one help? Try other learning-rate-free knobs too (batch size). Keep the test set out of it.
+
+// %% tags=["exercise"]
+for (const hidden of [[2], [4], [4, 2], [8, 4]]) {
+  console.log(`noise 20, hidden ${JSON.stringify(hidden)}: validation accuracy ${validationAccuracy(0.2, hidden).toFixed(3)}`);
+}

@@ -69,6 +69,18 @@ describe.each(names)("%s", (name) => {
       expect(lines.filter((l) => l.includes(answer))).not.toEqual([]);
     }
   });
+
+  test("ends with a summary and an exercise cell that ran without error", () => {
+    const summary = nb.cells.findIndex((c) => c.cell_type === "markdown" && /^## Summary/m.test(joined(c.source)));
+    expect(summary).toBeGreaterThan(0);
+    const exercises = nb.cells.slice(summary).filter((c) => c.cell_type === "code" && (c.metadata?.tags ?? []).includes("exercise"));
+    expect(exercises.length).toBeGreaterThan(0);
+    // Not meant to fail, so --check ran them: they must have outputs and no error.
+    for (const c of exercises) {
+      expect(c.outputs?.length).toBeGreaterThan(0);
+      expect(c.outputs!.filter((o) => o.output_type === "error")).toEqual([]);
+    }
+  });
 });
 
 describe("the generator", () => {
