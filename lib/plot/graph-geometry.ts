@@ -107,7 +107,7 @@ function columnPositions(view: GraphView, column: Map<string, number>, count: nu
     widestText[c] = Math.max(widestText[c], widestLabel([e.value ?? src.value, e.grad ?? src.grad]));
   }
   const xs = [0];
-  for (let c = 1; c < count; c++) xs.push(xs[c - 1] + Math.max(COL_GAP, widestNode[c - 1] + widestNode[c] + widestText[c - 1] + 60));
+  for (let c = 1; c < count; c++) xs.push(xs[c - 1] + Math.max(COL_GAP, widestNode[c - 1] + widestNode[c] + widestText[c - 1] + 80));
   return xs;
 }
 
@@ -259,7 +259,7 @@ function placeLabels(nodes: NodeGeometry[], edges: EdgeGeometry[], byId: Map<str
   edges.forEach((e, i) => {
     // The argument's name (x, y of x - y) near the receiving end, on whichever side is free.
     if (!e.edge.label) return;
-    const text = e.edge.label, w = textWidth(text, SMALL) + 2;
+    const text = portName(e.edge, edges.map((d) => d.edge), nodes.map((n) => n.node.label)), w = textWidth(text, SMALL) + 2;
     items.push({ edge: i, chosen: [], candidates: [0.8, 0.72, 0.64, 0.88, 0.56].flatMap((t) => ([1, -1] as const).flatMap((side) =>
       [0, 6].map((extra) => [{ kind: "argument" as const, text, fontSize: SMALL, box: besideEdge(e, t, side, w, SMALL, extra) }]))) });
   });
@@ -311,6 +311,18 @@ function placeLabels(nodes: NodeGeometry[], edges: EdgeGeometry[], byId: Map<str
     if (worst === 0) break;
   }
   return items.flatMap((item) => item.chosen.map((p) => ({ ...p, edge: item.edge })));
+}
+
+/**
+ * An argument's name as drawn: the gate's own ("a", "b" of a @ b), unless some node in the picture has
+ * a name among the gate's argument names (01's bias "b" next to w @ x's "b"), which would read as that
+ * node; then the arguments are named by position: "1st", "2nd", ...
+ */
+function portName(e: GraphViewEdge, all: GraphViewEdge[], nodeLabels: string[]): string {
+  const siblings = all.filter((o) => o.to === e.to && o.label);
+  if (!siblings.some((o) => nodeLabels.includes(o.label!))) return e.label!;
+  const k = siblings.indexOf(e);
+  return ["1st", "2nd", "3rd"][k] ?? `${k + 1}th`;
 }
 
 /** Numbers in at most 4 significant digits (what fits on a slide), without "-0". */

@@ -154,3 +154,11 @@ test("a constant's gradient is drawn: ∂y1/∂0.5 = y0 + a/y0 = 3 in Heron's st
   const half = view.nodes.find((n) => n.label === "0.5")!;
   expect(view.edges.find((e) => e.from === half.id)!.grad).toBe(3);
 });
+
+test("an argument name that is also a node's name (w @ x's \"b\" beside the bias b) is drawn by position", () => {
+  const drawing = plot.graphDrawing(LECTURE_GRAPHS.find(([name]) => name.startsWith("01"))![1]());
+  expect(drawing.labels.filter((l) => l.kind === "argument").map((l) => l.text).sort()).toEqual(["1st", "2nd"]);
+  // Elsewhere the gate's own names stay: x and y of Heron's division.
+  const heron = plot.graphDrawing(LECTURE_GRAPHS.find(([name]) => name.startsWith("09"))![1]());
+  expect(heron.labels.filter((l) => l.kind === "argument").map((l) => l.text).sort()).toEqual(["x", "y"]);
+});

@@ -331,3 +331,11 @@ describe("computation graph drawing", () => {
     expect(() => plot.renderGraphSVG({ nodes: [{ id: "a", label: "a" }, { id: "a", label: "b" }], edges: [] })).toThrow(/'a' appears twice/);
   });
 });
+
+test("heatmap names its rows when asked (01's cat, dog, ship) and keeps their order", async () => {
+  const named = plot.heatmap([[1, -1], [0, 2], [3, 0]], { rowNames: ["cat", "dog", "ship"] });
+  expect((named as unknown as { encoding: { y: { sort: string[] } } }).encoding.y.sort).toEqual(["cat", "dog", "ship"]);
+  const svg = await plot.toSVG(named);
+  for (const name of ["cat", "dog", "ship"]) expect(svg).toContain(`>${name}</text>`);
+  expect(() => plot.heatmap([[1]], { rowNames: ["a", "b"] })).toThrow(/2 row names for 1 rows/);
+});
