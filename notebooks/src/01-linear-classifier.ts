@@ -31,7 +31,7 @@ const W = tensor([
 ]);
 const x = tensor([56, 231, 24, 2]);
 const b = tensor([1.1, 3.2, -1.2]);
-plot.heatmap(W.toArray(), { title: "W: one template (row) per class", xTitle: "pixel", yTitle: "class", cellSize: 70 });
+plot.heatmap(W.toArray(), { title: "W: one template (row) per class", xTitle: "pixel", yTitle: "class", rowNames: classes, cellSize: 70 });
 
 // %% [markdown]
 // ## The scores

@@ -110,7 +110,7 @@ const digits = data.loadDigits();
 const scaled = data.trainValTestSplit(digits, { testFraction: 0.2, valFraction: 0.1, seed: 0 });
 const raw = data.trainValTestSplit(digits, { testFraction: 0.2, valFraction: 0.1, seed: 0, standardize: false });   // the same rows, for pictures
 console.log(`digits: ${digits.X.shape.join("×")}; train ${scaled.train.X.shape[0]}, validation ${scaled.val.X.shape[0]}, test ${scaled.test.X.shape[0]}`);
-plot.imageGrid(raw.train.X.slice([0, 10]), { captions: Array.from(raw.train.y.slice([0, 10]).toFlat(), String), scale: 6, title: "The first 10 training images" })
+plot.imageGrid(raw.train.X.slice([0, 10]), { captions: Array.from(raw.train.y.slice([0, 10]).toFlat(), String), columns: 5, scale: 18, title: "The first 10 training images" })
 
 // %%
 const net = new nn.TwoLayerNet(64, 100, 10, { weightScale: 1e-2, reg: 1e-3, seed: 0 });
@@ -135,7 +135,7 @@ const mistakes = predicted.toFlat().map((p, i) => (p !== scaled.test.y.get(i) ? 
 console.log(`${mistakes.length} mistakes out of ${scaled.test.y.size} test images`);
 const shown = [...mistakes, ...Array.from({ length: 40 }, (_, i) => i).filter((i) => !mistakes.includes(i))].slice(0, 20);
 plot.imageGrid(raw.test.X.take(shown), {
-  captions: plot.digitCaptions(scaled.test.y.take(shown), predicted.take(shown)), scale: 6,
+  captions: plot.digitCaptions(scaled.test.y.take(shown), predicted.take(shown)), columns: 5, scale: 18,
   title: "Test images: the mistakes first, then the rest",
 })
 
