@@ -12,6 +12,7 @@
 // %%
 import { Tensor, tensor, Random, relError, plot, assertClose } from "gradlab";
 
+// %% tags=["helpers"]
 /** A line chart as a Vega-Lite spec: one line per series, optional log y axis, large fonts for projection. */
 function lineChart(rows: object[], o: { x: string; y: string; series: string; logY?: boolean; title: string }) {
   return plot.makePlot({

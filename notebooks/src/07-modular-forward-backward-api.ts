@@ -85,14 +85,8 @@ interface SlideNode { name: string; gate: SlideGate | null; inputs: string[] }
 class ComputationalGraph {
   private nodes: SlideNode[] = [];
   private values = new Map<string, number>();
-  input(name: string): string {
-    this.nodes.push({ name, gate: null, inputs: [] });
-    return name;
-  }
-  apply(gate: SlideGate, inputs: [string, string], name: string): string {
-    this.nodes.push({ name, gate, inputs });
-    return name;
-  }
+  input(name: string): string { this.nodes.push({ name, gate: null, inputs: [] }); return name; }
+  apply(gate: SlideGate, inputs: [string, string], name: string): string { this.nodes.push({ name, gate, inputs }); return name; }
   forward(feed: Record<string, number>): number {
     for (const node of this.nodes) {          // topological order
       const value = node.gate ? node.gate.forward(this.values.get(node.inputs[0])!, this.values.get(node.inputs[1])!) : feed[node.name];
@@ -111,6 +105,7 @@ class ComputationalGraph {
   }
 }
 
+// %%
 // (x + y) · z at (-2, 5, -4), as in notebook 5.
 const cg = new ComputationalGraph();
 const q = cg.apply(new SlideAddGate(), [cg.input("x"), cg.input("y")], "q");

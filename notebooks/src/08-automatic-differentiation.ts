@@ -18,15 +18,18 @@
 import { Graph, AddGate, SubtractGate, MultiplyGate, LogGate, SinGate, Value, Dual, jvp, grad, plot, assertClose } from "gradlab";
 
 // %% tags=["helpers"]
-// Helpers (collapsed): the tangent table, the adjoint table and the step-by-step drawings of any Graph.
-import type { Num } from "gradlab";
+// Helpers (collapsed): the tangent and adjoint tables of any Graph, as plain Markdown tables.
+import type { Num, TraceStep } from "gradlab";
 const fmt = (v: Num | undefined) => (typeof v === "number" ? Number(v.toFixed(4)).toString() : String(v));
 /** A factor in a product: negative numbers in parentheses, as one writes 1 × (−1). */
 const factor = (v: Num | undefined) => (typeof v === "number" && v < 0 ? `(${fmt(v)})` : fmt(v));
-/** Node names in LaTeX: "x1" → "x_{1}". */
-const tex = (name: string) => name.replace(/^([a-z]+)(\d+)$/, "$1_{$2}");
+const SUB = "₀₁₂₃₄₅₆₇₈₉";
+/** Node names as one writes them: "x1" → "x₁"; with a bar for the adjoint: "x1" → "x̄₁". */
+const name = (n: string, bar = false) => n.replace(/^([a-z]+?)(\d*)$/, (_, l: string, d: string) => l + (bar ? "\u0304" : "") + [...d].map((c) => SUB[+c]).join(""));
 const table = (head: string[], rows: string[][]) => [head, head.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n");
 
+// %% tags=["helpers"]
+// Helpers (collapsed): forward mode's tangent table and reverse mode's adjoint table, for any Graph.
 /** Forward mode: each node's tangent from its inputs' tangents by the gate's jvp, in topological order. */
 function forwardMode(g: Graph, seed: Record<string, number>) {
   const tangent = new Map<string, number>();
@@ -34,39 +37,26 @@ function forwardMode(g: Graph, seed: Record<string, number>) {
   for (const node of g.topologicalOrder()) {
     // The gate cached its inputs in g.forward; jvp applies its forward-mode rule at that point.
     tangent.set(node.name, node.gate ? node.gate.jvp(node.inputs.map((i) => tangent.get(i)!)) as number : seed[node.name]);
-    const op = node.gate ? `\`${node.gate.label}\`(${node.inputs.map((i) => `$${tex(i)}$`).join(", ")})` : "input";
-    rows.push([`$${tex(node.name)}$`, op, fmt(node.value), fmt(tangent.get(node.name))]);
+    const op = node.gate ? `${node.gate.label}(${node.inputs.map((i) => name(i)).join(", ")})` : "input";
+    rows.push([name(node.name), op, fmt(node.value), fmt(tangent.get(node.name))]);
   }
-  return { tangent, table: table(["node", "operation", "value", "tangent (dot)"], rows) };
+  return { tangent, table: table(["node", "operation", "value", "tangent"], rows) };
 }
+
+/** What one backward step sends each input: "x̄₁ += 1 × 5" (upstream × local). */
+const sent = (s: TraceStep) => s.inputs.map((input, i) => `${name(input, true)} += ${fmt(s.upstream)} × ${factor(s.localGradients![i])}`);
 
 /** Reverse mode, read from the backward trace: each node's adjoint and what it sends to its inputs. */
 function adjointTable(g: Graph): string {
   const rows = g.trace.filter((s) => s.phase === "backward").map((s) => [
-    `$${tex(s.node)}$`, s.op ? `\`${s.op}\`` : "input", `$\\bar{${tex(s.node)}} = ${fmt(s.upstream)}$`,
-    s.downstream ? s.inputs.map((input, i) => `$\\bar{${tex(input)}} \\mathrel{+}= ${fmt(s.upstream)} \\times ${factor(s.localGradients![i])}$`).join(", ") : "(input: adjoint complete)",
+    name(s.node), s.op ?? "input", `${name(s.node, true)} = ${fmt(s.upstream)}`,
+    s.downstream ? sent(s).join(", ") : "(input: adjoint complete)",
   ]);
   return table(["node", "operation", "adjoint", "sent to inputs (upstream × local)"], rows);
 }
 
-/** Milliseconds per call: calls repeated for at least 60 ms, best of three such batches (less noise from GC and JIT). */
-function millis(fn: () => void): number {
-  fn();                                        // warm up the JIT
-  let best = Infinity;
-  for (let batch = 0; batch < 3; batch++) {
-    let calls = 0;
-    const t0 = process.hrtime.bigint();
-    let elapsed = 0;
-    do {
-      fn();
-      calls++;
-      elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
-    } while (elapsed < 60);
-    best = Math.min(best, elapsed / calls);
-  }
-  return best;
-}
-
+// %% tags=["helpers"]
+// Helper (collapsed): the backward pass drawn gate by gate.
 /**
  * One drawing per gate of the backward pass, with the gradients known so far: a node fed back by several
  * gates shows the partial sum of what has arrived, an edge whose gate is still to come shows "?".
@@ -80,12 +70,11 @@ function backwardDrawings(g: Graph): { step: string; svg: string }[] {
     nodes: view.nodes.map((n) => ({ ...n, grad: partial.get(n.id) })),
     edges: view.edges.map((e) => (visited.has(e.to) ? e : { ...e, grad: partial.has(e.from) || e.grad !== undefined ? "?" : undefined })),
   });
-  const out = [{ step: `start: $\\bar{${tex(gates[0].node)}} = 1$`, svg: draw() }];
+  const out = [{ step: `start: ${name(gates[0].node, true)} = 1`, svg: draw() }];
   for (const s of gates) {
     visited.add(s.node);
     s.inputs.forEach((input, i) => partial.set(input, (partial.get(input) ?? 0) + (s.downstream![i] as number)));
-    const sent = s.inputs.map((input, i) => `$\\bar{${tex(input)}} \\mathrel{+}= ${fmt(s.upstream)} \\times ${factor(s.localGradients![i])}$`);
-    out.push({ step: `the \`${s.op}\` gate of $${tex(s.node)}$: ${sent.join(", ")}`, svg: draw() });
+    out.push({ step: `the \`${s.op}\` gate of ${name(s.node)}: ${sent(s).join(", ")}`, svg: draw() });
   }
   return out;
 }
@@ -253,6 +242,26 @@ const worstReverse = Math.max(...reverseGradient(x40).map((gi, i) => Math.abs(gi
 const worstForward = Math.max(...forwardGradient(x40).map((gi, i) => Math.abs(gi - exact40[i])));
 assertClose("n=40: largest error of reverse mode", worstReverse, 0, 1e-12);
 assertClose("n=40: largest error of forward mode", worstForward, 0, 1e-12);
+
+// %% tags=["helpers"]
+// Helper (collapsed): a timer that is not fooled by the JIT compiler or the garbage collector.
+/** Milliseconds per call: calls repeated for at least 60 ms, best of three such batches (less noise from GC and JIT). */
+function millis(fn: () => void): number {
+  fn();                                        // warm up the JIT
+  let best = Infinity;
+  for (let batch = 0; batch < 3; batch++) {
+    let calls = 0;
+    const t0 = process.hrtime.bigint();
+    let elapsed = 0;
+    do {
+      fn();
+      calls++;
+      elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
+    } while (elapsed < 60);
+    best = Math.min(best, elapsed / calls);
+  }
+  return best;
+}
 
 // %%
 // Warm up both code paths first, so that the first sizes do not pay for the JIT compiler.
