@@ -121,3 +121,16 @@ describeWith([requirements.nbformat], "Python's nbformat", () => {
     expect(r.stdout.trim()).toBe(`valid ${paths.length}`);
   });
 });
+
+test("README's slide-by-slide table cites cells that exist", () => {
+  const readme = readFileSync(join(NOTEBOOKS, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Slide by slide"), readme.indexOf("## Running them"));
+  const rows = section.split("\n").filter((l) => /^\| .* \| \d\d, cell-\d\d/.test(l));
+  expect(rows.length).toBeGreaterThan(15);
+  for (const row of rows) {
+    const where = row.slice(row.lastIndexOf("| ", row.length - 3) + 2);
+    const nn = where.slice(0, 2), ids = where.match(/cell-\d\d/g)!;
+    const nb = readNotebook(join(NOTEBOOKS, `${names.find((n) => n.startsWith(nn))}.ipynb`));
+    for (const id of ids) expect({ row: where, id, exists: nb.cells.some((c) => c.id === id) }).toEqual({ row: where, id, exists: true });
+  }
+});
