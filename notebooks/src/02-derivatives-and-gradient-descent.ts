@@ -8,20 +8,6 @@
 // %%
 import { Value, plot, assertClose } from "gradlab";
 
-/** A line chart as a Vega-Lite spec: one line per series, optional log axes, large fonts for projection. */
-function lineChart(rows: object[], o: { x: string; y: string; series: string; logX?: boolean; logY?: boolean; title: string; colors?: string[]; yFormat?: string; xTicks?: number[] }) {
-  return plot.makePlot({
-    width: 520, height: 320, title: o.title,
-    data: { values: rows },
-    mark: { type: "line", point: true, strokeWidth: 3 },
-    encoding: {
-      x: { field: o.x, type: "quantitative", scale: o.logX ? { type: "log" } : { zero: false }, axis: { format: o.logX ? ".0e" : "", ...(o.xTicks ? { values: o.xTicks } : {}) } },
-      y: { field: o.y, type: "quantitative", scale: o.logY ? { type: "log" } : { zero: false }, axis: { format: o.yFormat ?? (o.logY ? ".0e" : "") } },
-      color: { field: o.series, type: "nominal", title: null, ...(o.colors ? { scale: { range: o.colors } } : {}) },
-    },
-    config: { axis: { labelFontSize: 14, titleFontSize: 16 }, legend: { labelFontSize: 14, labelLimit: 400 }, title: { fontSize: 18 } },
-  } as never, `${o.title}: ${rows.length} points`);
-}
 
 // %% [markdown]
 // ## The limit definition
@@ -46,7 +32,7 @@ const errors = hs.flatMap((h) => [
   { h, error: Math.abs(forward(h) - exact), method: "forward difference" },
   { h, error: Math.abs(centred(h) - exact), method: "centred difference" },
 ]).filter((r) => r.error > 0);
-lineChart(errors, { x: "h", y: "error", series: "method", logX: true, logY: true, xTicks: [1e-15, 1e-13, 1e-11, 1e-9, 1e-7, 1e-5, 1e-3, 1e-1],
+plot.lineChart(errors, { x: "h", y: "error", series: "method", logX: true, logY: true, xTicks: [1e-15, 1e-13, 1e-11, 1e-9, 1e-7, 1e-5, 1e-3, 1e-1],
   title: "Error of finite differences for sin'(1)" });
 
 // %% [markdown]
@@ -177,7 +163,7 @@ plot.makePlot({
 const curves = runs.flatMap(({ lr, path }) => path.map(([x, y], step) => ({ step, loss: bowl(x, y), rate: `η = ${lr}` })));
 const finalLoss = (lr: number) => bowl(...runs.find((r) => r.lr === lr)!.path[30]);
 if (!(finalLoss(0.1) < finalLoss(0.02) && finalLoss(0.205) > bowl(-4.5, 2))) throw new Error("learning-rate story does not hold");
-lineChart(curves, { x: "step", y: "loss", series: "rate", logY: true, yFormat: "~g", colors: RATE_COLOURS, title: "Loss against step for four learning rates" });
+plot.lineChart(curves, { x: "step", y: "loss", series: "rate", logY: true, yFormat: "~g", colors: RATE_COLOURS, title: "Loss against step for four learning rates" });
 
 // %% [markdown]
 // ## Summary

@@ -12,22 +12,6 @@
 // %%
 import { Tensor, tensor, Random, relError, plot, assertClose } from "gradlab";
 
-// %% tags=["helpers"]
-/** A line chart as a Vega-Lite spec: one line per series, optional log y axis, large fonts for projection. */
-function lineChart(rows: object[], o: { x: string; y: string; series: string; logY?: boolean; title: string }) {
-  return plot.makePlot({
-    width: 520, height: 320, title: o.title,
-    data: { values: rows },
-    mark: { type: "line", point: true, strokeWidth: 3 },
-    encoding: {
-      x: { field: o.x, type: "quantitative" },
-      y: { field: o.y, type: "quantitative", scale: o.logY ? { type: "log" } : { zero: false } },
-      color: { field: o.series, type: "nominal", title: null },
-    },
-    config: { axis: { labelFontSize: 14, titleFontSize: 16 }, legend: { labelFontSize: 14, labelLimit: 400 }, title: { fontSize: 18 } },
-  } as never, `${o.title}: ${rows.length} points`);
-}
-
 // %% [markdown]
 // ## Data
 //
@@ -112,7 +96,7 @@ const rows = [
   ...full.losses.map((loss, epoch) => ({ epoch, loss, method: "full batch (1 step / epoch)" })),
   ...mini.losses.map((loss, epoch) => ({ epoch, loss, method: "mini-batch B=20 (10 steps / epoch)" })),
 ];
-lineChart(rows, { x: "epoch", y: "loss", series: "method", logY: true, title: "Mean squared error on all 200 points" });
+plot.lineChart(rows, { x: "epoch", y: "loss", series: "method", logY: true, title: "Mean squared error on all 200 points" });
 
 // %% [markdown]
 // For the same number of passes over the data, mini-batches make **ten times as many steps**, each

@@ -35,16 +35,7 @@ for (let x = -8; x <= 8; x += 0.25) {
 }
 assertClose("largest relative error of the gate's σ' (vs formula and centred differences)", worst, 0, 1e-7);
 assertClose("σ'(0) = 1/4 (the steepest point)", (gate.forward(0), (gate.backward(1) as number[])[0]), 0.25);
-plot.makePlot({
-  width: 520, height: 300, title: "The sigmoid and its derivative",
-  data: { values: rows }, mark: { type: "line", strokeWidth: 3 },
-  encoding: {
-    x: { field: "x", type: "quantitative" },
-    y: { field: "value", type: "quantitative" },
-    color: { field: "curve", type: "nominal", title: null, scale: { domain: ["σ(x)", "σ'(x) = σ(1 − σ)"] } },
-  },
-  config: { axis: { labelFontSize: 14, titleFontSize: 16 }, legend: { labelFontSize: 14, labelLimit: 400 }, title: { fontSize: 18 } },
-} as never, "σ and σ' on [-8, 8]")
+plot.lineChart(rows, { x: "x", y: "value", series: "curve", seriesOrder: ["σ(x)", "σ'(x) = σ(1 − σ)"], points: false, height: 300, title: "The sigmoid and its derivative" })
 
 // %% [markdown]
 // Two things to read off the plot: $\sigma'$ is at most $1/4$, so the sigmoid's own factor in the chain
