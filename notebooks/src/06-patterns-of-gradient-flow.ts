@@ -111,10 +111,17 @@ assertClose("Value: f", vf.data, -20);
 assertClose("Value: ∂f/∂x", vx.grad, -8);
 assertClose("Value: ∂f/∂w", vw.grad, 0, 0);
 
+
+// %% [markdown]
+// Drawn, $x$ has two edges: the one into $x \cdot y$ carries $-8$, the one into the final $+$ carries $1$,
+// and the node shows their sum, $\Sigma\,{-7}$. The constant 2 shows its own gradient, $xy + \max(z, w) = -10$.
+
+// %%
 const vx2 = new Value(3, "x");
 const branched = vx2.mul(vy).add(vz.max(vw)).mul(2).add(vx2);
 branched.backward();
 assertClose("branch: ∂(f + x)/∂x = -8 + 1", vx2.grad, -7);
+branched
 
 // %% [markdown]
 // ## Summary
