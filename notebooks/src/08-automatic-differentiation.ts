@@ -58,8 +58,8 @@ function adjointTable(g: Graph): string {
 // %% tags=["helpers"]
 // Helper (collapsed): the backward pass drawn gate by gate.
 /**
- * One drawing per gate of the backward pass, with the gradients known so far: a node fed back by several
- * gates shows the partial sum of what has arrived, an edge whose gate is still to come shows "?".
+ * One drawing per gate of the backward pass, with the gradients known so far: an edge shows its
+ * gradient once the gate it feeds has sent it, and a node fed back by several gates (Σ) the sum so far.
  */
 function backwardDrawings(g: Graph): { step: string; svg: string }[] {
   const view = g.toView();
@@ -68,7 +68,7 @@ function backwardDrawings(g: Graph): { step: string; svg: string }[] {
   const visited = new Set<string>();
   const draw = () => plot.renderGraphSVG({
     nodes: view.nodes.map((n) => ({ ...n, grad: partial.get(n.id) })),
-    edges: view.edges.map((e) => (visited.has(e.to) ? e : { ...e, grad: partial.has(e.from) || e.grad !== undefined ? "?" : undefined })),
+    edges: view.edges.map((e) => (visited.has(e.to) ? e : { ...e, grad: undefined })),
   });
   const out = [{ step: `start: ${name(gates[0].node, true)} = 1`, svg: draw() }];
   for (const s of gates) {
