@@ -4,7 +4,8 @@
  *
  *   // %% [markdown]          starts a Markdown cell; its lines are `// text` comments
  *   // %%                     starts a code cell
- *   // %% tags=["a", "b"]     a code cell with cell tags (e.g. "raises-exception" for the runner)
+ *   // %% tags=["a", "b"]     a code cell with cell tags (e.g. "raises-exception" for the runner;
+ *                             "helpers" also collapses the cell's source in JupyterLab and Notebook)
  *
  * The notebooks it writes have no outputs: run them with `gradlab run notebooks --inplace` to add them.
  * Output is nbformat 4.5 laid out as Python's nbformat writes it (1-space indent, sorted keys, sources
@@ -103,7 +104,9 @@ export function buildNotebook(cells: SourceCell[]): NotebookJson {
     metadata: { kernelspec: KERNELSPEC, language_info: LANGUAGE_INFO },
     cells: cells.map((cell, i) => {
       const id = `cell-${String(i + 1).padStart(2, "0")}`;
-      const metadata = cell.tags.length ? { tags: cell.tags } : {};
+      const metadata: Record<string, unknown> = cell.tags.length ? { tags: cell.tags } : {};
+      // Plotting and table-building helpers are collapsed, so the lecture reads without them.
+      if (cell.tags.includes("helpers")) metadata.jupyter = { source_hidden: true };
       return cell.kind === "markdown"
         ? { cell_type: "markdown", id, metadata, source: toLines(cell.source) }
         : { cell_type: "code", id, metadata, source: toLines(cell.source), execution_count: null, outputs: [] };

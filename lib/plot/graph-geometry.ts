@@ -42,10 +42,11 @@ export interface EdgeGeometry {
 }
 
 export interface LabelGeometry {
-  kind: "value" | "grad" | "argument";
+  /** "total": the summed gradient written at a node whose value feeds several gates. */
+  kind: "value" | "grad" | "argument" | "total";
   text: string;
   fontSize: number;
-  /** The index of the edge it labels in `edges`. */
+  /** The index of the edge it labels in `edges`; -1 for a node's total. */
   edge: number;
   box: Box;
 }
@@ -106,7 +107,7 @@ function columnPositions(view: GraphView, column: Map<string, number>, count: nu
     widestText[c] = Math.max(widestText[c], widestLabel([e.value ?? src.value, e.grad ?? src.grad]));
   }
   const xs = [0];
-  for (let c = 1; c < count; c++) xs.push(xs[c - 1] + Math.max(COL_GAP, widestNode[c - 1] + widestNode[c] + widestText[c - 1] + 60));
+  for (let c = 1; c < count; c++) xs.push(xs[c - 1] + Math.max(COL_GAP, widestNode[c - 1] + widestNode[c] + widestText[c - 1] + 80));
   return xs;
 }
 
@@ -235,9 +236,11 @@ function placeLabels(nodes: NodeGeometry[], edges: EdgeGeometry[], byId: Map<str
   type Part = { kind: LabelGeometry["kind"]; text: string; fontSize: number; box: Box };
   type Item = { edge: number; candidates: Part[][]; chosen: Part[] };
   const items: Item[] = [];
+  const fanOut = (id: string) => edges.filter((e) => e.edge.from === id).length > 1;
   edges.forEach((e, i) => {
     const src = byId.get(e.edge.from)!.node;
-    const value = e.edge.value ?? src.value, grad = e.edge.grad ?? src.grad;
+    // Where a value feeds several gates, an edge shows only its own branch's share, never the total.
+    const value = e.edge.value ?? src.value, grad = e.edge.grad ?? (fanOut(src.id) ? undefined : src.grad);
     const texts = { value: value === undefined ? undefined : formatValue(value), grad: grad === undefined ? undefined : formatValue(grad) };
     if (texts.value !== undefined || texts.grad !== undefined) {
       // Near the source first (about 0.4 column along): edges converging on a gate are apart there.
@@ -256,10 +259,24 @@ function placeLabels(nodes: NodeGeometry[], edges: EdgeGeometry[], byId: Map<str
   edges.forEach((e, i) => {
     // The argument's name (x, y of x - y) near the receiving end, on whichever side is free.
     if (!e.edge.label) return;
-    const text = e.edge.label, w = textWidth(text, SMALL) + 2;
+    const text = portName(e.edge, edges.map((d) => d.edge), nodes.map((n) => n.node.label)), w = textWidth(text, SMALL) + 2;
     items.push({ edge: i, chosen: [], candidates: [0.8, 0.72, 0.64, 0.88, 0.56].flatMap((t) => ([1, -1] as const).flatMap((side) =>
       [0, 6].map((extra) => [{ kind: "argument" as const, text, fontSize: SMALL, box: besideEdge(e, t, side, w, SMALL, extra) }]))) });
   });
+
+  for (const n of nodes) {
+    // "Gradients add at branches": the node also shows the sum of its branches' shares.
+    if (n.node.grad === undefined || !fanOut(n.node.id)) continue;
+    const text = `Σ ${formatValue(n.node.grad)}`, w = textWidth(text, FONT) + 2, { x, y } = n.centre;
+    const below = y + n.halfHeight + (n.caption ? SMALL + 8 : 4), above = y - n.halfHeight - 4, left = x - n.halfWidth - 6;
+    const spots = [0, 8, 16].flatMap((d): Box[] => [
+      { x0: x - w / 2, x1: x + w / 2, y0: below + d, y1: below + d + FONT },
+      { x0: x - w / 2, x1: x + w / 2, y0: above - d - FONT, y1: above - d },
+      { x0: left - d - w, x1: left - d, y0: y - FONT / 2, y1: y + FONT / 2 },
+      { x0: left - d - w, x1: left - d, y0: below + d, y1: below + d + FONT },
+    ]);
+    items.push({ edge: -1, chosen: [], candidates: spots.map((box) => [{ kind: "total" as const, text, fontSize: FONT, box }]) });
+  }
 
   const obstacles: Box[] = nodes.flatMap((n) => [shapeBox(n, 4), ...(n.caption ? [n.caption.box] : [])]);
   // Weighted so that text on text is worst, text on a node next, text on a line least bad; labels
@@ -271,6 +288,7 @@ function placeLabels(nodes: NodeGeometry[], edges: EdgeGeometry[], byId: Map<str
       for (const o of obstacles) if (boxesOverlap(o, box)) total += 5;
       edges.forEach((e, i) => { if ((i !== self.edge || e.control) && polylineHitsBox(e.samples, box)) total += 1; });
       // A number must be nearer its own edge than any other, or the audience reads it as the other's.
+      if (self.edge < 0) continue;
       const centre = { x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2 };
       const own = distanceToPolyline(centre, edges[self.edge].samples);
       edges.forEach((e, i) => { if (i !== self.edge && distanceToPolyline(centre, e.samples) < own + 4) total += 3; });
@@ -293,6 +311,18 @@ function placeLabels(nodes: NodeGeometry[], edges: EdgeGeometry[], byId: Map<str
     if (worst === 0) break;
   }
   return items.flatMap((item) => item.chosen.map((p) => ({ ...p, edge: item.edge })));
+}
+
+/**
+ * An argument's name as drawn: the gate's own ("a", "b" of a @ b), unless some node in the picture has
+ * a name among the gate's argument names (01's bias "b" next to w @ x's "b"), which would read as that
+ * node; then the arguments are named by position: "1st", "2nd", ...
+ */
+function portName(e: GraphViewEdge, all: GraphViewEdge[], nodeLabels: string[]): string {
+  const siblings = all.filter((o) => o.to === e.to && o.label);
+  if (!siblings.some((o) => nodeLabels.includes(o.label!))) return e.label!;
+  const k = siblings.indexOf(e);
+  return ["1st", "2nd", "3rd"][k] ?? `${k + 1}th`;
 }
 
 /** Numbers in at most 4 significant digits (what fits on a slide), without "-0". */

@@ -1,4 +1,5 @@
 import { GraphView, layoutGraph } from "./graph-layout";
+import { textWidth } from "./text-width";
 import { FONT, GraphDrawing, LabelGeometry, NodeGeometry, RADIUS, SMALL, formatValue, graphDrawing } from "./graph-geometry";
 
 export type { GraphView, GraphViewEdge, GraphViewNode } from "./graph-layout";
@@ -28,10 +29,14 @@ export function renderGraphSVG(view: GraphView): string {
     parts.push(out.join(""));
   });
   for (const n of drawing.nodes) parts.push(nodeMarks(n));
+  for (const l of drawing.labels.filter((l) => l.edge < 0)) parts.push(labelMarks(l));
 
   let { x0, y0, x1, y1 } = drawing.bounds;
   const key = keyMarks(drawing, x0 + 20, y1 + 4);
-  if (key) y1 += SMALL + 16;
+  if (key) {
+    y1 += key.lines * (SMALL + 8) + 8;
+    x1 = Math.max(x1, x0 + 20 + key.width + 20);   // the key is never cut off by a narrow graph
+  }
   x0 = Math.floor(x0); y0 = Math.floor(y0);
   const width = Math.ceil(x1) - x0, height = Math.ceil(y1) - y0;
   return [
@@ -39,7 +44,7 @@ export function renderGraphSVG(view: GraphView): string {
     `<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#333"/></marker></defs>`,
     `<rect x="${x0}" y="${y0}" width="${width}" height="${height}" fill="white"/>`,
     ...parts,
-    ...(key ? [key] : []),
+    ...(key ? [key.svg] : []),
     "</svg>",
   ].join("\n");
 }
@@ -83,19 +88,31 @@ export function renderGraphDOT(view: GraphView): string {
 /** The text of one edge label, centred in the box that graph-geometry chose for it. */
 function labelMarks(l: LabelGeometry): string {
   const cls = l.kind === "argument" ? "edge-label" : l.kind;
-  const fill = l.kind === "value" ? VALUE_COLOUR : l.kind === "grad" ? GRAD_COLOUR : "#555";
+  const fill = l.kind === "value" ? VALUE_COLOUR : l.kind === "grad" || l.kind === "total" ? GRAD_COLOUR : "#555";
   const x = (l.box.x0 + l.box.x1) / 2, baseline = (l.box.y0 + l.box.y1) / 2 + l.fontSize * 0.35;
   return `<text class="${cls}" x="${r(x)}" y="${r(baseline)}" text-anchor="middle" font-size="${l.fontSize}" fill="${fill}">${xmlEscape(l.text)}</text>`;
 }
 
-/** A one-line key under the picture: which colour is the forward value and which the gradient. */
-function keyMarks(drawing: GraphDrawing, x: number, y: number): string {
+/**
+ * The key under the picture: which colour is the forward value and which the gradient, and on a
+ * second line what the Σ at a branching node means; with its width, so the picture can make room.
+ */
+function keyMarks(drawing: GraphDrawing, x: number, y: number): { svg: string; width: number; lines: number } | null {
   const kinds = new Set(drawing.labels.map((l) => l.kind));
-  const items: string[] = [];
-  if (kinds.has("value")) items.push(`<tspan fill="${VALUE_COLOUR}">■ forward value (above an edge)</tspan>`);
-  if (kinds.has("grad")) items.push(`<tspan fill="${GRAD_COLOUR}"${items.length ? ' dx="28"' : ""}>■ gradient (below)</tspan>`);
-  if (!items.length) return "";
-  return `<text class="key" x="${r(x)}" y="${r(y + SMALL)}" font-size="${SMALL}">${items.join("")}</text>`;
+  const texts: { text: string; fill: string }[] = [];
+  if (kinds.has("value")) texts.push({ text: "■ forward value (above an edge)", fill: VALUE_COLOUR });
+  if (kinds.has("grad")) texts.push({ text: "■ gradient (below)", fill: GRAD_COLOUR });
+  if (!texts.length) return null;
+  const tspans = texts.map((t, i) => `<tspan fill="${t.fill}"${i ? ' dx="28"' : ""}>${t.text}</tspan>`).join("");
+  const line = (k: number, content: string) => `<text class="key" x="${r(x)}" y="${r(y + SMALL + k * (SMALL + 8))}" font-size="${SMALL}">${content}</text>`;
+  let width = texts.reduce((w, t) => w + textWidth(t.text, SMALL), 28 * (texts.length - 1));
+  let svg = line(0, tspans);
+  if (kinds.has("total")) {
+    const total = "Σ the gradients of a value's branches, summed (at the node)";
+    svg += line(1, `<tspan fill="${GRAD_COLOUR}">${total}</tspan>`);
+    width = Math.max(width, textWidth(total, SMALL));
+  }
+  return { svg, width, lines: kinds.has("total") ? 2 : 1 };
 }
 
 function nodeMarks(g: NodeGeometry): string {

@@ -69,7 +69,8 @@ export function imageGrid(images: Rows, opts: ImageGridOptions = {}): Plot {
       },
       ...(captions ? [{
         data: { values: labels },
-        mark: { type: "text", baseline: "middle", fontSize: Math.max(9, s * 2.5) },
+        // Captions grow with the images, up to a size that reads from the back of the room.
+        mark: { type: "text", baseline: "middle", fontSize: Math.max(9, Math.min(24, s * 2.5)) },
         encoding: {
           x: { field: "px", type: "quantitative", scale: xScale, ...hidden },
           y: { field: "py", type: "quantitative", scale: yScale, ...hidden },

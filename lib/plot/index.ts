@@ -7,6 +7,8 @@ export { makePlot, JUPYTER_DISPLAY } from "./plot";
 export type { Plot, PlotMimeBundle } from "./plot";
 export type { TopLevelSpec } from "./vega";
 export { lossCurve, accuracyCurve } from "./curves";
+export { lineChart } from "./line-chart";
+export type { LineChartOptions } from "./line-chart";
 export type { LossCurveOptions, CurveOptions, LossHistory, AccuracyHistory } from "./curves";
 export { scatter } from "./scatter";
 export type { ScatterOptions } from "./scatter";

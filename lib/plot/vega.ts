@@ -37,11 +37,12 @@ export function loadVegaModules(): Promise<{ vega: VegaModule; vegaLite: VegaLit
       const vegaLite: VegaLiteModule = await import("vega-lite");
       const vega = (await import("vega")) as unknown as VegaModule;
       // Without a canvas Vega guesses every character as 0.8 em wide, so a long title at lecture size
-      // pushed the plot 150 px to the right. Helvetica's real widths keep the layout tight.
+      // pushed the plot 150 px to the right. Real widths keep the layout tight, and the wider of
+      // Helvetica and DejaVu Sans (what Linux draws instead) keeps legends and titles from being cut.
       vega.textMetrics.width = (item: { fontSize?: number; fontWeight?: string | number }, text: unknown) => {
         const bold = item.fontWeight === "bold" || Number(item.fontWeight) >= 600;
         const lines = Array.isArray(text) ? text.map(String) : [text == null ? "" : String(text)];
-        return Math.max(0, ...lines.map((line) => textWidth(line, item.fontSize ?? 11) * (bold ? 1.08 : 1)));
+        return Math.max(0, ...lines.map((line) => textWidth(line, item.fontSize ?? 11) * (bold ? 1.15 : 1)));
       };
       return { vega, vegaLite };
     })();

@@ -170,6 +170,9 @@ export class Value {
           const e: GraphView["edges"][number] = { from: id(x), to: id(v) };
           // Where a value fans out, each edge carries only its own branch's gradient.
           if ((uses.get(x) ?? 0) > 1 && v.inputGrads && !x.constant) e.grad = v.inputGrads[j];
+          // A constant's .grad stays 0, but its edge shows what backward sent it (∂y/∂0.5 = 3, say),
+          // unless that is undefined (the exponent of x.pow(2) at x < 0).
+          if (x.constant && v.inputGrads && Number.isFinite(v.inputGrads[j])) e.grad = v.inputGrads[j];
           // Say which argument an edge is where the order matters (x - y, x / y, x ** y).
           if (v.gate && !v.gate.commutative && v.inputs.length > 1) e.label = v.gate.inputName(j);
           return e;

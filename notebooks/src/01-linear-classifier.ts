@@ -31,7 +31,7 @@ const W = tensor([
 ]);
 const x = tensor([56, 231, 24, 2]);
 const b = tensor([1.1, 3.2, -1.2]);
-plot.heatmap(W.toArray(), { title: "W: one template (row) per class", xTitle: "pixel", yTitle: "class", cellSize: 70 });
+plot.heatmap(W.toArray(), { title: "W: one template (row) per class", xTitle: "pixel", yTitle: "class", rowNames: classes, cellSize: 70 });
 
 // %% [markdown]
 // ## The scores
@@ -104,3 +104,20 @@ const sCat = W.slice(0).matmul(pixels).item() + b.get(0);
 assertClose("loss for 'cat' (-log σ(s))", lossCat, Math.log1p(Math.exp(-sCat)));
 console.log(`score ${sCat.toFixed(3)} → p = ${(1 / (1 + Math.exp(-sCat))).toFixed(4)} → loss ${lossCat.toFixed(4)}`);
 if (!(lossCat > lossDog)) throw new Error("the wrong class should cost more than the right one");
+
+// %% [markdown]
+// ## Summary
+//
+// * A linear classifier scores an image with $s = Wx + b$: one template (row of $W$) per class.
+// * The slide's image scores −96.8 (cat), 437.9 (dog), 60.75 (ship); the slide's 61.95 leaves out the ship's bias.
+// * Sigmoid and $-\log$ turn a score into a loss, a chain of gates that backpropagation will differentiate.
+//
+// ## Exercise
+//
+// Which pixel would you change to make the ship score beat the dog score? Change one entry of `xEx`
+// below and re-run until the prediction says ship. (Hint: compare the dog and ship rows of $W$.)
+
+// %% tags=["exercise"]
+const xEx = tensor([56, 231, 24, 2]);   // try a different value for one pixel
+const scoresEx = W.matmul(xEx).add(b);
+console.log(`scores: ${scoresEx.toFlat().map((v) => v.toFixed(2)).join(", ")} → ${classes[scoresEx.argmax().item()]}`);

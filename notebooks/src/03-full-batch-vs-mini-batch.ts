@@ -12,21 +12,6 @@
 // %%
 import { Tensor, tensor, Random, relError, plot, assertClose } from "gradlab";
 
-/** A line chart as a Vega-Lite spec: one line per series, optional log y axis, large fonts for projection. */
-function lineChart(rows: object[], o: { x: string; y: string; series: string; logY?: boolean; title: string }) {
-  return plot.makePlot({
-    width: 520, height: 320, title: o.title,
-    data: { values: rows },
-    mark: { type: "line", point: true, strokeWidth: 3 },
-    encoding: {
-      x: { field: o.x, type: "quantitative" },
-      y: { field: o.y, type: "quantitative", scale: o.logY ? { type: "log" } : { zero: false } },
-      color: { field: o.series, type: "nominal", title: null },
-    },
-    config: { axis: { labelFontSize: 14, titleFontSize: 16 }, legend: { labelFontSize: 14, labelLimit: 400 }, title: { fontSize: 18 } },
-  } as never, `${o.title}: ${rows.length} points`);
-}
-
 // %% [markdown]
 // ## Data
 //
@@ -72,8 +57,14 @@ assertClose("relative error, hand-derived vs autodiff gradient", relError(w0.gra
 // * **Mini-batch**: shuffle the examples each epoch, cut them into batches of $B = 20$, one step per batch
 //   (10 steps per epoch), each with the same rule summed over the batch only.
 //
-// To let one learning rate serve both, we divide the sum by the batch size (the gradient of the *mean*
-// squared error): $w_j \leftarrow w_j + \frac{2\eta}{|B|} \sum_{k \in B} \delta_k x_{kj}$ with $\eta = 0.05$.
+// The slide writes both losses as means, so that one learning rate serves both:
+//
+// $$ \text{full batch: } L = \frac1N \sum_{i=1}^{N} L\big(f(x_i, W), y_i\big), \qquad
+//    \text{mini-batch: } L = \frac1M \sum_{i \in B} L\big(f(x_i, W), y_i\big), $$
+//
+// with $M = |B|$ the mini-batch's size. Here $L(f(x_i, w), y_i) = (y_i - w \cdot x_i)^2$, so the
+// gradient is the one above divided by $N$ or $M$, and the rule becomes
+// $w_j \leftarrow w_j + \frac{2\eta}{M} \sum_{k \in B} \delta_k x_{kj}$ with $\eta = 0.05$ ($M = N$ for the full batch).
 // Both runs see every example exactly once per epoch, so an epoch costs the same arithmetic.
 
 // %%
@@ -105,7 +96,7 @@ const rows = [
   ...full.losses.map((loss, epoch) => ({ epoch, loss, method: "full batch (1 step / epoch)" })),
   ...mini.losses.map((loss, epoch) => ({ epoch, loss, method: "mini-batch B=20 (10 steps / epoch)" })),
 ];
-lineChart(rows, { x: "epoch", y: "loss", series: "method", logY: true, title: "Mean squared error on all 200 points" });
+plot.lineChart(rows, { x: "epoch", y: "loss", series: "method", logY: true, title: "Mean squared error on all 200 points" });
 
 // %% [markdown]
 // For the same number of passes over the data, mini-batches make **ten times as many steps**, each
@@ -121,3 +112,21 @@ full.losses.slice(1).forEach((l, i) => {
 if (!(mini.losses[30] < full.losses[30])) throw new Error("mini-batch should be ahead after 30 epochs");
 assertClose("mini-batch: distance of w from w_true", mini.w.sub(wTrue).square().sum().sqrt().item(), 0, 0.05);
 assertClose("mini-batch: final loss near the noise floor 0.01", mini.losses[30], 0.01, 0.5);
+
+// %% [markdown]
+// ## Summary
+//
+// * The squared-error gradient by hand, $\nabla_w L = -2 X^\top \delta$, is what autodiff computes.
+// * Full batch: one exact step per epoch, $L = \frac1N \sum$; mini-batch: many noisy steps, $L = \frac1M \sum$
+//   over the batch. For the same arithmetic, mini-batches got much further here.
+//
+// ## Exercise
+//
+// Vary the batch size: try 1, 5, 50 and 200 (full batch) with the same learning rate and 30 epochs.
+// Which reaches the noise floor first? Which curve is the noisiest?
+
+// %% tags=["exercise"]
+for (const batchSize of [1, 5, 50, 200]) {
+  const run = train(batchSize, 30, 0.05, 7);
+  console.log(`batch size ${String(batchSize).padStart(3)}: loss after 30 epochs ${run.losses[30].toFixed(5)}`);
+}

@@ -35,20 +35,13 @@ for (let x = -8; x <= 8; x += 0.25) {
 }
 assertClose("largest relative error of the gate's σ' (vs formula and centred differences)", worst, 0, 1e-7);
 assertClose("σ'(0) = 1/4 (the steepest point)", (gate.forward(0), (gate.backward(1) as number[])[0]), 0.25);
-plot.makePlot({
-  width: 520, height: 300, title: "The sigmoid and its derivative",
-  data: { values: rows }, mark: { type: "line", strokeWidth: 3 },
-  encoding: {
-    x: { field: "x", type: "quantitative" },
-    y: { field: "value", type: "quantitative" },
-    color: { field: "curve", type: "nominal", title: null, scale: { domain: ["σ(x)", "σ'(x) = σ(1 − σ)"] } },
-  },
-  config: { axis: { labelFontSize: 14, titleFontSize: 16 }, legend: { labelFontSize: 14, labelLimit: 400 }, title: { fontSize: 18 } },
-} as never, "σ and σ' on [-8, 8]")
+plot.lineChart(rows, { x: "x", y: "value", series: "curve", seriesOrder: ["σ(x)", "σ'(x) = σ(1 − σ)"], points: false, height: 300, title: "The sigmoid and its derivative" })
 
 // %% [markdown]
-// Two things to read off the plot: $\sigma'$ is at most $1/4$, so every sigmoid layer shrinks the
-// gradient at least fourfold (the *vanishing gradient*); and far from 0 the sigmoid is flat, so a
+// Two things to read off the plot: $\sigma'$ is at most $1/4$, so the sigmoid's own factor in the chain
+// rule shrinks the gradient at least fourfold; through many layers these factors multiply (the
+// *vanishing gradient*) unless the weights in between are large enough to make up for them; and far
+// from 0 the sigmoid is flat, so a
 // *saturated* unit learns almost nothing. The gate stays finite even at $x = \pm 1000$:
 
 // %%
@@ -119,3 +112,20 @@ console.log(`w = [${w.toFlat().map((v) => v.toFixed(3))}], loss ${losses[0].toFi
 if (!(accuracy >= 0.95)) throw new Error(`the perceptron should separate the clouds (accuracy ${accuracy})`);
 if (!(losses[199] < losses[0] / 5)) throw new Error("training should cut the loss at least fivefold");
 plot.decisionBoundary(predict, points, labels, { title: `Sigmoid perceptron after 200 steps: accuracy ${accuracy}`, width: 420, height: 420, resolution: 120 })
+
+// %% [markdown]
+// ## Summary
+//
+// * $\sigma'(x) = \sigma(x)(1 - \sigma(x)) \le \tfrac14$, computed stably even at $\pm 1000$.
+// * The sigmoid perceptron's update rule $w_j \leftarrow w_j + 2\eta \sum_i \delta_i \sigma_i (1-\sigma_i) x_{ij}$
+//   is the chain rule written out, and matches autodiff.
+//
+// ## Exercise
+//
+// Where does $\sigma'(x)$ fall below $1/100$? Find the smallest $x > 0$ with $\sigma'(x) < 0.01$ (to 0.01),
+// then check your answer with the formula $\sigma' = \sigma(1 - \sigma)$ solved for $\sigma$.
+
+// %% tags=["exercise"]
+let exX = 0;
+while (sigma(exX) * (1 - sigma(exX)) >= 0.01) exX += 0.01;
+console.log(`σ'(x) < 0.01 from x ≈ ${exX.toFixed(2)}`);

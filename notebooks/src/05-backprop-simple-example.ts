@@ -39,29 +39,31 @@ g
 // At each node the gradient arriving from above (**upstream**) is multiplied by the node's **local**
 // gradient with respect to each input, and sent down that input's edge. Gradients are red, below the edges.
 
-// %%
-const grads = g.backward();
-const steps = g.trace.filter((s) => s.phase === "backward");
-const view = g.toView();
+// %% tags=["helpers"]
+// Helpers (collapsed): number formatting, and the graph drawn with only the gradients known so far.
 const fmt = (v: unknown) => (typeof v === "number" ? String(Number(v.toPrecision(6))) : String(v));
 /** A factor in a product: negative numbers in parentheses, as one writes 1 × (−4). */
 const factor = (v: unknown) => (typeof v === "number" && v < 0 ? `(${fmt(v)})` : fmt(v));
 /** The drawing with only the gradients known so far: the output's, and those sent by the visited gates. */
-const drawing = (known: Set<string>) => plot.renderGraphSVG({
-  nodes: view.nodes.map((n) => (known.has(n.id) ? n : { ...n, grad: undefined })),
-  edges: view.edges,
-});
+const drawing = (g: Graph, known: Set<string>) => {
+  const view = g.toView();
+  return plot.renderGraphSVG({ nodes: view.nodes.map((n) => (known.has(n.id) ? n : { ...n, grad: undefined })), edges: view.edges });
+};
+
+// %%
+const grads = g.backward();
+const steps = g.trace.filter((s) => s.phase === "backward");
 
 const output = steps[0].node;
 display.markdown(`**Start:** the gradient of the output with respect to itself, $\\partial f/\\partial ${output} = 1$.`);
-display.svg(drawing(new Set([output])));
+display.svg(drawing(g, new Set([output])));
 const known = new Set([output]);
 steps.filter((step) => step.downstream).forEach((step, k) => {
   step.inputs.forEach((input) => known.add(input));
   const lines = step.inputs.map((input, i) =>
     `$\\dfrac{\\partial f}{\\partial ${input}} = \\underbrace{${fmt(step.upstream)}}_{\\text{upstream}} \\times \\underbrace{${factor(step.localGradients![i])}}_{\\text{local } \\partial ${step.node} / \\partial ${input}} = ${fmt(step.downstream![i])}$`);
   display.markdown(`**Step ${k + 1}: the \`${step.op}\` gate that computes $${step.node}$** receives $\\partial f/\\partial ${step.node} = ${fmt(step.upstream)}$ from above and sends down\n\n${lines.join("\n\n")}`);
-  display.svg(drawing(known));
+  display.svg(drawing(g, known));
 });
 
 // %% [markdown]
@@ -102,3 +104,21 @@ assertClose("Value: ∂f/∂x", vx.grad, -4);
 assertClose("Value: ∂f/∂y", vy.grad, -4);
 assertClose("Value: ∂f/∂z", vz.grad, 3);
 vf
+
+// %% [markdown]
+// ## Summary
+//
+// * Backpropagation multiplies, at every node, the **upstream** gradient by the node's **local** gradient.
+// * For $f = (x + y) z$ at $(-2, 5, -4)$: $\partial f/\partial x = \partial f/\partial y = -4$, $\partial f/\partial z = 3$,
+//   confirmed by nudging the inputs and by define-by-run `Value`.
+//
+// ## Exercise
+//
+// Change the function to $f = (x + y) \cdot z \cdot x$ with `Value`. Work out $\partial f / \partial x$ by
+// hand first ($x$ is now used twice), then compare with `backward()`.
+
+// %% tags=["exercise"]
+const ex = { x: new Value(-2, "x"), y: new Value(5, "y"), z: new Value(-4, "z") };
+const exF = ex.x.add(ex.y).mul(ex.z).mul(ex.x);
+exF.backward();
+console.log(`f = ${exF.data}, ∂f/∂x = ${ex.x.grad}, ∂f/∂y = ${ex.y.grad}, ∂f/∂z = ${ex.z.grad}`);

@@ -14,7 +14,7 @@
 // Below, each pattern is shown with the library's gates, then all of them together in the slide's circuit.
 
 // %%
-import { Graph, AddGate, MultiplyGate, MaxGate, Value, assertClose } from "gradlab";
+import { Graph, AddGate, MultiplyGate, MaxGate, SinGate, Value, assertClose } from "gradlab";
 
 // %% [markdown]
 // ## The three gates, one at a time
@@ -35,20 +35,29 @@ assertClose("max: dx", maxX, 2); assertClose("max: dy", maxY, 0, 0);
 assertClose("mul: dx", mulX, -8); assertClose("mul: dy", mulY, 6);
 
 // %% [markdown]
-// ## Gradients add at branches
+// ## The patterns in the slides' example
 //
-// When a value is used twice, a small change in it changes the output through *both* uses, so the
-// two gradients are added (the multivariate chain rule). In $f(x, y, z) = y x + x z$ the input $x$
-// feeds two multiply gates: the upper branch brings back $y = -4$, the lower one $z = 2$, and
-// $\partial f / \partial x = y + z = -2$. Each edge leaving $x$ is labelled with its own branch's gradient.
+// The slides show the patterns on $f(x_1, x_2) = x_1 x_2 + \sin x_2$ with $a_1 = x_1 x_2$, $a_2 = \sin x_2$,
+// $a_3 = a_1 + a_2$ (worked in full in notebook 08). At $(x_1, x_2) = (2, 5)$:
+//
+// * **addition distributes**: $\bar a_1 = \bar a_2 = \bar a_3 = 1$;
+// * **multiplication switches**: $\bar x_1 = \bar a_1 x_2 = 5$, and the `*` gate sends $x_2$ the value $\bar a_1 x_1 = 2$;
+// * **gradients add at branches**: $x_2$ feeds both the `*` and the `sin` gate, so a small change in it changes
+//   $f$ through both; the two gradients are summed, $\bar x_2 = \bar a_1 x_1 + \bar a_2 \cos x_2 = 2 + \cos 5 \approx 2.2837$.
+//
+// Each edge leaving $x_2$ is labelled with its own branch's gradient.
 
 // %%
 const br = new Graph();
-const by = br.input("y"), bx = br.input("x"), bz = br.input("z");
-br.apply(new AddGate(), [br.apply(new MultiplyGate(), [by, bx], "y·x"), br.apply(new MultiplyGate(), [bx, bz], "x·z")], "f");
-br.forward({ x: 3, y: -4, z: 2 });
+const bx1 = br.input("x1"), bx2 = br.input("x2");
+const a1 = br.apply(new MultiplyGate(), [bx1, bx2], "a1"), a2 = br.apply(new SinGate(), [bx2], "a2");
+br.apply(new AddGate(), [a1, a2], "a3");
+br.forward({ x1: 2, x2: 5 });
 const branchGrads = br.backward();
-assertClose("∂f/∂x = y + z (the two branches added)", branchGrads.x as number, -2);
+assertClose("ā1 = ā3 (add distributes)", a1.grad as number, 1);
+assertClose("ā2 = ā3 (add distributes)", a2.grad as number, 1);
+assertClose("x̄1 = ā1·x2 (mul switches)", branchGrads.x1 as number, 5);
+assertClose("x̄2 = ā1·x1 + ā2·cos x2 (the two branches added)", branchGrads.x2 as number, 2 + Math.cos(5));
 br
 
 // %% [markdown]
@@ -102,7 +111,33 @@ assertClose("Value: f", vf.data, -20);
 assertClose("Value: ∂f/∂x", vx.grad, -8);
 assertClose("Value: ∂f/∂w", vw.grad, 0, 0);
 
+
+// %% [markdown]
+// Drawn, $x$ has two edges: the one into $x \cdot y$ carries $-8$, the one into the final $+$ carries $1$,
+// and the node shows their sum, $\Sigma\,{-7}$. The constant 2 shows its own gradient, $xy + \max(z, w) = -10$.
+
+// %%
 const vx2 = new Value(3, "x");
 const branched = vx2.mul(vy).add(vz.max(vw)).mul(2).add(vx2);
 branched.backward();
 assertClose("branch: ∂(f + x)/∂x = -8 + 1", vx2.grad, -7);
+branched
+
+// %% [markdown]
+// ## Summary
+//
+// * **add** distributes the upstream gradient, **max** routes it to the winner, **mul** switches the
+//   inputs, and where a value fans out its gradients **add**.
+// * The slides' $x_1 x_2 + \sin x_2$ shows three of them; the circuit $2(xy + \max(z, w))$ all four.
+//
+// ## Exercise
+//
+// Make $w$ win the max: choose a value for `wEx` below so that the gradient goes to $w$ instead of $z$.
+// Predict $\partial f/\partial w$ and $f$ before you run it.
+
+// %% tags=["exercise"]
+const wEx = -1;   // try a value larger than z = 2
+const exIn = { x: new Value(3), y: new Value(-4), z: new Value(2), w: new Value(wEx) };
+const exOut = exIn.x.mul(exIn.y).add(exIn.z.max(exIn.w)).mul(2);
+exOut.backward();
+console.log(`f = ${exOut.data}; ∂f/∂z = ${exIn.z.grad}, ∂f/∂w = ${exIn.w.grad}`);

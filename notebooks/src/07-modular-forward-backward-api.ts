@@ -85,14 +85,8 @@ interface SlideNode { name: string; gate: SlideGate | null; inputs: string[] }
 class ComputationalGraph {
   private nodes: SlideNode[] = [];
   private values = new Map<string, number>();
-  input(name: string): string {
-    this.nodes.push({ name, gate: null, inputs: [] });
-    return name;
-  }
-  apply(gate: SlideGate, inputs: [string, string], name: string): string {
-    this.nodes.push({ name, gate, inputs });
-    return name;
-  }
+  input(name: string): string { this.nodes.push({ name, gate: null, inputs: [] }); return name; }
+  apply(gate: SlideGate, inputs: [string, string], name: string): string { this.nodes.push({ name, gate, inputs }); return name; }
   forward(feed: Record<string, number>): number {
     for (const node of this.nodes) {          // topological order
       const value = node.gate ? node.gate.forward(this.values.get(node.inputs[0])!, this.values.get(node.inputs[1])!) : feed[node.name];
@@ -111,6 +105,7 @@ class ComputationalGraph {
   }
 }
 
+// %%
 // (x + y) · z at (-2, 5, -4), as in notebook 5.
 const cg = new ComputationalGraph();
 const q = cg.apply(new SlideAddGate(), [cg.input("x"), cg.input("y")], "q");
@@ -254,3 +249,95 @@ const error = relError(Tensor.from(Array.from(bottom.diff)), numeric);
 console.log("bottom_diff:", Array.from(bottom.diff, (v) => v.toFixed(5)).join(", "));
 console.log("numeric:    ", numeric.toFlat().map((v) => v.toFixed(5)).join(", "));
 assertClose("SigmoidLayer: relative error of bottom_diff", error, 0, 1e-8);
+
+// %% [markdown]
+// ## Layers as modules: the slides' training picture
+//
+// The slides draw a network as a chain of modules, $h^\ell = W^\ell h^{\ell-1}$, then $\sigma$, then the
+// loss, and train it in three steps:
+//
+// 1. **Forward pass**: each module computes its output from its input, and **keeps** the values its
+//    gradients will need ("we must store the intermediate outputs of all layers").
+// 2. **Backward pass**: each module is handed $\partial L / \partial h^\ell$ by the module above (the
+//    upstream gradient), multiplies it by its **local gradients** $\partial h^\ell / \partial W^\ell$ and
+//    $\partial h^\ell / \partial h^{\ell-1}$, and passes $\partial L / \partial h^{\ell-1}$ down. For
+//    $h^\ell = W^\ell h^{\ell-1}$ the local gradients are $h^{\ell-1}$ and $W^\ell$:
+//
+//    $$ \frac{\partial L}{\partial W^\ell} = \frac{\partial L}{\partial h^\ell} \, (h^{\ell-1})^\top, \qquad
+//       \frac{\partial L}{\partial h^{\ell-1}} = (W^\ell)^\top \frac{\partial L}{\partial h^\ell}. $$
+// 3. **Update** every parameter with its gradient.
+//
+// Below, a two-layer network $x \to W^1 \to \sigma \to W^2 \to L$ with the mini-batch loss
+// $L = \frac1M \sum_{k=1}^{M} |h^2_k - y_k|^2$ over $M = 4$ examples (the columns), by hand, module by module.
+
+// %%
+/** h^ℓ = W^ℓ h^{ℓ−1}; keeps its input h^{ℓ−1}, which is the local gradient ∂h^ℓ/∂W^ℓ. */
+class Linear {
+  private input: Tensor | null = null;
+  constructor(readonly W: Tensor) {}
+  forward(h: Tensor): Tensor { this.input = h; return this.W.matmul(h); }
+  backward(dh: Tensor): { dW: Tensor; dInput: Tensor } {
+    if (!this.input) throw new Error("Linear: backward before forward");
+    return { dW: dh.matmul(this.input.T), dInput: this.W.T.matmul(dh) };
+  }
+}
+/** σ elementwise; keeps its output, since σ' = σ(1 − σ). */
+class Sigmoid {
+  private out: Tensor | null = null;
+  forward(h: Tensor): Tensor { this.out = h.sigmoid(); return this.out; }
+  backward(ds: Tensor): Tensor { return ds.mul(this.out!).mul(this.out!.neg().add(1)); }
+}
+/** L = (1/M) Σ_k |h_k − y_k|² over the M columns; keeps the residuals. */
+class SquaredLoss {
+  private diff: Tensor | null = null;
+  forward(h: Tensor, y: Tensor): number { this.diff = h.sub(y); return this.diff.square().sum().item() / h.shape[1]; }
+  backward(): Tensor { return this.diff!.mul(2 / this.diff!.shape[1]); }
+}
+
+// %%
+const X = Tensor.randn([3, 4], 11), Y = Tensor.randn([2, 4], 12);   // 4 examples as columns
+const layer1 = new Linear(Tensor.randn([4, 3], 13)), sigma = new Sigmoid(), layer2 = new Linear(Tensor.randn([2, 4], 14));
+const lossModule = new SquaredLoss();
+// Step 1, forward: one module at a time, each keeping what its backward pass needs.
+const L = lossModule.forward(layer2.forward(sigma.forward(layer1.forward(X))), Y);
+// Step 2, backward: in reverse, each module turns ∂L/∂(output) into ∂L/∂(input) and ∂L/∂W.
+const fromLoss = lossModule.backward();
+const fromLayer2 = layer2.backward(fromLoss);
+const fromLayer1 = layer1.backward(sigma.backward(fromLayer2.dInput));
+console.log(`∂L/∂W²: ${fromLayer2.dW.shape.join("×")} (like W²), ∂L/∂W¹: ${fromLayer1.dW.shape.join("×")} (like W¹)`);
+
+// %% [markdown]
+// The library's autograd on the same network must give the same loss and gradients:
+
+// %%
+const W1 = layer1.W.detach().requireGrad(), W2 = layer2.W.detach().requireGrad();
+const autoLoss = W2.matmul(W1.matmul(X).sigmoid()).sub(Y).square().sum().div(4);
+autoLoss.backward();
+assertClose("L by modules vs autograd", L, autoLoss.item(), 1e-12);
+assertClose("∂L/∂W² by hand vs autograd (relative error)", relError(fromLayer2.dW, W2.grad!), 0, 1e-12);
+assertClose("∂L/∂W¹ by hand vs autograd (relative error)", relError(fromLayer1.dW, W1.grad!), 0, 1e-12);
+
+// %% [markdown]
+// ## Summary
+//
+// * A gate needs only `forward` (caching what it needs) and `backward` (upstream × local); a graph runs
+//   them in topological and reverse topological order, adding gradients where values fan out.
+// * `checkGate` compares a gate's backward with finite differences and catches a wrong gradient.
+// * Layers are gates on tensors: each keeps its forward values and hands $\partial L/\partial h^{\ell-1}$ down.
+//
+// ## Exercise
+//
+// Write a `DivideGate` ($z = x / y$) for the library and `checkGate` it. The starting point below has the
+// right forward pass and local gradients; check it, then break a sign in `local` and watch the check fail.
+
+// %% tags=["exercise"]
+class DivideGate extends Gate {
+  readonly name = "DivideGate";
+  readonly symbol = "/";
+  readonly inputNames = ["x", "y"] as const;
+  protected compute([x, y]: Num[]): Num { return (x as number) / (y as number); }
+  // ∂z/∂x = 1/y, ∂z/∂y = −x/y²
+  protected gradients(dz: Num, [x, y]: Num[]): Num[] { return [(dz as number) / (y as number), -(dz as number) * (x as number) / (y as number) ** 2]; }
+  protected tangent([tx, ty]: Num[], [x, y]: Num[]): Num { return (tx as number) / (y as number) - (x as number) * (ty as number) / (y as number) ** 2; }
+}
+console.log(checkGate(new DivideGate(), [3, -4]).message);

@@ -18,10 +18,10 @@ import { Tensor, Value, gradcheck, relError, assertClose } from "gradlab";
 // ```python
 // import torch
 // from torch.autograd import Variable
-// x      = Variable(torch.randn(1, 10))
+// x      = Variable(torch.randn(1, 20))
 // prev_h = Variable(torch.randn(1, 20))
 // W_h    = Variable(torch.randn(20, 20))
-// W_x    = Variable(torch.randn(20, 10))
+// W_x    = Variable(torch.randn(20, 20))
 // i2h = torch.mm(W_x, x.t())
 // h2h = torch.mm(W_h, prev_h.t())
 // next_h = i2h + h2h
@@ -33,10 +33,10 @@ import { Tensor, Value, gradcheck, relError, assertClose } from "gradlab";
 // has shape 20×1; the old PyTorch on the slide accepted `ones(1, 20)` for it, we pass ones of its own shape.)
 
 // %%
-const x = Tensor.randn([1, 10], 1).requireGrad();
+const x = Tensor.randn([1, 20], 1).requireGrad();
 const prevH = Tensor.randn([1, 20], 2).requireGrad();
 const Wh = Tensor.randn([20, 20], 3).requireGrad();
-const Wx = Tensor.randn([20, 10], 4).requireGrad();
+const Wx = Tensor.randn([20, 20], 4).requireGrad();
 
 const i2h = Wx.matmul(x.T);
 const h2h = Wh.matmul(prevH.T);
@@ -70,14 +70,14 @@ assertClose("x.grad vs dᵀ·W_x (relative error)", relError(x.grad!, d.T.matmul
 
 // %%
 const T = 6;
-const xs = Array.from({ length: T }, (_, t) => Tensor.randn([10, 1], 100 + t));
+const xs = Array.from({ length: T }, (_, t) => Tensor.randn([20, 1], 100 + t));
 function rnnLoss(Wh: Tensor, Wx: Tensor): Tensor {
   let h = Tensor.zeros([20, 1]);
   for (let t = 0; t < T; t++) h = Wx.matmul(xs[t]).add(Wh.matmul(h)).tanh();   // the graph grows here
   return h.sum();
 }
 // Small weights keep the tanh units out of saturation so that every step matters.
-const WhSmall = Tensor.randn([20, 20], 5).mul(0.2), WxSmall = Tensor.randn([20, 10], 6).mul(0.2);
+const WhSmall = Tensor.randn([20, 20], 5).mul(0.2), WxSmall = Tensor.randn([20, 20], 6).mul(0.2);
 const check = gradcheck(rnnLoss, [WhSmall, WxSmall]);
 console.log(check.message);
 if (!check.ok) throw new Error("gradients through the unrolled loop do not match finite differences");
@@ -165,6 +165,7 @@ function landing(theta: Value): Value {
   return prevX.add(px.sub(prevX).mul(prevY.div(prevY.sub(py))));
 }
 
+// %%
 let theta = 0.3;
 const history: string[] = [];
 for (let it = 0; it < 6; it++) {
@@ -186,3 +187,27 @@ assertClose("landing point after gradient descent on θ", finalLanding, 6, 1e-3)
 // step would give a landing point that, locally, depends on $\theta$ only through the velocity (a steeper
 // throw then seems to land *shorter*), and gradient descent would walk the wrong way. Interpolating to the
 // exact crossing of $y = 0$ makes the flight time, and with it the landing point, a smooth function of $\theta$.
+
+// %% [markdown]
+// ## Summary
+//
+// * Define-by-run records the graph while the program runs: loops, branches and data-dependent loops
+//   are differentiated along the path actually taken.
+// * The PyTorch slide's RNN step, an unrolled RNN, Heron's square root and a simulated throw all
+//   backpropagate with the same `backward()`.
+//
+// ## Exercise
+//
+// Aim the throw at 8 m instead of 6 m: change `targetEx` and the number of steps until the landing
+// point is within 1 cm. Does a larger learning rate help or hurt?
+
+// %% tags=["exercise"]
+const targetEx = 6;   // try 8
+let thetaEx = 0.3;
+for (let it = 0; it < 6; it++) {
+  const t = new Value(thetaEx, "θ");
+  const missEx = landing(t).sub(targetEx);
+  missEx.mul(missEx).backward();
+  thetaEx -= 0.002 * t.grad;
+}
+console.log(`θ = ${thetaEx.toFixed(4)} rad: lands at ${landing(new Value(thetaEx)).data.toFixed(3)} m (target ${targetEx} m)`);

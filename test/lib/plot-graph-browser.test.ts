@@ -4,22 +4,17 @@
  * text or a node's shape.
  */
 import { plot } from "gradlab";
-import { CHROMIUM, describeWith, requirements } from "../support/requirements";
+import { describeWith, requirements } from "../support/requirements";
+import { chromiumPage } from "../support/browser";
 import { LECTURE_GRAPHS } from "./plot-graph-lectures";
 
 type Rect = { x: number; y: number; width: number; height: number; text: string; kind: string };
 
 describeWith([requirements.chromium], "graph drawings in Chromium", () => {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  let browser: any, page: any;
-  beforeAll(async () => {
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox"] });
-    page = await browser.newPage();
-  }, 30000);
-  afterAll(async () => { await browser?.close(); });
+  const browserPage = chromiumPage();
 
   test.each(LECTURE_GRAPHS)("%s: rendered edge texts overlap no other text and no node", async (_, build) => {
+    const page = browserPage();
     await page.setContent(`<html><body style="margin:0">${plot.renderGraphSVG(build())}</body></html>`);
     const { texts, shapes }: { texts: Rect[]; shapes: Rect[] } = await page.evaluate(() => {
       const box = (e: Element, kind: string) => {

@@ -62,7 +62,7 @@ describe("layout", () => {
 
 describe.each(LECTURE_GRAPHS)("labels of %s", (_, build) => {
   const drawing = plot.graphDrawing(build());
-  const values = drawing.labels.filter((l) => l.kind !== "argument");
+  const values = drawing.labels.filter((l) => l.kind === "value" || l.kind === "grad");
 
   test("every edge carries its value and gradient, and the argument names are there", () => {
     const view = build();
@@ -109,6 +109,20 @@ describe.each(LECTURE_GRAPHS)("labels of %s", (_, build) => {
     }
   });
 
+  test("a value that feeds several gates shows its summed gradient at the node, and each edge only its share", () => {
+    const view = build();
+    for (const n of view.nodes) {
+      const branches = view.edges.filter((e) => e.from === n.id);
+      const totals = drawing.labels.filter((l) => l.kind === "total" && l.text === `Σ ${plot.formatValue(n.grad ?? NaN)}`);
+      if (branches.length > 1 && n.grad !== undefined) {
+        expect({ node: n.id, totals: totals.length }).toEqual({ node: n.id, totals: 1 });
+        for (const e of branches) expect(e.grad).not.toBeUndefined();
+      }
+    }
+    expect(drawing.labels.filter((l) => l.kind === "total")).toHaveLength(
+      view.nodes.filter((n) => n.grad !== undefined && view.edges.filter((e) => e.from === n.id).length > 1).length);
+  });
+
   test("everything lies inside the picture", () => {
     const b = drawing.bounds;
     for (const box of [...drawing.labels.map((l) => l.box), ...drawing.nodes.map((n) => shapeBox(n, 0))]) {
@@ -126,4 +140,25 @@ test("the SVG draws each label at the centre of the box the geometry chose", () 
     expect(svg).toContain(`<text class="${l.kind}" x="${x}"`);
   }
   expect(svg).toMatch(/<text class="key"[^>]*>.*forward value.*gradient/);
+});
+
+test("x2 of the slides' example shows Σ 2.284 = 2 + cos 5 at the node, 2 and 0.2837 on its edges", () => {
+  const drawing = plot.graphDrawing(LECTURE_GRAPHS.find(([name]) => name.includes("x1 x2 + sin"))![1]());
+  expect(drawing.labels.filter((l) => l.kind === "total").map((l) => l.text)).toEqual(["Σ 2.284"]);
+  const fromX2 = drawing.labels.filter((l) => l.kind === "grad" && l.edge >= 0 && drawing.edges[l.edge].edge.from === "x2").map((l) => l.text).sort();
+  expect(fromX2).toEqual(["0.2837", "2"]);
+});
+
+test("a constant's gradient is drawn: ∂y1/∂0.5 = y0 + a/y0 = 3 in Heron's step", () => {
+  const view = LECTURE_GRAPHS.find(([name]) => name.startsWith("09"))![1]();
+  const half = view.nodes.find((n) => n.label === "0.5")!;
+  expect(view.edges.find((e) => e.from === half.id)!.grad).toBe(3);
+});
+
+test("an argument name that is also a node's name (w @ x's \"b\" beside the bias b) is drawn by position", () => {
+  const drawing = plot.graphDrawing(LECTURE_GRAPHS.find(([name]) => name.startsWith("01"))![1]());
+  expect(drawing.labels.filter((l) => l.kind === "argument").map((l) => l.text).sort()).toEqual(["1st", "2nd"]);
+  // Elsewhere the gate's own names stay: x and y of Heron's division.
+  const heron = plot.graphDrawing(LECTURE_GRAPHS.find(([name]) => name.startsWith("09"))![1]());
+  expect(heron.labels.filter((l) => l.kind === "argument").map((l) => l.text).sort()).toEqual(["x", "y"]);
 });

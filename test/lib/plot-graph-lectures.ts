@@ -28,12 +28,12 @@ export function circuit(constantFirst: boolean): plot.GraphView {
   return g.toView();
 }
 
-/** Notebook 06: y·x + x·z, where x fans out. */
+/** Notebooks 06 and 08: the slides' x1·x2 + sin(x2), where x2 fans out. */
 export function branches(): plot.GraphView {
   const g = new Graph();
-  const y = g.input("y"), x = g.input("x"), z = g.input("z");
-  g.apply(new AddGate(), [g.apply(new MultiplyGate(), [y, x], "y·x"), g.apply(new MultiplyGate(), [x, z], "x·z")], "f");
-  g.forward({ x: 3, y: -4, z: 2 });
+  const x1 = g.input("x1"), x2 = g.input("x2");
+  g.apply(new AddGate(), [g.apply(new MultiplyGate(), [x1, x2], "a1"), g.apply(new SinGate(), [x2], "a2")], "a3");
+  g.forward({ x1: 2, x2: 5 });
   g.backward();
   return g.toView();
 }
@@ -87,7 +87,7 @@ export function fanOut(): plot.GraphView {
 export const LECTURE_GRAPHS: [string, () => plot.GraphView][] = [
   ["05 (x + y) z", simpleExample],
   ["06 the circuit 2(xy + max(z, w))", () => circuit(false)],
-  ["06 gradients add at branches", branches],
+  ["06, 08 the slides' x1 x2 + sin x2", branches],
   ["08 ln x1 + x1 x2 - sin x2", autodiffDag],
   ["09 a step of Heron's loop", heronStep],
   ["01 the classifier's graph", classifier],

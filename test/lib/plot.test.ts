@@ -331,3 +331,22 @@ describe("computation graph drawing", () => {
     expect(() => plot.renderGraphSVG({ nodes: [{ id: "a", label: "a" }, { id: "a", label: "b" }], edges: [] })).toThrow(/'a' appears twice/);
   });
 });
+
+test("heatmap names its rows when asked (01's cat, dog, ship) and keeps their order", async () => {
+  const named = plot.heatmap([[1, -1], [0, 2], [3, 0]], { rowNames: ["cat", "dog", "ship"] });
+  expect((named as unknown as { encoding: { y: { sort: string[] } } }).encoding.y.sort).toEqual(["cat", "dog", "ship"]);
+  const svg = await plot.toSVG(named);
+  for (const name of ["cat", "dog", "ship"]) expect(svg).toContain(`>${name}</text>`);
+  expect(() => plot.heatmap([[1]], { rowNames: ["a", "b"] })).toThrow(/2 row names for 1 rows/);
+});
+
+test("lineChart: one line per series, log axes and series order and colours as asked", async () => {
+  const rows = [1, 10, 100].flatMap((n) => [{ n, ms: n, mode: "reverse" }, { n, ms: n * n, mode: "forward" }]);
+  const chart = plot.lineChart(rows, { x: "n", y: "ms", series: "mode", logX: true, logY: true, seriesOrder: ["reverse", "forward"], colors: ["#000000", "#ff0000"], title: "t" });
+  const enc = (chart as unknown as { encoding: Record<string, { scale?: Record<string, unknown> }> }).encoding;
+  expect(enc.x.scale).toMatchObject({ type: "log" });
+  expect(enc.color.scale).toEqual({ domain: ["reverse", "forward"], range: ["#000000", "#ff0000"] });
+  const svg = await plot.toSVG(chart);
+  expect(svg).toContain(">reverse</text>");
+  expect(svg).toContain(">forward</text>");
+});

@@ -69,6 +69,18 @@ describe.each(names)("%s", (name) => {
       expect(lines.filter((l) => l.includes(answer))).not.toEqual([]);
     }
   });
+
+  test("ends with a summary and an exercise cell that ran without error", () => {
+    const summary = nb.cells.findIndex((c) => c.cell_type === "markdown" && /^## Summary/m.test(joined(c.source)));
+    expect(summary).toBeGreaterThan(0);
+    const exercises = nb.cells.slice(summary).filter((c) => c.cell_type === "code" && (c.metadata?.tags ?? []).includes("exercise"));
+    expect(exercises.length).toBeGreaterThan(0);
+    // Not meant to fail, so --check ran them: they must have outputs and no error.
+    for (const c of exercises) {
+      expect(c.outputs?.length).toBeGreaterThan(0);
+      expect(c.outputs!.filter((o) => o.output_type === "error")).toEqual([]);
+    }
+  });
 });
 
 describe("the generator", () => {
@@ -108,4 +120,17 @@ describeWith([requirements.nbformat], "Python's nbformat", () => {
     expect(r.stderr).toBe("");
     expect(r.stdout.trim()).toBe(`valid ${paths.length}`);
   });
+});
+
+test("README's slide-by-slide table cites cells that exist", () => {
+  const readme = readFileSync(join(NOTEBOOKS, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Slide by slide"), readme.indexOf("## Running them"));
+  const rows = section.split("\n").filter((l) => /^\| .* \| \d\d, cell-\d\d/.test(l));
+  expect(rows.length).toBeGreaterThan(15);
+  for (const row of rows) {
+    const where = row.slice(row.lastIndexOf("| ", row.length - 3) + 2);
+    const nn = where.slice(0, 2), ids = where.match(/cell-\d\d/g)!;
+    const nb = readNotebook(join(NOTEBOOKS, `${names.find((n) => n.startsWith(nn))}.ipynb`));
+    for (const id of ids) expect({ row: where, id, exists: nb.cells.some((c) => c.id === id) }).toEqual({ row: where, id, exists: true });
+  }
 });

@@ -68,9 +68,9 @@ export const KNOWN_ANSWERS: Record<string, string[]> = {
   "03": ["hand-derived vs autodiff gradient ≈ 0"],
   "04": ["σ'(0) = 1/4 (the steepest point) = 0.25", "hand-derived vs autodiff ≈ 0"],
   "05": ["f = q · z = -12", "∂f/∂x = -4", "∂f/∂y = -4", "∂f/∂z = 3"],
-  "06": ["✓ f = -20", "∂f/∂x (mul switches: 2·y) = -8", "∂f/∂y (mul switches: 2·x) = 6", "∂f/∂z (max routes to the winner) = 2", "∂f/∂w (max gives the loser 0) = 0"],
-  "07": ["backward(2): dx = dz·y = -8", "backward(2): dy = dz·x = 6", "ComputationalGraph.forward = -12"],
-  "08": ["f(2, 5) = ln 2 + 10 − sin 5 = 11.65207", "forward mode: ∂f/∂x1 (one sweep) = 5.5", "reverse mode: ∂f/∂x1 = 5.5", "reverse mode: ∂f/∂x2 = 1.716338"],
+  "06": ["✓ f = -20", "∂f/∂x (mul switches: 2·y) = -8", "∂f/∂y (mul switches: 2·x) = 6", "∂f/∂z (max routes to the winner) = 2", "∂f/∂w (max gives the loser 0) = 0", "x̄2 = ā1·x1 + ā2·cos x2 (the two branches added) = 2.283662"],
+  "07": ["backward(2): dx = dz·y = -8", "backward(2): dy = dz·x = 6", "ComputationalGraph.forward = -12", "∂L/∂W¹ by hand vs autograd (relative error) ≈ 0"],
+  "08": ["f(2, 5) = ln 2 + 10 − sin 5 = 11.65207", "forward mode: ∂f/∂x1 (one sweep) = 5.5", "reverse mode: ∂f/∂x1 = 5.5", "reverse mode: ∂f/∂x2 = 1.716338", "x̄2 = ā2·cos(x2) + ā1·x1 (two paths summed) = 2.283662", "x̄1 = ā1·x2 (multiplication switches) = 5", "forward mode: ∂f/∂x2 = x1 + cos x2 = 2.283662", "∂f/∂x2 to four decimals = 1.7163"],
   "09": ["f'(2) = 4", "f'(-1) = -3", "d√a/da at a = 2, through the loop (= 1/(2√a)) = 0.3535534"],
   "10": ["circle: test accuracy after 400 steps ≥ 0.9", "digits: TwoLayerNet test accuracy ≥ 0.96"],
 };
