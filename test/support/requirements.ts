@@ -51,6 +51,15 @@ export const requirements = {
   } as Requirement,
 };
 
+/**
+ * Tests that install packages from the npm registry (a released student folder's `npm install`): slow and
+ * network-bound, so they run when asked (GRADLAB_TEST_NPM=1) and always in CI (GRADLAB_FULL=1).
+ */
+export const npmRegistry: Requirement = {
+  what: "the npm registry (npm install of a released student folder)",
+  missing: () => (FULL || process.env.GRADLAB_TEST_NPM === "1" ? null : "not asked for: set GRADLAB_TEST_NPM=1"),
+};
+
 const cache = new Map<Requirement, string | null>();
 
 /** Null when every requirement is met, else the reasons joined. */
