@@ -130,10 +130,13 @@ class Fields {
     return v === undefined ? undefined : Fields.of(this.file, this.name(key), v);
   }
 
-  /** Unknown fields are mistakes (a misspelt "pionts" would otherwise be ignored). "$schema" is allowed. */
+  /**
+   * Unknown fields are mistakes (a misspelt "pionts" would otherwise be ignored). Allowed: "$schema", and
+   * notes for the course staff in fields starting with "_" (JSON has no comments; never released).
+   */
   done(): void {
     for (const key of Object.keys(this.obj)) {
-      if (!this.used.has(key) && key !== "$schema") this.fail(key, "unknown field");
+      if (!this.used.has(key) && key !== "$schema" && !key.startsWith("_")) this.fail(key, "unknown field (notes for the staff go in fields starting with \"_\")");
     }
   }
 }

@@ -32,7 +32,8 @@ function makeAssignment(): string {
     markdown("# Assignment 1"),
     code('import { Tensor } from "gradlab";', nbgrader({ locked: true, grade_id: "imports" })),
     code(
-      ["export class MultiplyGate {", "  inputs: number[] = [];", "  forward(x: number, y: number): number {", ...region(MULTIPLY_SOLUTION, "    "), "  }", "}"].join("\n"),
+      ["export class MultiplyGate {", "  inputs: number[] = [];", "  forward(x: number, y: number): number {", ...region(MULTIPLY_SOLUTION, "    "), "  }",
+        "  backward(dz: number): number[] { return [dz * this.inputs[1], dz * this.inputs[0]]; }", "}"].join("\n"),
       nbgrader({ solution: true, grade_id: "gates-multiply" }),
     ),
     code(["export function sigmoidGrad(z: number): number {", ...region(SIGMOID_SOLUTION, "  "), "}"].join("\n"), nbgrader({ solution: true, grade_id: "sigmoid" })),
@@ -55,9 +56,9 @@ function makeAssignment(): string {
     notebook: "assignment1.ipynb",
     sources: ["helpers.ts"],
     due: "2026-10-02T23:59:00-04:00",
-    grader_notes: "SECRET-GRADER-NOTE",
+    _grader_notes: "SECRET-GRADER-NOTE",
     questions: [
-      { id: "gates", title: "Gates", points: 4, grades: ["MultiplyGate"], reference_note: "SECRET-QUESTION-NOTE" },
+      { id: "gates", title: "Gates", points: 4, grades: ["MultiplyGate"], _reference_note: "SECRET-QUESTION-NOTE" },
       { id: "written-sigmoid", title: "Sigmoid", points: 5, manual: true, cells: ["written-sigmoid"] },
     ],
   };
