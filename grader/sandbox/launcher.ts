@@ -191,7 +191,8 @@ export function planLaunch(programFile: string, limits: Limits = DEFAULT_LIMITS,
 
   const nodeArgs = [
     "--experimental-permission",
-    `--allow-fs-read=${[...gradlabReadable, inside.harness, inside.programDir].join(",")}`,
+    // One flag per path: Node 20.20 reads a comma as part of the path.
+    ...[...gradlabReadable, inside.harness, inside.programDir].map((p) => `--allow-fs-read=${p}`),
     "--no-addons",
     `--max-old-space-size=${limits.heapMB}`,
     "--enable-source-maps",
