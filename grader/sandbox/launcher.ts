@@ -121,7 +121,8 @@ function unshareWorks(): boolean {
 function prlimitOptions(limits: Limits): string[] {
   const prlimit = which("prlimit");
   if (!prlimit) return [];
-  const wanted = [`--as=${limits.memoryMB * 1024 * 1024}`, `--cpu=${limits.cpuSeconds}`, "--fsize=0", "--core=0"];
+  // CPU: soft limit N sends SIGXCPU (reported as the CPU limit), the hard limit N+1 a SIGKILL after it.
+  const wanted = [`--as=${limits.memoryMB * 1024 * 1024}`, `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 1}`, "--fsize=0", "--core=0"];
   // RLIMIT_NPROC is left out on purpose: it counts every process and thread of the *user*, not of the
   // sandbox (a TA's desktop would fail to start node), and root ignores it. The permission model forbids
   // child processes and workers, and bubblewrap's pid namespace dies with the sandbox.

@@ -305,6 +305,10 @@ export class SandboxedProgram extends WireProgram {
       return new ChildFailure("limit", `out of memory (memory limit ${this.limits.memoryMB} MB)`);
     }
     if (sig === "SIGXCPU") return new ChildFailure("limit", `CPU time limit (${this.limits.cpuSeconds} s) exceeded`);
+    if (sig === "SIGKILL") {
+      // Not ours (we record our kills): the CPU hard limit, or the system's out-of-memory killer.
+      return new ChildFailure("limit", `the grading process was killed by SIGKILL (CPU time limit of ${this.limits.cpuSeconds} s, or the machine ran out of memory)`);
+    }
     if (sig) return new ChildFailure("crash", `the grading process was killed by ${sig}`);
     if (code === 0) return new ChildFailure("crash", "the submission ended the grading process with process.exit(0)");
     const uncaught = /^(?:Uncaught )?([A-Za-z]*Error(?: \[\w+\])?: .*)$/m.exec(tail);
