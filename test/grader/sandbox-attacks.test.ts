@@ -254,45 +254,51 @@ describe("the CPU-time backstop", () => {
   });
 });
 
-describeWith([requirements.bubblewrap], "the network under bubblewrap", () => {
-  let server: Server;
-  let port: number;
-  let connections = 0;
-  beforeAll(async () => {
-    server = createServer((s) => {
-      connections += 1;
-      s.destroy();
+describe.each([
+  ["bwrap", requirements.bubblewrap],
+  ["unshare", requirements.unshare],
+] as const)("the network under %s", (isolation, requirement) => {
+  describeWith([requirement], `no connection leaves the ${isolation} sandbox`, () => {
+    let server: Server;
+    let port: number;
+    let connections = 0;
+    beforeAll(async () => {
+      server = createServer((s) => {
+        connections += 1;
+        s.destroy();
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      port = (server.address() as { port: number }).port;
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    port = (server.address() as { port: number }).port;
-  });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  test("a connection to the grader's machine never arrives, even with the harness out of the way", async () => {
-    // Run a script in the sandbox's place of the harness: no denylist, only the namespaces stop it.
-    const file = writeProgram(`
-      const s = require("net").connect(${port}, "127.0.0.1");
-      s.on("connect", () => { console.log("connected"); process.exit(0); });
-      s.on("error", (e) => { console.log("blocked " + e.code); process.exit(0); });`);
-    const plan = planLaunch(file, TEST_LIMITS, { GRADLAB_SANDBOX: "bwrap" });
-    const args = plan.args.map((a) => (a.endsWith("/child.js") ? "/gradlab/program/program.js" : a));
-    const child = spawn(plan.command, args, { env: {}, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    await new Promise((resolve) => child.on("close", resolve));
-    expect(out).toMatch(/blocked (ECONNREFUSED|ENETUNREACH|EACCES)/);
-    expect(connections).toBe(0);
-  });
+    test("a connection to the grader's machine never arrives, even with the harness out of the way", async () => {
+      // Run a script in the harness's place: no denylist, only the namespace can stop it.
+      const file = writeProgram(`
+        const s = require("net").connect(${port}, "127.0.0.1");
+        s.on("connect", () => { console.log("connected"); process.exit(0); });
+        s.on("error", (e) => { console.log("blocked " + e.code); process.exit(0); });`);
+      const plan = planLaunch(file, TEST_LIMITS, { GRADLAB_SANDBOX: isolation });
+      const script = isolation === "bwrap" ? "/gradlab/program/program.js" : file;
+      const args = plan.args.map((a) => (a.endsWith("/child.js") ? script : a));
+      const child = spawn(plan.command, args, { env: {}, stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (out += d));
+      await new Promise((resolve) => child.on("close", resolve));
+      expect(out).toMatch(/blocked (ECONNREFUSED|ENETUNREACH|EACCES)/);
+      expect(connections).toBe(0);
+    });
 
-  test("nor from a submission", async () => {
-    const p = new SandboxedProgram(writeProgram(ATTACKS), testOptions({ GRADLAB_SANDBOX: "bwrap" }));
-    try {
-      expect((await attempt(p, "connect", port)) as { student: StudentError }).toEqual({ student: expect.any(StudentError) });
-      expect((await attempt(p, "fetchLocal", port)) as { student: StudentError }).toEqual({ student: expect.any(StudentError) });
-    } finally {
-      await p.close();
-    }
-    expect(connections).toBe(0);
+    test("nor from a submission", async () => {
+      const p = new SandboxedProgram(writeProgram(ATTACKS), testOptions({ GRADLAB_SANDBOX: isolation }));
+      try {
+        expect(await attempt(p, "connect", port)).toEqual({ student: expect.any(StudentError) });
+        expect(await attempt(p, "fetchLocal", port)).toEqual({ student: expect.any(StudentError) });
+      } finally {
+        await p.close();
+      }
+      expect(connections).toBe(0);
+    });
   });
 });

@@ -12,6 +12,7 @@ import { describeSandbox } from "../../grader/sandbox/launcher";
 import { LocalProgram } from "../../grader/sandbox/local-program";
 import { ChildFailure, StudentError, type Program, type Remote } from "../../grader/sandbox/program";
 import { SandboxedProgram } from "../../grader/sandbox/sandboxed-program";
+import { requirements, unmet } from "../support/requirements";
 import { noProcessesLeft, processesMentioning, testOptions, writeProgram } from "./sandbox-support";
 
 const PROGRAM = `
@@ -35,6 +36,8 @@ const modes: Array<[string, NodeJS.ProcessEnv]> = [
   ["the strongest isolation here", best],
   ["no isolation (GRADLAB_SANDBOX=none)", { GRADLAB_SANDBOX: "none" }],
 ];
+// unshare -rn too, where it works (it is what a machine without bubblewrap falls back to)
+if (!unmet(requirements.unshare)) modes.push(["unshare -rn (GRADLAB_SANDBOX=unshare)", { GRADLAB_SANDBOX: "unshare" }]);
 
 describe.each(modes)("SandboxedProgram under %s", (_mode, env) => {
   let file: string;

@@ -45,6 +45,14 @@ export const requirements = {
       return r.status === 0 ? null : `bwrap cannot create namespaces here: ${(r.stderr || "").trim().split("\n").pop()}`;
     },
   } as Requirement,
+  unshare: {
+    what: "util-linux's unshare able to make a user and network namespace (unshare -rn)",
+    missing() {
+      const r = spawnSync("unshare", ["-rn", "--", "/bin/true"], { encoding: "utf8" });
+      if (r.error) return `unshare not found: ${r.error.message}`;
+      return r.status === 0 ? null : `unshare -rn fails here: ${(r.stderr || "").trim().split("\n").pop()}`;
+    },
+  } as Requirement,
   chromium: {
     what: `Debian's chromium (${CHROMIUM})`,
     missing: () => (existsSync(CHROMIUM) ? null : `${CHROMIUM} not found`),
