@@ -304,6 +304,10 @@ export class SandboxedProgram extends WireProgram {
     if (/Fatal process out of memory|Array buffer allocation failed|Cannot allocate memory|std::bad_alloc/.test(tail)) {
       return new ChildFailure("limit", `out of memory (memory limit ${this.limits.memoryMB} MB)`);
     }
+    const harness = /grader harness failed: (.*)/.exec(tail);
+    if (harness) {
+      return new ChildFailure("crash", `the grading process could not go on (${harness[1].slice(0, 200)}): did the program close or write to the grader's file descriptors?`);
+    }
     if (sig === "SIGXCPU") return new ChildFailure("limit", `CPU time limit (${this.limits.cpuSeconds} s) exceeded`);
     if (sig === "SIGKILL") {
       // Not ours (we record our kills): the CPU hard limit, or the system's out-of-memory killer.

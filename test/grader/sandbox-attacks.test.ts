@@ -90,6 +90,7 @@ const attacks = {
     for (let id = 1; id < 300; id++) fs.writeSync(4, JSON.stringify({ id, ok: true, value: 100 }) + "\\n");
     return 0;
   },
+  closeChannels: () => { fs.closeSync(3); fs.closeSync(4); return 0; },
   forgeGarbage: () => { fs.writeSync(4, "PASSED\\n"); return 0; },
   syncLoop: () => { for (;;) {} },
   asyncLoop: () => { const spin = () => setImmediate(spin); spin(); return new Promise(() => {}); },
@@ -175,6 +176,12 @@ describe.each(modes)("attacks under %s", (_mode, env) => {
     });
   });
 
+  test("closing the grader's pipes is a crash that says what went wrong", async () => {
+    expect(await attempt(p, "closeChannels")).toEqual({
+      failure: expect.objectContaining({ outcome: "crash", message: expect.stringMatching(/could not go on \(.*EBADF.*\): did the program close/) }),
+    });
+  });
+
   test("process.abort() is a crash naming the signal", async () => {
     const end = await attempt(p, "abort");
     expect(end).toEqual({ failure: expect.objectContaining({ outcome: "crash", message: expect.stringMatching(/killed by SIGABRT/) }) });
@@ -242,7 +249,7 @@ describe.each(modes)("attacks under %s", (_mode, env) => {
   });
 });
 
-describe("the CPU-time backstop", () => {
+describeWith([requirements.prlimit], "the CPU-time backstop", () => {
   test("a loop longer than RLIMIT_CPU ends with a CPU limit (prlimit)", async () => {
     const p = new SandboxedProgram(writeProgram(ATTACKS), testOptions(best, { timeoutMs: 30000, limits: { ...TEST_LIMITS, cpuSeconds: 1 } }));
     try {

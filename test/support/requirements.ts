@@ -53,6 +53,10 @@ export const requirements = {
       return r.status === 0 ? null : `unshare -rn fails here: ${(r.stderr || "").trim().split("\n").pop()}`;
     },
   } as Requirement,
+  prlimit: {
+    what: "util-linux's prlimit (resource limits for the grading process)",
+    missing: () => (spawnSync("prlimit", ["--cpu=100", "--", "/bin/true"]).status === 0 ? null : "prlimit not found or not working"),
+  } as Requirement,
   chromium: {
     what: `Debian's chromium (${CHROMIUM})`,
     missing: () => (existsSync(CHROMIUM) ? null : `${CHROMIUM} not found`),
