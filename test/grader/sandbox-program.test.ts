@@ -62,6 +62,8 @@ describe.each(modes)("SandboxedProgram under %s", (_mode, env) => {
   test("plain values round-trip: numbers, NaN, infinities, strings, nested arrays and objects", async () => {
     const value = [1.5, -2, NaN, Infinity, -Infinity, 1e-310, "text\n", true, null, undefined, [[1, [2, [3]]]], { a: { b: [4, { c: 5 }] } }];
     for (const p of [student, reference] as Program[]) expect(await p.call("echo", value)).toEqual(value);
+    const text = "é中😀".repeat(40000); // multi-byte characters across pipe-sized chunks
+    expect(await student.call("echo", text)).toBe(text);
     expect(await student.call("add", 0.1, 0.2)).toBe(0.1 + 0.2);
     expect(await student.call("later", 21)).toBe(42);
   });
