@@ -46,9 +46,9 @@ type ModuleInternals = {
 };
 const M = Module as unknown as ModuleInternals;
 const resolve = M._resolveFilename;
-// Only the program's folder, gradlab and the harness may be required: Node 20's permission model does
-// not check the module loader's own reads (require("/elsewhere/x.json") would succeed without a sandbox).
-const requirable = [dirname(programPath), dirname(dirname(dirname(gradlabMain))), __dirname];
+// Only the program's folder, gradlab's dist/lib and the harness may be required. The permission model
+// refuses other reads too; this says it in the student's terms ("outside your program").
+const requirable = [dirname(programPath), dirname(gradlabMain), __dirname];
 const inside = (file: string): boolean => {
   for (let i = 0; i < requirable.length; i++) {
     const root = requirable[i];
