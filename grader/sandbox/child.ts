@@ -10,6 +10,7 @@
  */
 import { readSync as fsReadSync, writeSync as fsWriteSync } from "fs";
 import Module = require("module");
+import { dirname } from "path";
 import { TextDecoder, TextEncoder } from "util";
 import { createHarness } from "./harness";
 
@@ -45,10 +46,24 @@ type ModuleInternals = {
 };
 const M = Module as unknown as ModuleInternals;
 const resolve = M._resolveFilename;
+// Only the program's folder, gradlab's dist/lib and the harness may be required. The permission model
+// refuses other reads too; this says it in the student's terms ("outside your program").
+const requirable = [dirname(programPath), dirname(gradlabMain), __dirname];
+const inside = (file: string): boolean => {
+  for (let i = 0; i < requirable.length; i++) {
+    const root = requirable[i];
+    if (file === root || $slice(file, 0, root.length + 1) === root + "/") return true;
+  }
+  return false;
+};
 M._resolveFilename = function (this: unknown) {
   const args = arguments; // not spread: a submission may have replaced Array.prototype[Symbol.iterator]
   if (args[0] === "gradlab") args[0] = gradlabMain;
-  return $apply(resolve, this, args);
+  const file = $apply(resolve, this, args) as string;
+  if (typeof file === "string" && file[0] === "/" && !inside(file)) {
+    throw new Error(`require("${String(args[0])}"): ${file} is outside your program`);
+  }
+  return file;
 };
 const gradlab = require(gradlabMain) as Record<string, unknown>;
 

@@ -31,6 +31,11 @@ const $ownKeys = Reflect.ownKeys;
 const $hasOwn = Object.hasOwn;
 const $stringSlice = Function.prototype.call.bind(String.prototype.slice) as (s: string, a: number, b?: number) => string;
 
+type Request = Record<string, unknown>;
+
+/** A request's field: an own property only (a submission may have put "handle" on Object.prototype). */
+const field = (req: Request, key: string): unknown => ownValue(req, key);
+
 export interface HarnessOptions {
   /** gradlab as the program sees it: its Tensor crosses as $tensor, its exports are what inspect names. */
   gradlab: Record<string, unknown>;
@@ -100,56 +105,57 @@ export function createHarness(opts: HarnessOptions): Harness {
   };
 
   /** Runs one call request; returns the result and the arguments as they are afterwards. */
-  const runCall = async (req: Record<string, unknown>): Promise<{ value: unknown; args: unknown[] }> => {
-    const args = decodeArgs(req.args);
+  const runCall = async (req: Request): Promise<{ value: unknown; args: unknown[] }> => {
+    const args = decodeArgs(field(req, "args"));
     let result: unknown;
-    if (req.handle !== undefined) {
-      const target = decodeHooks.handle(req.handle as number, "") as Record<string, unknown>;
-      const method = req.method;
+    if (field(req, "handle") !== undefined) {
+      const target = decodeHooks.handle(field(req, "handle") as number, "") as Record<string, unknown>;
+      const method = field(req, "method");
       if (typeof method !== "string") throw new $TypeError("a method name is required");
       const fn = target[method];
       if (typeof fn !== "function") throw new $TypeError(`${typeName(target)}.${method} is not a function (it is ${typeName(fn)})`);
       result = $apply(fn, target, args);
     } else {
-      const fn = exported(req.name);
-      if (typeof fn !== "function") throw new $TypeError(`${req.name as string} is not a function (it is ${typeName(fn)})`);
+      const fn = exported(field(req, "name"));
+      if (typeof fn !== "function") throw new $TypeError(`${field(req, "name") as string} is not a function (it is ${typeName(fn)})`);
       result = $apply(fn, undefined, args);
     }
     if ($isPromise(result)) result = await result;
     return { value: result, args };
   };
 
-  const ops: Record<string, (req: Record<string, unknown>) => Promise<string>> = {
+  const ops: Record<string, (req: Request) => Promise<string>> = {
     async load() {
       const mod = opts.load() as Record<string, unknown> | null;
       const inner = mod && typeof mod === "object" ? mod.__gradlab_exports : undefined;
       exports = ((inner && typeof inner === "object" ? inner : mod) ?? {}) as Record<string, unknown>;
-      const names: string[] = [];
+      // Built as text: the program has just run and may have patched Array.prototype or JSON.
+      let names = "";
       const keys = $ownKeys(exports);
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i];
-        if (typeof k === "string" && k !== "__gradlab_exports" && exports[k] !== undefined) names[names.length] = k;
+        if (typeof k === "string" && k !== "__gradlab_exports" && exports[k] !== undefined) names += (names ? "," : "") + $stringify(k);
       }
-      return ',"value":' + $stringify(names);
+      return ',"value":[' + names + "]";
     },
     async new(req) {
-      const C = exported(req.name);
-      if (typeof C !== "function") throw new $TypeError(`${req.name as string} is not a class (it is ${typeName(C)})`);
-      const instance = $construct(C as new (...a: unknown[]) => unknown, decodeArgs(req.args));
+      const C = exported(field(req, "name"));
+      if (typeof C !== "function") throw new $TypeError(`${field(req, "name") as string} is not a class (it is ${typeName(C)})`);
+      const instance = $construct(C as new (...a: unknown[]) => unknown, decodeArgs(field(req, "args")));
       const h = encodeHooks.handle(instance);
       return ',"value":{"$handle":' + h.id + ',"type":' + $stringify(h.type) + "}";
     },
     async call(req) {
       const { value, args } = await runCall(req);
-      return ',"value":' + encode(value, encodeHooks) + (req.echoArgs ? ',"args":' + encode(args, encodeHooks) : "");
+      return ',"value":' + encode(value, encodeHooks) + (field(req, "echoArgs") ? ',"args":' + encode(args, encodeHooks) : "");
     },
     async get(req) {
-      const target = decodeHooks.handle(req.handle as number, "") as Record<string, unknown>;
-      return ',"value":' + encode(target[req.prop as string], encodeHooks);
+      const target = decodeHooks.handle(field(req, "handle") as number, "") as Record<string, unknown>;
+      return ',"value":' + encode(target[field(req, "prop") as string], encodeHooks);
     },
     async inspect(req) {
       if (!exports) throw new $TypeError("the program is not loaded");
-      const names = req.names as string[];
+      const names = field(req, "names") as string[];
       let out = "{";
       for (let i = 0; i < names.length; i++) {
         const v = exports[names[i]];
@@ -159,7 +165,7 @@ export function createHarness(opts: HarnessOptions): Harness {
       return ',"value":' + out + "}";
     },
     async batch(req) {
-      const calls = req.calls as Array<Record<string, unknown>>;
+      const calls = field(req, "calls") as Request[];
       let out = "[";
       for (let i = 0; i < calls.length; i++) {
         let item: string;
@@ -179,9 +185,11 @@ export function createHarness(opts: HarnessOptions): Harness {
       let id = 0;
       try {
         const req = parseLine(line);
-        id = typeof req.id === "number" ? req.id : 0;
-        const op = typeof req.op === "string" && $hasOwn(ops, req.op) ? ops[req.op] : undefined;
-        if (!op) throw new $TypeError(`unknown request ${$stringify(req.op)}`);
+        const rid = field(req, "id");
+        id = typeof rid === "number" ? rid : 0;
+        const name = field(req, "op");
+        const op = typeof name === "string" && $hasOwn(ops, name) ? ops[name] : undefined;
+        if (!op) throw new $TypeError(`unknown request ${$stringify(name)}`);
         return '{"id":' + id + ',"ok":true' + (await op(req)) + "}";
       } catch (e) {
         return '{"id":' + id + ',"ok":false,"error":' + encodeError(e) + "}";

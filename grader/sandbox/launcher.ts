@@ -112,25 +112,33 @@ function unshareWorks(): boolean {
 function prlimitOptions(limits: Limits): string[] {
   const prlimit = which("prlimit");
   if (!prlimit) return [];
-  const wanted = [`--as=${limits.memoryMB * 1024 * 1024}`, `--cpu=${limits.cpuSeconds}`, "--fsize=0", "--core=0"];
+  // CPU: soft limit N sends SIGXCPU (reported as the CPU limit), the hard limit N+1 a SIGKILL after it.
+  const wanted = [`--as=${limits.memoryMB * 1024 * 1024}`, `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 1}`, "--fsize=0", "--core=0"];
   // RLIMIT_NPROC is left out on purpose: it counts every process and thread of the *user*, not of the
   // sandbox (a TA's desktop would fail to start node), and root ignores it. The permission model forbids
   // child processes and workers, and bubblewrap's pid namespace dies with the sandbox.
   return wanted.filter((opt) => works(`prlimit ${opt}`, prlimit, [opt, "--", nodePath(), "-e", "0"]));
 }
 
+/** What this machine offers (probed once; tests pass their own to see every branch). */
+export interface Availability {
+  bwrap(): boolean;
+  unshare(): boolean;
+}
+const PROBES: Availability = { bwrap: bwrapWorks, unshare: unshareWorks };
+
 /** The isolation to use. Throws when a forced one is unavailable, or none is under GRADLAB_FULL=1. */
-export function chooseIsolation(env: NodeJS.ProcessEnv = process.env): Isolation {
+export function chooseIsolation(env: NodeJS.ProcessEnv = process.env, available: Availability = PROBES): Isolation {
   const forced = env.GRADLAB_SANDBOX;
   if (forced) {
     if (forced === "none") return "none";
-    if (forced === "bwrap" && bwrapWorks()) return "bwrap";
-    if (forced === "unshare" && unshareWorks()) return "unshare";
+    if (forced === "bwrap" && available.bwrap()) return "bwrap";
+    if (forced === "unshare" && available.unshare()) return "unshare";
     if (forced !== "bwrap" && forced !== "unshare") throw new Error(`GRADLAB_SANDBOX=${forced}: use bwrap, unshare or none`);
     throw new Error(`GRADLAB_SANDBOX=${forced}, but ${forced} does not work on this machine`);
   }
-  if (bwrapWorks()) return "bwrap";
-  if (unshareWorks()) return "unshare";
+  if (available.bwrap()) return "bwrap";
+  if (available.unshare()) return "unshare";
   if (env.GRADLAB_FULL === "1") {
     throw new Error("GRADLAB_FULL=1: neither bubblewrap nor `unshare -rn` works here, and student code must not run unsandboxed in CI");
   }

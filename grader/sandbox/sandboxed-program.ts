@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { constants as osConstants } from "os";
+import { StringDecoder } from "string_decoder";
 import { DEFAULT_LIMITS, planLaunch, type Limits } from "./launcher";
 import { ChildFailure, StudentError } from "./program";
 import { LIMITS, parseReply, type Reply, type WireError } from "./wire";
@@ -185,11 +186,15 @@ export class SandboxedProgram extends WireProgram {
     this.child = child;
     this.children.add(child);
     for (const stream of proc.stdio) stream?.on("error", () => undefined); // EPIPE after a kill: the exit says why
-    proc.stdout!.on("data", (d: Buffer) => this.printed(child, d, false));
-    proc.stderr!.on("data", (d: Buffer) => this.printed(child, d, true));
-    (proc.stdio[4] as NodeJS.ReadableStream).on("data", (d: Buffer) => this.replyData(child, d.toString("utf8")));
-    proc.on("error", (e) => this.kill(child, new ChildFailure("grader-fault", `could not start the grading process: ${e.message}`)));
-    proc.on("close", (code, signal) => {
+    // Decoders per stream: a character split between two chunks must not turn into garbage.
+    const [out, err, replies] = [new StringDecoder("utf8"), new StringDecoder("utf8"), new StringDecoder("utf8")];
+    proc.stdout!.on("data", (d: Buffer) => this.printed(child, d.length, out.write(d), false));
+    proc.stderr!.on("data", (d: Buffer) => this.printed(child, d.length, err.write(d), true));
+    (proc.stdio[4] as NodeJS.ReadableStream).on("data", (d: Buffer) => this.replyData(child, replies.write(d)));
+    let finished = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (finished) return;
+      finished = true;
       child.dead = true;
       const failure = child.killedFor ?? this.describeExit(child, code, signal);
       if (!child.killedFor && !child.pending) this.note(`the grading process ended between requests: ${failure.message}`);
@@ -199,6 +204,11 @@ export class SandboxedProgram extends WireProgram {
       this.children.delete(child);
       rmSync(cwd, { recursive: true, force: true });
       markClosed();
+    };
+    proc.on("close", finish);
+    proc.on("error", (e) => {
+      this.kill(child, new ChildFailure("grader-fault", `could not start the grading process: ${e.message}`));
+      if (proc.pid === undefined) finish(null, null); // never started: no "close" to wait for
     });
     return child;
   }
@@ -278,11 +288,11 @@ export class SandboxedProgram extends WireProgram {
     p.resolve(reply);
   }
 
-  private printed(child: Child, data: Buffer, stderr: boolean): void {
-    child.printed += data.length;
-    if (stderr) child.stderrTail = (child.stderrTail + data.toString("utf8")).slice(-4096);
+  private printed(child: Child, bytes: number, text: string, stderr: boolean): void {
+    child.printed += bytes;
+    if (stderr) child.stderrTail = (child.stderrTail + text).slice(-4096);
     const room = this.outputCap - this.captured.length;
-    if (room > 0) this.captured += data.toString("utf8").slice(0, room);
+    if (room > 0) this.captured += text.slice(0, room);
     else this.capturedCut = true;
     if (child.printed > this.outputCap) {
       this.capturedCut = true;
@@ -304,7 +314,15 @@ export class SandboxedProgram extends WireProgram {
     if (/Fatal process out of memory|Array buffer allocation failed|Cannot allocate memory|std::bad_alloc/.test(tail)) {
       return new ChildFailure("limit", `out of memory (memory limit ${this.limits.memoryMB} MB)`);
     }
+    const harness = /grader harness failed: (.*)/.exec(tail);
+    if (harness) {
+      return new ChildFailure("crash", `the grading process could not go on (${harness[1].slice(0, 200)}): did the program close or write to the grader's file descriptors?`);
+    }
     if (sig === "SIGXCPU") return new ChildFailure("limit", `CPU time limit (${this.limits.cpuSeconds} s) exceeded`);
+    if (sig === "SIGKILL") {
+      // Not ours (we record our kills): the CPU hard limit, or the system's out-of-memory killer.
+      return new ChildFailure("limit", `the grading process was killed by SIGKILL (CPU time limit of ${this.limits.cpuSeconds} s, or the machine ran out of memory)`);
+    }
     if (sig) return new ChildFailure("crash", `the grading process was killed by ${sig}`);
     if (code === 0) return new ChildFailure("crash", "the submission ended the grading process with process.exit(0)");
     const uncaught = /^(?:Uncaught )?([A-Za-z]*Error(?: \[\w+\])?: .*)$/m.exec(tail);

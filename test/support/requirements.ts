@@ -10,6 +10,7 @@ import { existsSync } from "fs";
 // GRADLAB_TEST_PYTHON=/nonexistent GRADLAB_TEST_CHROMIUM=/nonexistent npm test
 export const DEBIAN_PYTHON = process.env.GRADLAB_TEST_PYTHON || "/usr/bin/python3";
 export const CHROMIUM = process.env.GRADLAB_TEST_CHROMIUM || "/usr/bin/chromium";
+export const BWRAP = process.env.GRADLAB_TEST_BWRAP || "/usr/bin/bwrap";
 export const FULL = process.env.GRADLAB_FULL === "1";
 
 export interface Requirement {
@@ -38,12 +39,24 @@ export const requirements = {
   nbformat: pythonModule("nbformat", "python3-nbformat"),
   numpy: pythonModule("numpy", "python3-numpy"),
   bubblewrap: {
-    what: "bubblewrap (/usr/bin/bwrap) able to create namespaces on this machine",
+    what: `bubblewrap (${BWRAP}) able to create namespaces on this machine`,
     missing() {
-      if (!existsSync("/usr/bin/bwrap")) return "/usr/bin/bwrap not found";
-      const r = spawnSync("/usr/bin/bwrap", ["--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "/bin/true"], { encoding: "utf8" });
+      if (!existsSync(BWRAP)) return `${BWRAP} not found`;
+      const r = spawnSync(BWRAP, ["--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "/bin/true"], { encoding: "utf8" });
       return r.status === 0 ? null : `bwrap cannot create namespaces here: ${(r.stderr || "").trim().split("\n").pop()}`;
     },
+  } as Requirement,
+  unshare: {
+    what: "util-linux's unshare able to make a user and network namespace (unshare -rn)",
+    missing() {
+      const r = spawnSync("unshare", ["-rn", "--", "/bin/true"], { encoding: "utf8" });
+      if (r.error) return `unshare not found: ${r.error.message}`;
+      return r.status === 0 ? null : `unshare -rn fails here: ${(r.stderr || "").trim().split("\n").pop()}`;
+    },
+  } as Requirement,
+  prlimit: {
+    what: "util-linux's prlimit (resource limits for the grading process)",
+    missing: () => (spawnSync("prlimit", ["--cpu=100", "--", "/bin/true"]).status === 0 ? null : "prlimit not found or not working"),
   } as Requirement,
   chromium: {
     what: `Debian's chromium (${CHROMIUM})`,
