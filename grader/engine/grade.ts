@@ -203,6 +203,17 @@ async function runTest(
   };
 }
 
+/** One line for a test that could not run. */
+const BLOCKED_SUMMARY: Partial<Record<Outcome, string>> = {
+  forbidden: "uses a forbidden gradlab name",
+  "compile-error": "does not compile",
+  timeout: "timed out",
+  crash: "the program crashed",
+  limit: "a limit was exceeded",
+  error: "the program threw while loading",
+  malformed: "malformed answer",
+};
+
 /** Timeouts in one question after which its remaining tests are not run. */
 export const MAX_TIMEOUTS_PER_QUESTION = 2;
 
@@ -231,11 +242,14 @@ export async function gradeSubmission(
     : undefined);
   let output = "";
   try {
-    // A graded name that is, or extends, a gradlab class the question forbids (caught at run time).
     if (prepared.compiled.runnable) {
-      const names = gradedNames(assignment.config.questions);
       try {
-        const inspection = await student.inspect(names);
+        // Loading runs the program's top level once; if that throws, loops or dies, every test would
+        // fail the same way after waiting for its own fresh child, so they all get the reason now.
+        student.setTimeout(assignment.config.timeoutMs);
+        await student.load();
+        // A graded name that is, or extends, a gradlab class the question forbids (caught at run time).
+        const inspection = await student.inspect(gradedNames(assignment.config.questions));
         for (const q of assignment.config.questions) {
           if (blocked.has(q.id)) continue;
           const hit = q.grades.find((n) => {
@@ -244,8 +258,11 @@ export async function gradeSubmission(
           });
           if (hit) blocked.set(q.id, { outcome: "forbidden", note: `${hit} is gradlab's own ${inspection[hit].gradlabIdentity} (or extends it); this question asks you to write it yourself` });
         }
-      } catch {
-        // A program that cannot even load fails each test with the reason; nothing to add here.
+      } catch (e) {
+        const { outcome, check } = classify(e, prepared);
+        for (const q of assignment.config.questions) {
+          if (!q.manual && !blocked.has(q.id)) blocked.set(q.id, { outcome, note: `your code failed while loading, before any test ran: ${check.message}` });
+        }
       }
     }
     for (const test of assignment.tests.filter((t) => !opts.visibleOnly || t.visibility === "visible")) {
@@ -253,7 +270,7 @@ export async function gradeSubmission(
       const block = blocked.get(test.question) ?? stalled(test.question);
       const result: TestResult = block
         ? { question: test.question, name: test.name, score: 0, maxScore: test.points, visibility: test.visibility, outcome: block.outcome,
-          seed: test.seed, durationMs: 0, checks: [{ ok: false, message: block.note }], summary: block.outcome === "forbidden" ? "uses a forbidden gradlab name" : block.outcome === "timeout" ? "not run after repeated timeouts" : "does not compile" }
+          seed: test.seed, durationMs: 0, checks: [{ ok: false, message: block.note }], summary: BLOCKED_SUMMARY[block.outcome] ?? block.outcome }
         : await runTest(test, student, reference, assignment, prepared);
       tests.push(result);
       if (result.outcome === "timeout") timeouts.set(test.question, (timeouts.get(test.question) ?? 0) + 1);
