@@ -96,5 +96,6 @@ describe("the second compile stage without its type check", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // Compiles every lecture notebook twice in a child (allowed 180 s): jest's 30 s default failed on a busy machine.
+  }, 240_000);
 });
