@@ -34,7 +34,7 @@ export class DivideGate extends BinaryGate {
   protected partials(_x: Num, y: Num, out: Num): [Num, Num] { return [div(1, y), neg(div(out, y))]; }
 }
 
-/** max(x, y): the gradient goes to the larger input only (ties: to x). */
+/** max(x, y): the gradient goes to the larger input only (ties: to x; a NaN input makes both gradients NaN). */
 export class MaxGate extends BinaryGate {
   readonly name = "MaxGate";
   readonly symbol = "max";
@@ -46,7 +46,7 @@ export class MaxGate extends BinaryGate {
   }
 }
 
-/** min(x, y): the gradient goes to the smaller input only (ties: to x). */
+/** min(x, y): the gradient goes to the smaller input only (ties: to x; a NaN input makes both gradients NaN). */
 export class MinGate extends BinaryGate {
   readonly name = "MinGate";
   readonly symbol = "min";

@@ -32,13 +32,13 @@ abstract class Elementwise extends Module {
   }
 }
 
-/** max(0, x); the gradient at exactly 0 is taken as 0 (as CS231n and PyTorch do). */
+/** max(0, x); the gradient at exactly 0 is taken as 0 (as CS231n and PyTorch do). NaN in, NaN out. */
 export class ReLU extends Elementwise {
   protected apply(x: TypedData, y: Float64Array) {
-    for (let i = 0; i < y.length; i++) y[i] = x[i] > 0 ? x[i] : 0;
+    for (let i = 0; i < y.length; i++) y[i] = x[i] <= 0 ? 0 : x[i];
   }
   protected chain(x: TypedData, _: Float64Array, dout: TypedData, dx: Float64Array) {
-    for (let i = 0; i < dx.length; i++) dx[i] = x[i] > 0 ? dout[i] : 0;
+    for (let i = 0; i < dx.length; i++) dx[i] = x[i] > 0 ? dout[i] : x[i] <= 0 ? 0 : NaN;
   }
   toString() { return "ReLU()"; }
 }
@@ -55,7 +55,7 @@ export class LeakyReLU extends Elementwise {
   }
   protected chain(x: TypedData, _: Float64Array, dout: TypedData, dx: Float64Array) {
     const a = this.alpha;
-    for (let i = 0; i < dx.length; i++) dx[i] = x[i] > 0 ? dout[i] : a * dout[i];
+    for (let i = 0; i < dx.length; i++) dx[i] = x[i] > 0 ? dout[i] : x[i] <= 0 ? a * dout[i] : NaN;
   }
   toString() { return `LeakyReLU(${this.alpha})`; }
 }

@@ -6,6 +6,7 @@ import type { Model } from "../nn/model";
 import { makeOptimizer, OptimizerName } from "./rules";
 import { Optimizer } from "./optimizer";
 import { ExponentialDecay } from "./schedule";
+import { explainNonFinite, firstNonFinite, firstNonFiniteRow } from "./non-finite";
 
 export interface StepInfo {
   /** Iterations done so far (1 after the first update). */
@@ -145,10 +146,14 @@ export class Trainer {
       for (const idx of batches) {
         const batch = idx.length === n ? train : subset(train, idx);
         const { loss, grads } = this.model.loss(batch.X, batch.y);
+        const where = `iteration ${iteration + 1} (epoch ${epoch})`;
         if (!Number.isFinite(loss)) {
-          throw new Error(`Trainer: the loss became ${loss} at iteration ${iteration + 1} (epoch ${epoch}): the learning rate ${this.optimizer.lr} is probably too high`);
+          throw new Error(explainNonFinite(loss, where, this.optimizer.lr, this.model.params, grads, firstNonFiniteRow(batch.X, idx)));
         }
         this.optimizer.step(grads);
+        // A finite loss can still leave a weight NaN (a NaN gradient that the loss did not see).
+        const bad = firstNonFinite(this.model.params);
+        if (bad) throw new Error(`Trainer: a parameter is not finite after ${where}: ${bad}`);
         iteration++;
         this.history.loss.push(loss);
         o.onStep?.({ iteration, epoch, loss, lr: this.optimizer.lr });
