@@ -90,6 +90,8 @@ export class Trainer {
     if (!opts?.train?.X || !opts.train.y) throw new TypeError("Trainer: opts.train must be a data set { X, y }");
     const n = opts.train.X.shape[0];
     if (opts.train.y.size !== n) throw new RangeError(`Trainer: train.X has ${n} rows but train.y has ${opts.train.y.size} labels`);
+    if (n === 0) throw new RangeError("Trainer: the training set has no rows");
+    if (opts.val && !(opts.val.X?.shape[0] > 0)) throw new RangeError("Trainer: the validation set has no rows (leave out val to choose the best epoch by training accuracy)");
     const bs = opts.batchSize ?? 100;
     if (bs !== "full" && !(Number.isInteger(bs) && bs >= 1)) throw new RangeError(`Trainer: batchSize must be a whole number >= 1 or "full", got ${JSON.stringify(bs)}`);
     const epochs = opts.epochs ?? 10;
