@@ -15,6 +15,7 @@ abstract class Elementwise extends Module {
   protected abstract chain(x: TypedData, y: Float64Array, dout: TypedData, dx: Float64Array): void;
 
   forward(x: Tensor): Tensor {
+    this.cache = null; // a forward that throws must not leave the previous cache for backward
     if (!(x instanceof Tensor)) throw new TypeError(`${this}: forward expects a Tensor`);
     const y = new Float64Array(x.size);
     this.apply(x.data, y);
