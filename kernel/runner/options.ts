@@ -1,5 +1,8 @@
 /** `gradlab run`'s command line: the options, their checks, and the help text that documents them. */
 import { parseParameter, Parameters } from "./parameters";
+import { parseCommandLine, UsageError } from "../../bin/args";
+
+export { UsageError };
 
 export interface RunCliOptions {
   inputs: string[];
@@ -70,8 +73,6 @@ examples:
   gradlab run lecture3.ipynb --jupyter               # same, through a real Jupyter server
 `;
 
-export class UsageError extends Error {}
-
 function positiveNumber(flag: string, value: string | undefined, integer: boolean): number {
   if (value === undefined) throw new UsageError(`${flag} needs a value`);
   const n = Number(value);
@@ -82,92 +83,45 @@ function positiveNumber(flag: string, value: string | undefined, integer: boolea
 }
 
 export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv = process.env): RunCliOptions {
+  const line = parseCommandLine(args, {
+    out: { type: "string", short: "o" },
+    inplace: { type: "boolean" },
+    timeout: { type: "string" },
+    "allow-errors": { type: "boolean" },
+    check: { type: "boolean" },
+    parameter: { type: "string", short: "p", multiple: true },
+    kernel: { type: "string" },
+    jobs: { type: "string", short: "j" },
+    server: { type: "string" },
+    token: { type: "string" },
+    jupyter: { type: "boolean" },
+    quiet: { type: "boolean", short: "q" },
+  }, true);
+  const v = line.values;
+  const text = (name: string) => v[name] as string | undefined;
   const o: RunCliOptions = {
-    inputs: [],
-    outDir: null,
-    inplace: false,
-    timeoutMs: DEFAULT_TIMEOUT_S * 1000,
-    allowErrors: false,
-    check: false,
-    parameters: [],
-    kernel: null,
-    jobs: 1,
-    server: null,
-    token: null,
-    jupyter: false,
-    quiet: false,
-    help: false,
+    inputs: line.positionals,
+    outDir: text("out") ?? null,
+    inplace: v.inplace === true,
+    timeoutMs: text("timeout") === undefined ? DEFAULT_TIMEOUT_S * 1000 : positiveNumber("--timeout", text("timeout")!, false) * 1000,
+    allowErrors: v["allow-errors"] === true,
+    check: v.check === true,
+    parameters: ((v.parameter as string[] | undefined) ?? []).map((p) => {
+      try {
+        return parseParameter(p);
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+    }),
+    kernel: text("kernel") ?? null,
+    jobs: text("jobs") === undefined ? 1 : positiveNumber("--jobs", text("jobs")!, true),
+    server: text("server") ?? null,
+    token: text("token") ?? null,
+    jupyter: v.jupyter === true,
+    quiet: v.quiet === true,
+    help: line.help,
   };
-  for (let i = 0; i < args.length; i++) {
-    let arg = args[i];
-    let inlineValue: string | undefined;
-    // Accept --flag=value as well as --flag value.
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    if (eq > 0) {
-      inlineValue = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const value = (): string => {
-      if (inlineValue !== undefined) return inlineValue;
-      const next = args[++i];
-      if (next === undefined) throw new UsageError(`${arg} needs a value`);
-      return next;
-    };
-    switch (arg) {
-      case "-h":
-      case "--help":
-        o.help = true;
-        break;
-      case "-o":
-      case "--out":
-        o.outDir = value();
-        break;
-      case "--inplace":
-        o.inplace = true;
-        break;
-      case "--timeout":
-        o.timeoutMs = positiveNumber("--timeout", value(), false) * 1000;
-        break;
-      case "--allow-errors":
-        o.allowErrors = true;
-        break;
-      case "--check":
-        o.check = true;
-        break;
-      case "-p":
-      case "--parameter":
-        try {
-          o.parameters.push(parseParameter(value()));
-        } catch (err) {
-          throw new UsageError((err as Error).message);
-        }
-        break;
-      case "--kernel":
-        o.kernel = value();
-        break;
-      case "-j":
-      case "--jobs":
-        o.jobs = positiveNumber("--jobs", value(), true);
-        if (o.jobs < 1) throw new UsageError("--jobs must be at least 1");
-        break;
-      case "--server":
-        o.server = value();
-        break;
-      case "--token":
-        o.token = value();
-        break;
-      case "--jupyter":
-        o.jupyter = true;
-        break;
-      case "-q":
-      case "--quiet":
-        o.quiet = true;
-        break;
-      default:
-        if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option '${arg}'`);
-        o.inputs.push(args[i]);
-    }
-  }
+  if (o.jobs < 1) throw new UsageError("--jobs must be at least 1");
   if (o.help) return o;
   if (o.inputs.length === 0) throw new UsageError("no notebooks given");
   if (o.outDir !== null && o.inplace) throw new UsageError("--out and --inplace exclude each other");
