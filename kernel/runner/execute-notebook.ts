@@ -9,8 +9,11 @@ import { DisplayRegistry, OutputCollector } from "./outputs";
 import { injectParameters, Parameters } from "./parameters";
 import { KernelDiedError, KernelSession } from "./session";
 
+/** Node's largest timer delay (about 24.8 days); a larger one overflows and fires at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export interface ExecuteOptions {
-  /** Per-cell limit in ms; 0 means none. */
+  /** Per-cell limit in ms (at most MAX_TIMEOUT_MS); 0 means none. */
   timeoutMs: number;
   /** Keep going after a cell fails (the failure is still recorded and reported). */
   allowErrors: boolean;
@@ -89,6 +92,7 @@ function recordKernel(nb: Notebook, kernelName: string, info: Record<string, any
 }
 
 export async function executeNotebook(source: Notebook, session: KernelSession, opts: ExecuteOptions): Promise<NotebookRun> {
+  if (!(opts.timeoutMs >= 0 && opts.timeoutMs <= MAX_TIMEOUT_MS)) throw new RangeError(`timeoutMs must be at most ${MAX_TIMEOUT_MS} (0 for none), got ${opts.timeoutMs}`);
   const started = Date.now();
   const info = await session.kernelInfo();
   let nb = cloneNotebook(source);

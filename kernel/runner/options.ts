@@ -1,6 +1,7 @@
 /** `gradlab run`'s command line: the options, their checks, and the help text that documents them. */
 import { parseParameter, Parameters } from "./parameters";
 import { parseCommandLine, UsageError } from "../../bin/args";
+import { MAX_TIMEOUT_MS } from "./execute-notebook";
 
 export { UsageError };
 
@@ -39,8 +40,9 @@ where the executed notebook goes:
   and left untouched. When the kernel dies, the outputs so far are saved (never over the source).
 
 how cells run:
-  --timeout SECONDS    per-cell limit (default ${DEFAULT_TIMEOUT_S}; 0 for none). On timeout the kernel is
-                       interrupted and a CellTimeoutError is recorded in that cell
+  --timeout SECONDS    per-cell limit (default ${DEFAULT_TIMEOUT_S}; 0 for none; at most 2147483, about 24 days,
+                       Node's longest timer). On timeout the kernel is interrupted and a
+                       CellTimeoutError is recorded in that cell
   --allow-errors       keep running after a failing cell (the run still counts as failed)
   --check              CI mode: also fail when an error output appears in a cell whose execution
                        succeeded, or when a cell tagged "raises-exception" does not raise.
@@ -73,6 +75,14 @@ examples:
   gradlab run lecture3.ipynb --jupyter               # same, through a real Jupyter server
 `;
 
+/** --timeout in seconds, as ms; beyond Node's largest timer it would overflow and every cell would time out at once. */
+function timeoutMs(value: string): number {
+  const ms = positiveNumber("--timeout", value, false) * 1000;
+  const max = Math.floor(MAX_TIMEOUT_MS / 1000);
+  if (ms > max * 1000) throw new UsageError(`--timeout must be at most ${max} seconds (about ${Math.floor(max / 86400)} days; 0 for no limit), got '${value}'`);
+  return ms;
+}
+
 function positiveNumber(flag: string, value: string | undefined, integer: boolean): number {
   if (value === undefined) throw new UsageError(`${flag} needs a value`);
   const n = Number(value);
@@ -103,7 +113,7 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv = process.en
     inputs: line.positionals,
     outDir: text("out") ?? null,
     inplace: v.inplace === true,
-    timeoutMs: text("timeout") === undefined ? DEFAULT_TIMEOUT_S * 1000 : positiveNumber("--timeout", text("timeout")!, false) * 1000,
+    timeoutMs: text("timeout") === undefined ? DEFAULT_TIMEOUT_S * 1000 : timeoutMs(text("timeout")!),
     allowErrors: v["allow-errors"] === true,
     check: v.check === true,
     parameters: ((v.parameter as string[] | undefined) ?? []).map((p) => {
