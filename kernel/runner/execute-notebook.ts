@@ -32,8 +32,10 @@ export type FailureKind = "error" | "timeout" | "dead-kernel" | "error-output" |
 
 export interface CellFailure {
   kind: FailureKind;
-  /** 1-based position among all cells, as a reader counts them in Jupyter. */
+  /** 1-based position among all cells (markdown included), to find the cell in the file. */
   cellNumber: number;
+  /** The cell's execution count, the N of "In [N]" that Jupyter shows and of "Cell In[N]" in tracebacks (null when the kernel never numbered it). */
+  executionCount: number | null;
   /** First line of the cell's source, to find it without counting. */
   firstLine: string;
   ename: string;
@@ -75,6 +77,11 @@ function deadline(ms: number): { promise: Promise<"timeout">; cancel(): void } {
     if (ms > 0) timer = setTimeout(() => resolve("timeout"), ms);
   });
   return { promise, cancel: () => timer && clearTimeout(timer) };
+}
+
+/** How Jupyter labels a cell by its execution count: In[3], or In[ ] before it ran (one numbering with tracebacks' "Cell In[3]"). */
+export function inPrompt(executionCount: number | null): string {
+  return `In[${executionCount ?? " "}]`;
 }
 
 /** Sets kernelspec and language_info the way Jupyter does when it saves a notebook. */
@@ -119,8 +126,9 @@ export async function executeNotebook(source: Notebook, session: KernelSession, 
     const expectError = tags.includes("raises-exception");
     const collector = new OutputCollector(displays);
     cell.outputs = collector.outputs;
+    const count = () => cell.execution_count ?? collector.executionCount ?? null;
     const fail = (kind: FailureKind, ename: string, evalue: string, traceback: string[]) =>
-      failures.push({ kind, cellNumber, firstLine: firstLine(cell), ename, evalue, traceback });
+      failures.push({ kind, cellNumber, executionCount: count(), firstLine: firstLine(cell), ename, evalue, traceback });
 
     const running = session.execute(cell.source, (msg) => collector.handle(msg));
     // Keep a late rejection (after a timeout we stopped waiting for) from becoming unhandled.
@@ -135,7 +143,8 @@ export async function executeNotebook(source: Notebook, session: KernelSession, 
         const grace = deadline(opts.interruptGraceMs ?? 10000);
         const afterInterrupt = await Promise.race([running.then((r) => r, (e: unknown) => e as Error), grace.promise]);
         grace.cancel();
-        const evalue = `cell ${cellNumber} did not finish within the ${seconds} s timeout (--timeout); the kernel was interrupted`;
+        if (!(afterInterrupt instanceof Error) && afterInterrupt !== "timeout") cell.execution_count = afterInterrupt.execution_count ?? collector.executionCount;
+        const evalue = `cell ${inPrompt(count())} did not finish within the ${seconds} s timeout (--timeout); the kernel was interrupted`;
         if (afterInterrupt instanceof Error) {
           // The interrupt killed the kernel (or its connection): the timeout is this cell's failure,
           // and the run cannot go on, whatever --allow-errors says.
@@ -153,7 +162,6 @@ export async function executeNotebook(source: Notebook, session: KernelSession, 
           kernelLost = true;
           stop = true;
         } else {
-          cell.execution_count = afterInterrupt.execution_count ?? collector.executionCount;
           collector.addError(TIMEOUT_ENAME, evalue);
           fail("timeout", TIMEOUT_ENAME, evalue, []);
           stop = !opts.allowErrors;
@@ -171,7 +179,7 @@ export async function executeNotebook(source: Notebook, session: KernelSession, 
             stop = !opts.allowErrors;
           }
         } else if (expectError && opts.check) {
-          fail("did-not-raise", "DidNotRaise", `cell ${cellNumber} is tagged raises-exception but raised no error`, []);
+          fail("did-not-raise", "DidNotRaise", `cell ${inPrompt(count())} is tagged raises-exception but raised no error`, []);
           stop = !opts.allowErrors;
         } else if (opts.check && !expectError && collector.hasError()) {
           // An error shown in a cell whose reply was "ok" (say, a rejected promise reported late).
