@@ -181,14 +181,21 @@ export async function runCommand(args: string[], io: RunIo = defaultIo): Promise
     dispose: () => factory.dispose(),
   };
   const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+  let stopping = false;
   const onSignal = (signal: keyof typeof EXIT_CODES) => {
-    for (const s of Object.keys(EXIT_CODES)) process.removeListener(s, onSignal);
+    // A second Ctrl-C must not end the runner before the cleanup (Node's default would): that left
+    // a busy kernel running and its files behind. Stopping a busy kernel takes a few seconds at most.
+    if (stopping) {
+      io.err(`gradlab run: still stopping kernels (${signal} ignored)`);
+      return;
+    }
+    stopping = true;
     io.err(`gradlab run: ${signal === "SIGINT" ? "interrupted" : "terminated"}, stopping kernels`);
     void Promise.allSettled([...open].map((s) => s.close()))
       .then(() => factory.dispose())
       .finally(() => process.exit(EXIT_CODES[signal]));
   };
-  for (const s of Object.keys(EXIT_CODES)) process.once(s, onSignal);
+  for (const s of Object.keys(EXIT_CODES)) process.on(s, onSignal);
   let summaries: NotebookSummary[];
   try {
     summaries = await pool(jobs, o.jobs, async (job) => {
@@ -197,7 +204,7 @@ export async function runCommand(args: string[], io: RunIo = defaultIo): Promise
       return summary;
     });
   } finally {
-    for (const s of Object.keys(EXIT_CODES)) process.removeListener(s, onSignal);
+    if (!stopping) for (const s of Object.keys(EXIT_CODES)) process.removeListener(s, onSignal);
     await factory.dispose().catch((err) => io.err(`gradlab run: while stopping: ${(err as Error).message}`));
   }
   io.out(summaryTable(summaries));

@@ -7,6 +7,7 @@ import { parentPort, workerData } from "worker_threads";
 import type { EngineEvent, WireCommand, WireConfig } from "../bridge";
 import { readConnectionFile } from "../protocol/connection";
 import { KernelServer } from "./server";
+import { watchParent } from "./parent-watchdog";
 
 export type WireToMain =
   | { kind: "engine"; req: import("../bridge").EngineRequest }
@@ -16,6 +17,7 @@ export type WireToMain =
   | { kind: "fatal"; text: string };
 
 async function run(): Promise<void> {
+  watchParent(); // here, not on the main thread, which a busy cell blocks
   const config = workerData as WireConfig;
   const port = parentPort!;
   const post = (m: WireToMain) => port.postMessage(m);
