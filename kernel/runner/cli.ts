@@ -18,6 +18,7 @@ import {
 import { Notebook, NotebookFormatError, parseNotebook, serializeNotebook } from "./nbformat";
 import { HELP, parseRunArgs, RunCliOptions, UsageError } from "./options";
 import { failureReport, NotebookSummary, progressLine, summaryTable } from "./report";
+import { jsonReport, junitReport } from "./machine-reports";
 import type { KernelSession, SessionFactory } from "./session";
 
 export interface RunIo {
@@ -208,7 +209,17 @@ export async function runCommand(args: string[], io: RunIo = defaultIo): Promise
     await factory.dispose().catch((err) => io.err(`gradlab run: while stopping: ${(err as Error).message}`));
   }
   io.out(summaryTable(summaries));
-  return summaries.every((s) => s.status === "ok") ? 0 : 1;
+  let written = true;
+  for (const [file, report] of [[o.junit, junitReport], [o.json, jsonReport]] as const) {
+    if (file === null) continue;
+    try {
+      writeFileAtomic(file, report(summaries));
+    } catch (err) {
+      io.err(`gradlab run: cannot write ${file}: ${(err as Error).message}`);
+      written = false;
+    }
+  }
+  return written && summaries.every((s) => s.status === "ok") ? 0 : 1;
 }
 
 /** Entry point for bin/cli.ts's command table. */

@@ -112,6 +112,7 @@ export async function executeNotebook(source: Notebook, session: KernelSession, 
   for (const cell of codeCells) {
     cell.outputs = [];
     cell.execution_count = null;
+    delete cell.metadata.execution;
   }
   const toRun = codeCells.filter((c) => !isBlank(c.source));
   const displays = new DisplayRegistry();
@@ -130,7 +131,16 @@ export async function executeNotebook(source: Notebook, session: KernelSession, 
     const fail = (kind: FailureKind, ename: string, evalue: string, traceback: string[]) =>
       failures.push({ kind, cellNumber, executionCount: count(), firstLine: firstLine(cell), ename, evalue, traceback });
 
-    const running = session.execute(cell.source, (msg) => collector.handle(msg));
+    // Start and end as nbclient records them (metadata.execution, ISO times), by the runner's clock:
+    // execute_input when the kernel announced the cell (else when it was sent), the reply when it came
+    // (or the cell timed out, or the kernel died).
+    const timing: Record<string, string> = {};
+    cell.metadata.execution = timing;
+    const sent = new Date().toISOString();
+    const running = session.execute(cell.source, (msg) => {
+      if (msg.msg_type === "execute_input") timing["iopub.execute_input"] ??= new Date().toISOString();
+      collector.handle(msg);
+    });
     // Keep a late rejection (after a timeout we stopped waiting for) from becoming unhandled.
     running.catch(() => undefined);
     const timer = deadline(opts.timeoutMs);
@@ -198,6 +208,8 @@ export async function executeNotebook(source: Notebook, session: KernelSession, 
       stop = true;
     } finally {
       timer.cancel();
+      timing["iopub.execute_input"] ??= sent;
+      timing["shell.execute_reply"] = new Date().toISOString();
     }
     done += 1;
     opts.onProgress?.(done, toRun.length);

@@ -19,6 +19,9 @@ export interface RunCliOptions {
   token: string | null;
   jupyter: boolean;
   quiet: boolean;
+  /** Where to write the JUnit XML and the JSON results (null: not written). */
+  junit: string | null;
+  json: string | null;
   help: boolean;
 }
 
@@ -64,6 +67,9 @@ which kernel:
 
 output:
   -q, --quiet          no progress lines, only failures and the summary table
+  --junit FILE         also write JUnit XML (what CI systems ingest), one test case per notebook
+  --json FILE          also write the results as JSON (status, cells, time, failures per notebook)
+  Every executed cell records its start and end in metadata.execution, as nbclient does.
   -h, --help           this text
 
 exit status: 0 when every notebook ran without failure, 1 when any failed, 2 for bad usage.
@@ -106,6 +112,8 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv = process.en
     token: { type: "string" },
     jupyter: { type: "boolean" },
     quiet: { type: "boolean", short: "q" },
+    junit: { type: "string" },
+    json: { type: "string" },
   }, true);
   const v = line.values;
   const text = (name: string) => v[name] as string | undefined;
@@ -129,6 +137,8 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv = process.en
     token: text("token") ?? null,
     jupyter: v.jupyter === true,
     quiet: v.quiet === true,
+    junit: text("junit") ?? null,
+    json: text("json") ?? null,
     help: line.help,
   };
   if (o.jobs < 1) throw new UsageError("--jobs must be at least 1");

@@ -130,6 +130,21 @@ describe("executing a notebook", () => {
     expect(checked.failures[0].evalue).toBe("cell In[2] is tagged raises-exception but raised no error");
   });
 
+  test("every executed cell records its start and end in metadata.execution, as nbclient does; others have none", async () => {
+    const source = notebook("ok a", "error here", "ok never");
+    code(source)[2].metadata.execution = { "shell.execute_reply": "stale" };
+    const before = new Date().toISOString();
+    const run = await executeNotebook(source, new ScriptedSession(), options());
+    const after = new Date().toISOString();
+    const [a, b, never] = code(run.notebook).map((c) => c.metadata.execution as Record<string, string> | undefined);
+    for (const t of [a!, b!]) {
+      expect(Object.keys(t)).toEqual(["iopub.execute_input", "shell.execute_reply"]);
+      expect(t["iopub.execute_input"] >= before && t["iopub.execute_input"] <= t["shell.execute_reply"] && t["shell.execute_reply"] <= after).toBe(true);
+      expect(t["shell.execute_reply"]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    }
+    expect(never).toBeUndefined();
+  });
+
   test("--allow-errors keeps going but still records the failure", async () => {
     const session = new ScriptedSession();
     const run = await executeNotebook(notebook("error", "ok"), session, options({ allowErrors: true }));

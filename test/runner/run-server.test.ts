@@ -11,7 +11,12 @@ import { runCli, tempDir, writeNotebook } from "./helpers";
 
 jest.setTimeout(120000);
 
-const read = (path: string) => JSON.parse(readFileSync(path, "utf8"));
+/** An executed notebook without its cells' timings (metadata.execution), which differ from run to run. */
+const read = (path: string) => {
+  const nb = JSON.parse(readFileSync(path, "utf8"));
+  for (const cell of nb.cells) delete cell.metadata.execution;
+  return nb;
+};
 
 describeWith([requirements.jupyterServer], "gradlab run through a Jupyter server", () => {
   let dir: string;
