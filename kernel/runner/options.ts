@@ -62,7 +62,7 @@ which kernel:
                        installed kernelspec named by --kernel); no Python or Jupyter needed
   --server URL         use a running Jupyter server (Jupyter Server, Notebook, JupyterHub user server)
   --token TOKEN        its API token (default: the JUPYTER_TOKEN environment variable)
-  --jupyter            start a private Jupyter server (/usr/bin/python3 -m jupyter server) on 127.0.0.1
+  --jupyter            start a private Jupyter server (/usr/bin/python3 -m jupyter_server) on 127.0.0.1
                        with a random port and token and a temporary kernelspec folder, use it, stop it
 
 output:

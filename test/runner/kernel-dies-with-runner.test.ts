@@ -5,6 +5,7 @@
  */
 import { existsSync } from "fs";
 import { join } from "path";
+import { describeWith, requirements } from "../support/requirements";
 import { killAll, leftovers, processesMentioning, runFolders, startRun, waitFor, writeNotebook } from "./helpers";
 
 jest.setTimeout(120000);
@@ -16,20 +17,31 @@ function writeSpinningNotebook(dir: string): { nb: string; started: string } {
   return { nb, started };
 }
 
-test("SIGKILL of the runner: the spinning kernel exits by itself", async () => {
-  const { root, notebooks, tmp } = runFolders("runner-killed");
+/** Runs spin.ipynb, SIGKILLs the runner once the cell spins, and waits for every process of the run to end. */
+async function killRunnerMidCell(name: string, extraArgs: string[]): Promise<void> {
+  const { root, notebooks, tmp } = runFolders(name);
   const { nb, started } = writeSpinningNotebook(notebooks);
-  const { child, result } = startRun([nb, "--quiet", "--timeout", "0"], tmp);
+  const { child, result } = startRun([nb, "--quiet", "--timeout", "0", ...extraArgs], tmp);
   try {
-    await waitFor("the spinning cell to start", () => existsSync(started), 60000);
+    await waitFor("the spinning cell to start", () => existsSync(started), 90000);
     expect(processesMentioning(root).length).toBeGreaterThan(0); // the kernel names its connection file in tmp
     child.kill("SIGKILL");
     await result;
-    await waitFor("the orphaned kernel to exit", () => processesMentioning(root).length === 0, 30000);
+    await waitFor("the orphaned processes to exit", () => processesMentioning(root).length === 0, 45000);
   } finally {
     child.kill("SIGKILL");
     killAll(processesMentioning(root));
   }
+}
+
+test("SIGKILL of the runner: the spinning kernel exits by itself", async () => {
+  await killRunnerMidCell("runner-killed", []);
+});
+
+describeWith([requirements.jupyterServer], "with --jupyter", () => {
+  test("SIGKILL of the runner: its private server stops, and so does the spinning kernel", async () => {
+    await killRunnerMidCell("runner-killed-jupyter", ["--jupyter"]);
+  });
 });
 
 test("Ctrl-C twice: the runner still stops its kernel and removes its files (exit 130)", async () => {
