@@ -52,7 +52,7 @@ async function openFactory(o: RunCliOptions, jobs: NotebookJob[]): Promise<Sessi
     const { LocalJupyterServer } = require("./local-jupyter") as typeof import("./local-jupyter");
     const { ServerSessionFactory } = require("./server-session") as typeof import("./server-session");
     const server = await LocalJupyterServer.start({ rootDir: commonFolder(jobs.map((j) => j.source)) });
-    return new ServerSessionFactory({ url: server.url, token: server.token, rootDir: server.rootDir }, () => server.stop());
+    return new ServerSessionFactory({ url: server.url, token: server.token, rootDir: server.rootDir, log: () => server.log }, () => server.stop());
   }
   // Loaded on demand: the embedded path needs the native zeromq binding, the server path does not.
   const { EmbeddedSessionFactory } = require("./embedded-session") as typeof import("./embedded-session");

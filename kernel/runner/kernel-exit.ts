@@ -13,10 +13,16 @@ export interface ProcessExit {
 }
 
 export function describeExit(exit: ProcessExit, output: string, argv: string[] = [], env: NodeJS.ProcessEnv = process.env): string {
-  if (OUT_OF_MEMORY.test(output)) return `the kernel process ran out of memory (heap limit ${heapLimitMb(argv, env)} MB)`;
+  const oom = outOfMemory(output, argv, env);
+  if (oom) return `the kernel process ${oom}`;
   const how = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
   const tail = output.trim().split("\n").slice(-10).join("\n");
   return `the kernel process ${how}${tail ? `; its last output:\n${tail}` : ""}`;
+}
+
+/** "ran out of memory (heap limit N MB)" when the output holds V8's out-of-memory message, else null. */
+export function outOfMemory(output: string, argv: string[] = [], env: NodeJS.ProcessEnv = process.env): string | null {
+  return OUT_OF_MEMORY.test(output) ? `ran out of memory (heap limit ${heapLimitMb(argv, env)} MB)` : null;
 }
 
 /**
