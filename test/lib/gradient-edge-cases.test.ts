@@ -36,6 +36,14 @@ describe("backward after a forward that threw", () => {
     expect(() => layer.forward(Tensor.ones([1, 3]))).toThrow();
     expect(() => layer.backward(Tensor.ones([1, 1]))).toThrow(/Linear.backward\b.*the last forward threw/);
   });
+  test("a Sequential refuses before any later layer adds gradients from its older cache", () => {
+    const first = new nn.Linear(2, 3), second = new nn.Linear(3, 1);
+    const net = new nn.Sequential(first, new nn.ReLU(), second);
+    net.forward(Tensor.ones([1, 2]));
+    expect(() => net.forward(Tensor.ones([1, 5]))).toThrow();
+    expect(() => net.backward(Tensor.ones([1, 1]))).toThrow(/Sequential.backward\b.*the last forward threw/);
+    expect(second.W.grad ?? null).toBeNull();
+  });
 });
 
 describe("checkGate at a kink", () => {
