@@ -74,24 +74,24 @@ export function progressText(s: ProgressState, width = 24): string {
   return parts.join(" · ");
 }
 
-/** Redraws at most every `ms` (terminal writes and display messages cost more than an iteration), always at epochs. */
+/**
+ * Redraws at most every `ms` (terminal writes and display messages cost more than an iteration), and
+ * always after the last epoch, so that the final numbers are what stays on screen (and in the notebook).
+ */
 function throttled(draw: (s: ProgressState) => void, ms = 100): Progress & { last: ProgressState | null } {
   let at = 0;
+  const show = (s: ProgressState, always: boolean) => {
+    p.last = { ...p.last, ...s };
+    const now = Date.now();
+    if (always || now - at >= ms) {
+      at = now;
+      draw(p.last);
+    }
+  };
   const p = {
     last: null as ProgressState | null,
-    iteration: (s: ProgressState) => {
-      p.last = { ...p.last, ...s };
-      const now = Date.now();
-      if (now - at >= ms) {
-        at = now;
-        draw(p.last);
-      }
-    },
-    epoch: (s: ProgressState) => {
-      p.last = s;
-      at = Date.now();
-      draw(s);
-    },
+    iteration: (s: ProgressState) => show(s, false),
+    epoch: (s: ProgressState) => show(s, s.epoch === s.epochs),
     end: () => undefined,
   };
   return p;

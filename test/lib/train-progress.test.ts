@@ -10,7 +10,7 @@ test("progress: 'bar' redraws one line with \\r and ends it once", () => {
   expect(out.split("\n")).toHaveLength(2); // one line, then its newline
   expect(out.endsWith("\n")).toBe(true);
   const frames = out.trim().split("\r").filter(Boolean);
-  expect(frames.length).toBeGreaterThanOrEqual(3); // at least one redraw per epoch
+  expect(frames.length).toBeGreaterThanOrEqual(2); // the first iteration and the last epoch (more at most every 100 ms)
   expect(frames.at(-1)).toMatch(/^\[#{24}\] 100% · epoch 3\/3 · iteration 9\/9 · loss \d+\.\d{4} · train acc \d\.\d{4} · val acc \d\.\d{4}\x1b\[K$/);
 });
 
@@ -34,7 +34,7 @@ describe("in a notebook (the kernel's display global)", () => {
   test("by default: one display, updated in place, ending at 100% with the accuracies", () => {
     new optim.Trainer(make(), { train: ds, val: ds, epochs: 3, batchSize: 20 }).train();
     expect(shown).toHaveLength(1);
-    expect(updates.length).toBeGreaterThanOrEqual(2);
+    expect(updates.length).toBeGreaterThanOrEqual(1); // at least the last epoch
     const last = bundle(updates.at(-1));
     expect(last["text/plain"]).toMatch(/100% · epoch 3\/3 · iteration 9\/9 · loss .* · train acc \d\.\d{4} · val acc \d\.\d{4}$/);
     expect(last["text/html"]).toContain('<progress value="1.0000" max="1"');
