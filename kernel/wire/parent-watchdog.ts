@@ -5,9 +5,13 @@
  * ends the process with SIGKILL, which needs no JavaScript on the busy thread. Nobody is left to care
  * about an orderly exit.
  */
-import { writeSync } from "fs";
+import { rmSync, writeSync } from "fs";
 
-export function watchParent(intervalMs = 1000): void {
+/**
+ * @param connectionFile removed on the way out: the client that wrote it, gone without cleanup (SIGKILL),
+ *   will never remove it (Jupyter's own clients remove theirs; a missing file is no error then).
+ */
+export function watchParent(connectionFile: string | null = null, intervalMs = 1000): void {
   const pid = Number(process.env.JPY_PARENT_PID);
   if (!Number.isInteger(pid) || pid <= 1) return;
   // When the parent is our own parent, a change of ppid says it is gone even if its pid is reused or
@@ -24,8 +28,13 @@ export function watchParent(intervalMs = 1000): void {
   };
   setInterval(() => {
     if (!gone()) return;
-    // Straight to fd 2: the main thread, which normally writes the log, may be busy.
-    writeSync(2, `[gradlab kernel] parent process ${pid} is gone; exiting\n`);
-    process.kill(process.pid, "SIGKILL");
+    try {
+      if (connectionFile) rmSync(connectionFile, { force: true });
+      // Straight to fd 2: the main thread, which normally writes the log, may be busy. A pipe whose
+      // reader was the dead parent throws (EPIPE); nothing may stop the kill below.
+      writeSync(2, `[gradlab kernel] parent process ${pid} is gone; exiting\n`);
+    } finally {
+      process.kill(process.pid, "SIGKILL");
+    }
   }, intervalMs).unref();
 }

@@ -17,8 +17,8 @@ export type WireToMain =
   | { kind: "fatal"; text: string };
 
 async function run(): Promise<void> {
-  watchParent(); // here, not on the main thread, which a busy cell blocks
   const config = workerData as WireConfig;
+  watchParent(config.connectionFile); // here, not on the main thread, which a busy cell blocks
   const port = parentPort!;
   const post = (m: WireToMain) => port.postMessage(m);
   const server = new KernelServer(readConnectionFile(config.connectionFile), config, {

@@ -28,6 +28,8 @@ async function killRunnerMidCell(name: string, extraArgs: string[]): Promise<voi
     child.kill("SIGKILL");
     await result;
     await waitFor("the orphaned processes to exit", () => processesMentioning(root).length === 0, 45000);
+    // Nobody else is left to remove the connection file (embedded) or the private server's folder.
+    await waitFor(`the run's temporary files to go (${leftovers(tmp).join(", ")})`, () => leftovers(tmp).length === 0, 15000);
   } finally {
     child.kill("SIGKILL");
     killAll(processesMentioning(root));
