@@ -1,4 +1,5 @@
 import { summarise } from "./harness";
+import { parseCommandLine, usageFailure, UsageError } from "../bin/args";
 import { loadWorkloads } from "./registry";
 import { BenchResult } from "./types";
 
@@ -13,32 +14,27 @@ Runs the fixed benchmark workloads and reports median/min/max wall-clock time pe
 
 /** `gradlab bench`: exit code 0 on success, 2 on bad usage, 1 when a workload fails. */
 export async function main(args: string[]): Promise<number> {
-  const only: string[] = [], impls: string[] = [];
-  let json = false, list = false, runs: number | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    try {
-      if (a === "--json") json = true;
-      else if (a === "--list") list = true;
-      else if (a === "--only") only.push(value());
-      else if (a === "--impl") impls.push(value());
-      else if (a === "--runs") {
-        runs = Number(value());
-        if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs needs a whole number >= 1, got ${args[i]}`);
-      } else if (a === "--help" || a === "-h") {
-        console.log(HELP);
-        return 0;
-      } else throw new UsageError(`unknown option ${a}`);
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      console.error(`gradlab bench: ${e.message}\n\n${HELP}`);
-      return 2;
+  let only: string[], impls: string[], json: boolean, list: boolean, runs: number | undefined;
+  try {
+    const line = parseCommandLine(args, {
+      json: { type: "boolean" }, list: { type: "boolean" },
+      only: { type: "string", multiple: true }, impl: { type: "string", multiple: true }, runs: { type: "string" },
+    });
+    if (line.help) {
+      console.log(HELP);
+      return 0;
     }
+    const v = line.values;
+    only = (v.only as string[] | undefined) ?? [];
+    impls = (v.impl as string[] | undefined) ?? [];
+    json = v.json === true;
+    list = v.list === true;
+    if (v.runs !== undefined) {
+      runs = Number(v.runs);
+      if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs needs a whole number >= 1, got ${v.runs}`);
+    }
+  } catch (e) {
+    return usageFailure("gradlab bench", e, HELP);
   }
 
   const all = loadWorkloads();
@@ -77,7 +73,6 @@ export async function main(args: string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
-class UsageError extends Error {}
 
 function formatRow(r: BenchResult): string {
   const extra = [r.gflops !== undefined ? `${r.gflops} GFLOP/s` : "", r.accuracy !== undefined ? `accuracy ${r.accuracy}` : ""].filter(Boolean).join(", ");

@@ -5,6 +5,7 @@
  */
 import { AddGate, Graph, LogGate, MaxGate, MultiplyGate, SinGate, SubtractGate, Value, jvp, tensor } from "../lib";
 import type { Num, TraceStep } from "../lib";
+import { parseCommandLine, usageFailure } from "./args";
 
 const HELP = `usage: gradlab demo [--no-trace]
 
@@ -117,16 +118,17 @@ function classifier(print: (s: string) => void): void {
 }
 
 export async function main(args: string[], print: (s: string) => void = console.log): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    print(HELP);
-    return 0;
+  let trace: boolean;
+  try {
+    const line = parseCommandLine(args, { "no-trace": { type: "boolean" } });
+    if (line.help) {
+      print(HELP);
+      return 0;
+    }
+    trace = line.values["no-trace"] !== true;
+  } catch (e) {
+    return usageFailure("gradlab demo", e, HELP);
   }
-  const unknown = args.filter((a) => a !== "--no-trace");
-  if (unknown.length) {
-    console.error(`gradlab demo: unknown option '${unknown[0]}'\n\n${HELP}`);
-    return 2;
-  }
-  const trace = !args.includes("--no-trace");
   print("gradlab: backpropagation on the lecture's examples");
   circuit(print, trace);
   patterns(print, trace);

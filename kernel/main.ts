@@ -24,20 +24,6 @@ function packageVersion(): string {
   }
 }
 
-/** Exit when the process that started us (a Jupyter server) has gone, as ipykernel does. */
-function watchParent(): void {
-  const pid = Number(process.env.JPY_PARENT_PID);
-  if (!pid || pid === 1) return;
-  setInterval(() => {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      log(`parent process ${pid} is gone; exiting`);
-      process.exit(0);
-    }
-  }, 2000).unref();
-}
-
 export function startKernel(connectionFile: string): void {
   applyKernelV8Flags(); // before TypeScript loads: V8's code cache is checked against the flags
   // A SIGINT must never end the process (Node's default), also while the engine loads TypeScript (seconds,
@@ -119,7 +105,6 @@ export function startKernel(connectionFile: string): void {
     }
   });
 
-  watchParent();
   engine = new Engine(toWire, log);
   toWire({ kind: "ready", typescriptVersion: engine.ts.tsVersion });
   void serve();

@@ -1,5 +1,5 @@
 /**
- * gradlab: the public API (DESIGN.md, "The library's public names").
+ * gradlab: the public API (docs/design.md, "The library's public names").
  * Each folder is one part of the lecture; this file only gathers them.
  */
 export * from "./tensor";     // Tensor, tensor, Random, seed, noGrad

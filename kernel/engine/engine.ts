@@ -39,6 +39,12 @@ class Cell implements DisplaySink {
   /** execute_reply payloads (page() puts text in the front end's pager). */
   readonly payload: unknown[] = [];
   interrupted = false;
+  /**
+   * From the moment the cell's code returns until its reply: an unhandled rejection or exception that
+   * Node reports then was left behind by the cell's own body, so it becomes the cell's error.
+   */
+  catchingStrays = false;
+  strayError: ErrorContent | null = null;
   private rejectInterrupt: ((e: Error) => void) | null = null;
   /** Rejects when the cell is interrupted while it awaits. */
   readonly interruption = new Promise<never>((_, reject) => (this.rejectInterrupt = reject));
@@ -187,6 +193,9 @@ export class Engine {
       const script = new vm.Script(wrapped, CellModules.scriptOptions(filename));
       const ret = this.context.run(cell, () => script.runInThisContext({ breakOnSigint: true }));
       if (converted.hasToplevelAwait) await Promise.race([ret, cell.interruption]);
+      cell.catchingStrays = true;
+      // Node reports a rejection nobody handled once the microtasks have run: let it, before replying.
+      await new Promise((resolve) => setImmediate(resolve));
       if (keep) this.prevDecl = converted.declOutput ?? "";
       let result: MimeBundle | null = null;
       const name = converted.lastExpressionVar;
@@ -201,9 +210,12 @@ export class Engine {
         }
       }
       await Promise.race([cell.settled(), cell.interruption]);
+      if (cell.strayError) return { status: "error", ...cell.strayError };
       return { status: "ok", result, userExpressions: {}, payload: [] };
     } catch (e) {
       return { status: "error", ...this.errorContent(e) };
+    } finally {
+      cell.catchingStrays = false;
     }
   }
 
@@ -309,6 +321,10 @@ export class Engine {
     const report = (what: string, err: unknown) => {
       const cell = this.running ?? this.last;
       const e = runtimeError(err, this.cells, this.frames);
+      if (cell?.catchingStrays) {
+        cell.strayError ??= { ...e, traceback: [`${what} (left behind by this cell's code):`, ...e.traceback] };
+        return;
+      }
       const text = `${what}: ${e.traceback.join("\n")}\n`;
       if (cell) cell.stream("stderr", text);
       else this.log(text);

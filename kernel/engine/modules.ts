@@ -12,6 +12,7 @@ import * as vm from "vm";
 import type { CompiledModules } from "./frames";
 import { TwoStageMap } from "./traceback";
 import type { ModuleMaps } from "./typescript";
+import { isGradlabSpecifier, resolves, shippedGradlab } from "./shipped-gradlab";
 
 // What require() says about a package it cannot load synchronously (Node 20.19+ requires plain ES
 // modules itself and refuses only those with top-level await, like vega).
@@ -39,6 +40,8 @@ export class CellModules implements CompiledModules {
   private readonly sideMaps = new Map<string, TwoStageMap>();
   private readonly importer: (spec: string) => Promise<Record<string, unknown>>;
   readonly require: NodeRequire;
+  /** The kernel's own gradlab, for notebooks without one (shipped-gradlab.ts). */
+  private readonly shipped = shippedGradlab();
 
   constructor(private readonly dir: string) {
     this.base = createRequire(join(dir, "__notebook__.js"));
@@ -113,6 +116,7 @@ export class CellModules implements CompiledModules {
       if (esm) return esm;
       const side = self.fromSideOutputs(id, dir);
       if (side) return side;
+      if (isGradlabSpecifier(id) && self.shipped && !resolves(req, id)) return self.shipped.require(id);
       return req(id);
     } as NodeRequire;
     wrapped.resolve = req.resolve;

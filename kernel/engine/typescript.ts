@@ -22,6 +22,7 @@ import { readFileSync } from "fs";
 import { dirname, join, relative, resolve } from "path";
 import { LazyNodeTypes, NodeTypesMode } from "./lazy-node-types";
 import { enclosingPackage } from "./package-json";
+import { resolvesOwnGradlab, shippedGradlab } from "./shipped-gradlab";
 import { cacheDir, LoadedScript, loadTypeScriptScript } from "./ts-loader";
 
 /** TypeScript as loaded by ts-loader in this process, by path (later converters share it). */
@@ -134,6 +135,9 @@ export function loadTypeScript(cwd = process.cwd(), extraRootFiles: string[] = [
       extra.baseUrl = self.root;
       extra.paths = { [self.name]: [self.types] };
     }
+    // A notebook that has no gradlab of its own type-checks against the kernel's (shipped-gradlab.ts).
+    const shipped = resolvesOwnGradlab(cwd) ? null : shippedGradlab();
+    if (shipped) extra.paths = { ...extra.paths, gradlab: [shipped.types] };
     layout = { outDir: options.outDir, rootDir: options.rootDir };
     const [system, createProgram, ...more] = rest;
     if (process.env.GRADLAB_KERNEL_WATCH_ALL !== "1") skipStaticWatchers(system as any, dirname(tsPath));

@@ -126,14 +126,36 @@ export function deserialize(frames: Buffer[], signer: Signer): JupyterMessage {
       throw new WireError(`message ${what} is not JSON: ${(e as Error).message}`);
     }
   };
+  const [header, parent_header, metadata, content] = ["header", "parent_header", "metadata", "content"].map((what, i) => requireObject(json(i, what), what));
+  // A signed message can still be malformed: whatever is read from the header must be a string.
+  for (const field of ["msg_id", "msg_type"]) {
+    if (typeof header[field] !== "string") throw new WireError(`message header's ${field} is ${kindOf(header[field])}, not a string`);
+  }
+  for (const field of ["session", "username", "date", "version"]) {
+    if (field in header && typeof header[field] !== "string") throw new WireError(`message header's ${field} is ${kindOf(header[field])}, not a string`);
+  }
   return {
     identities: frames.slice(0, at),
-    header: json(0, "header"),
-    parent_header: json(1, "parent_header"),
-    metadata: json(2, "metadata"),
-    content: json(3, "content"),
+    header: header as MessageHeader,
+    parent_header,
+    metadata,
+    content,
     buffers: frames.slice(at + 6),
   };
+}
+
+/** "null", "an array", "a string", ...: what a JSON value is, for a message about it. */
+function kindOf(v: unknown): string {
+  if (v === null) return "null";
+  if (v === undefined) return "missing";
+  if (Array.isArray(v)) return "an array";
+  return `${typeof v === "object" ? "an" : "a"} ${typeof v}`;
+}
+
+/** The four JSON parts of a message are objects (the spec's dicts); anything else is malformed. */
+function requireObject(v: unknown, what: string): Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new WireError(`message ${what} is ${kindOf(v)}, not an object`);
+  return v as Record<string, unknown>;
 }
 
 /**

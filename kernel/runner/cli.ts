@@ -18,6 +18,7 @@ import {
 import { Notebook, NotebookFormatError, parseNotebook, serializeNotebook } from "./nbformat";
 import { HELP, parseRunArgs, RunCliOptions, UsageError } from "./options";
 import { failureReport, NotebookSummary, progressLine, summaryTable } from "./report";
+import { jsonReport, junitReport } from "./machine-reports";
 import type { KernelSession, SessionFactory } from "./session";
 
 export interface RunIo {
@@ -51,7 +52,7 @@ async function openFactory(o: RunCliOptions, jobs: NotebookJob[]): Promise<Sessi
     const { LocalJupyterServer } = require("./local-jupyter") as typeof import("./local-jupyter");
     const { ServerSessionFactory } = require("./server-session") as typeof import("./server-session");
     const server = await LocalJupyterServer.start({ rootDir: commonFolder(jobs.map((j) => j.source)) });
-    return new ServerSessionFactory({ url: server.url, token: server.token, rootDir: server.rootDir }, () => server.stop());
+    return new ServerSessionFactory({ url: server.url, token: server.token, rootDir: server.rootDir, log: () => server.log }, () => server.stop());
   }
   // Loaded on demand: the embedded path needs the native zeromq binding, the server path does not.
   const { EmbeddedSessionFactory } = require("./embedded-session") as typeof import("./embedded-session");
@@ -181,14 +182,21 @@ export async function runCommand(args: string[], io: RunIo = defaultIo): Promise
     dispose: () => factory.dispose(),
   };
   const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+  let stopping = false;
   const onSignal = (signal: keyof typeof EXIT_CODES) => {
-    for (const s of Object.keys(EXIT_CODES)) process.removeListener(s, onSignal);
+    // A second Ctrl-C must not end the runner before the cleanup (Node's default would): that left
+    // a busy kernel running and its files behind. Stopping a busy kernel takes a few seconds at most.
+    if (stopping) {
+      io.err(`gradlab run: still stopping kernels (${signal} ignored)`);
+      return;
+    }
+    stopping = true;
     io.err(`gradlab run: ${signal === "SIGINT" ? "interrupted" : "terminated"}, stopping kernels`);
     void Promise.allSettled([...open].map((s) => s.close()))
       .then(() => factory.dispose())
       .finally(() => process.exit(EXIT_CODES[signal]));
   };
-  for (const s of Object.keys(EXIT_CODES)) process.once(s, onSignal);
+  for (const s of Object.keys(EXIT_CODES)) process.on(s, onSignal);
   let summaries: NotebookSummary[];
   try {
     summaries = await pool(jobs, o.jobs, async (job) => {
@@ -197,11 +205,21 @@ export async function runCommand(args: string[], io: RunIo = defaultIo): Promise
       return summary;
     });
   } finally {
-    for (const s of Object.keys(EXIT_CODES)) process.removeListener(s, onSignal);
+    if (!stopping) for (const s of Object.keys(EXIT_CODES)) process.removeListener(s, onSignal);
     await factory.dispose().catch((err) => io.err(`gradlab run: while stopping: ${(err as Error).message}`));
   }
   io.out(summaryTable(summaries));
-  return summaries.every((s) => s.status === "ok") ? 0 : 1;
+  let written = true;
+  for (const [file, report] of [[o.junit, junitReport], [o.json, jsonReport]] as const) {
+    if (file === null) continue;
+    try {
+      writeFileAtomic(file, report(summaries));
+    } catch (err) {
+      io.err(`gradlab run: cannot write ${file}: ${(err as Error).message}`);
+      written = false;
+    }
+  }
+  return written && summaries.every((s) => s.status === "ok") ? 0 : 1;
 }
 
 /** Entry point for bin/cli.ts's command table. */

@@ -5,17 +5,12 @@
  */
 import type { KernelClient as KernelClientType, LaunchOptions } from "../client";
 import { findKernelspec } from "./kernelspecs";
+import { describeExit } from "./kernel-exit";
 import { ExecuteReply, KernelDiedError, KernelSession, SessionFactory } from "./session";
 import type { IopubMessage } from "./outputs";
 
 /** setTimeout's ceiling (about 24.8 days): the runner owns cell timeouts, the client should not. */
 const NO_CLIENT_TIMEOUT = 2 ** 31 - 1;
-
-function describeExit(exit: { code: number | null; signal: string | null }, output: string): string {
-  const how = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
-  const tail = output.trim().split("\n").slice(-10).join("\n");
-  return `the kernel process ${how}${tail ? `; its last output:\n${tail}` : ""}`;
-}
 
 class EmbeddedKernelSession implements KernelSession {
   private closed = false;
@@ -35,7 +30,7 @@ class EmbeddedKernelSession implements KernelSession {
   async execute(code: string, onIopub: (msg: IopubMessage) => void): Promise<ExecuteReply> {
     const client = this.client;
     if (!client.alive) {
-      throw new KernelDiedError(describeExit(await client.exited, client.stderr));
+      throw new KernelDiedError(describeExit(await client.exited, client.stderr, this.launch.argv, this.launch.env));
     }
     const run = client.execute(code, {
       storeHistory: true,
@@ -45,7 +40,7 @@ class EmbeddedKernelSession implements KernelSession {
     });
     // The client fails pending requests when the process exits; say so in the runner's terms.
     const died = client.exited.then((exit) => {
-      throw new KernelDiedError(describeExit(exit, client.stderr));
+      throw new KernelDiedError(describeExit(exit, client.stderr, this.launch.argv, this.launch.env));
     });
     const { reply } = await Promise.race([run, died]);
     return reply as ExecuteReply;

@@ -9,8 +9,11 @@ import { DisplayRegistry, OutputCollector } from "./outputs";
 import { injectParameters, Parameters } from "./parameters";
 import { KernelDiedError, KernelSession } from "./session";
 
+/** Node's largest timer delay (about 24.8 days); a larger one overflows and fires at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export interface ExecuteOptions {
-  /** Per-cell limit in ms; 0 means none. */
+  /** Per-cell limit in ms (at most MAX_TIMEOUT_MS); 0 means none. */
   timeoutMs: number;
   /** Keep going after a cell fails (the failure is still recorded and reported). */
   allowErrors: boolean;
@@ -29,8 +32,10 @@ export type FailureKind = "error" | "timeout" | "dead-kernel" | "error-output" |
 
 export interface CellFailure {
   kind: FailureKind;
-  /** 1-based position among all cells, as a reader counts them in Jupyter. */
+  /** 1-based position among all cells (markdown included), to find the cell in the file. */
   cellNumber: number;
+  /** The cell's execution count, the N of "In [N]" that Jupyter shows and of "Cell In[N]" in tracebacks (null when the kernel never numbered it). */
+  executionCount: number | null;
   /** First line of the cell's source, to find it without counting. */
   firstLine: string;
   ename: string;
@@ -74,6 +79,11 @@ function deadline(ms: number): { promise: Promise<"timeout">; cancel(): void } {
   return { promise, cancel: () => timer && clearTimeout(timer) };
 }
 
+/** How Jupyter labels a cell by its execution count: In[3], or In[ ] before it ran (one numbering with tracebacks' "Cell In[3]"). */
+export function inPrompt(executionCount: number | null): string {
+  return `In[${executionCount ?? " "}]`;
+}
+
 /** Sets kernelspec and language_info the way Jupyter does when it saves a notebook. */
 function recordKernel(nb: Notebook, kernelName: string, info: Record<string, any>): void {
   const languageInfo = info.language_info;
@@ -89,6 +99,7 @@ function recordKernel(nb: Notebook, kernelName: string, info: Record<string, any
 }
 
 export async function executeNotebook(source: Notebook, session: KernelSession, opts: ExecuteOptions): Promise<NotebookRun> {
+  if (!(opts.timeoutMs >= 0 && opts.timeoutMs <= MAX_TIMEOUT_MS)) throw new RangeError(`timeoutMs must be at most ${MAX_TIMEOUT_MS} (0 for none), got ${opts.timeoutMs}`);
   const started = Date.now();
   const info = await session.kernelInfo();
   let nb = cloneNotebook(source);
@@ -101,6 +112,7 @@ export async function executeNotebook(source: Notebook, session: KernelSession, 
   for (const cell of codeCells) {
     cell.outputs = [];
     cell.execution_count = null;
+    delete cell.metadata.execution;
   }
   const toRun = codeCells.filter((c) => !isBlank(c.source));
   const displays = new DisplayRegistry();
@@ -115,10 +127,20 @@ export async function executeNotebook(source: Notebook, session: KernelSession, 
     const expectError = tags.includes("raises-exception");
     const collector = new OutputCollector(displays);
     cell.outputs = collector.outputs;
+    const count = () => cell.execution_count ?? collector.executionCount ?? null;
     const fail = (kind: FailureKind, ename: string, evalue: string, traceback: string[]) =>
-      failures.push({ kind, cellNumber, firstLine: firstLine(cell), ename, evalue, traceback });
+      failures.push({ kind, cellNumber, executionCount: count(), firstLine: firstLine(cell), ename, evalue, traceback });
 
-    const running = session.execute(cell.source, (msg) => collector.handle(msg));
+    // Start and end as nbclient records them (metadata.execution, ISO times), by the runner's clock:
+    // execute_input when the kernel announced the cell (else when it was sent), the reply when it came
+    // (or the cell timed out, or the kernel died).
+    const timing: Record<string, string> = {};
+    cell.metadata.execution = timing;
+    const sent = new Date().toISOString();
+    const running = session.execute(cell.source, (msg) => {
+      if (msg.msg_type === "execute_input") timing["iopub.execute_input"] ??= new Date().toISOString();
+      collector.handle(msg);
+    });
     // Keep a late rejection (after a timeout we stopped waiting for) from becoming unhandled.
     running.catch(() => undefined);
     const timer = deadline(opts.timeoutMs);
@@ -131,7 +153,8 @@ export async function executeNotebook(source: Notebook, session: KernelSession, 
         const grace = deadline(opts.interruptGraceMs ?? 10000);
         const afterInterrupt = await Promise.race([running.then((r) => r, (e: unknown) => e as Error), grace.promise]);
         grace.cancel();
-        const evalue = `cell ${cellNumber} did not finish within the ${seconds} s timeout (--timeout); the kernel was interrupted`;
+        if (!(afterInterrupt instanceof Error) && afterInterrupt !== "timeout") cell.execution_count = afterInterrupt.execution_count ?? collector.executionCount;
+        const evalue = `cell ${inPrompt(count())} did not finish within the ${seconds} s timeout (--timeout); the kernel was interrupted`;
         if (afterInterrupt instanceof Error) {
           // The interrupt killed the kernel (or its connection): the timeout is this cell's failure,
           // and the run cannot go on, whatever --allow-errors says.
@@ -149,7 +172,6 @@ export async function executeNotebook(source: Notebook, session: KernelSession, 
           kernelLost = true;
           stop = true;
         } else {
-          cell.execution_count = afterInterrupt.execution_count ?? collector.executionCount;
           collector.addError(TIMEOUT_ENAME, evalue);
           fail("timeout", TIMEOUT_ENAME, evalue, []);
           stop = !opts.allowErrors;
@@ -167,7 +189,7 @@ export async function executeNotebook(source: Notebook, session: KernelSession, 
             stop = !opts.allowErrors;
           }
         } else if (expectError && opts.check) {
-          fail("did-not-raise", "DidNotRaise", `cell ${cellNumber} is tagged raises-exception but raised no error`, []);
+          fail("did-not-raise", "DidNotRaise", `cell ${inPrompt(count())} is tagged raises-exception but raised no error`, []);
           stop = !opts.allowErrors;
         } else if (opts.check && !expectError && collector.hasError()) {
           // An error shown in a cell whose reply was "ok" (say, a rejected promise reported late).
@@ -186,6 +208,8 @@ export async function executeNotebook(source: Notebook, session: KernelSession, 
       stop = true;
     } finally {
       timer.cancel();
+      timing["iopub.execute_input"] ??= sent;
+      timing["shell.execute_reply"] = new Date().toISOString();
     }
     done += 1;
     opts.onProgress?.(done, toRun.length);

@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from "fs";
 import { createServer } from "net";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
+import { guardedServerArgs } from "./server-guard";
 
 export const DEBIAN_PYTHON = "/usr/bin/python3";
 
@@ -126,24 +127,24 @@ export class LocalJupyterServer {
       JUPYTER_RUNTIME_DIR: join(tempDir, "runtime"),
     };
     const cls = app === "server" ? "ServerApp" : "NotebookApp";
-    const args =
-      app === "server"
-        ? ["-m", "jupyter", "server"]
-        : ["-m", "notebook"];
-    args.push(
+    const serverArgs = [
       "--no-browser",
       `--ip=127.0.0.1`,
       `--port=${port}`,
       `--${cls}.port_retries=0`,
       `--${cls}.token=${token}`,
       `--${cls}.${app === "server" ? "root_dir" : "notebook_dir"}=${rootDir}`,
-    );
-    if (process.getuid?.() === 0) args.push("--allow-root");
+    ];
+    if (process.getuid?.() === 0) serverArgs.push("--allow-root");
+    // Under a guard that stops the server if this process dies without stopping it (server-guard.ts).
+    const module = app === "server" ? "jupyter_server" : "notebook";
+    const args = guardedServerArgs(module, serverArgs, tempDir);
+    const command = `${python} -m ${module} ${serverArgs.join(" ").replace(token, "<token>")}`;
     const child = spawn(python, args, { cwd: rootDir, env, stdio: ["ignore", "ignore", "pipe"], detached: true });
     const server = new LocalJupyterServer(`http://127.0.0.1:${port}/`, token, rootDir, child, tempDir);
     stopAllOnExit(server);
     try {
-      await server.waitUntilReady(opts.startupTimeoutMs ?? 60000, python, args);
+      await server.waitUntilReady(opts.startupTimeoutMs ?? 60000, command);
     } catch (err) {
       await server.stop();
       throw err;
@@ -151,12 +152,11 @@ export class LocalJupyterServer {
     return server;
   }
 
-  private async waitUntilReady(timeoutMs: number, python: string, args: string[]): Promise<void> {
+  private async waitUntilReady(timeoutMs: number, command: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let exited: string | null = null;
     this.child.once("exit", (code, signal) => (exited = `exited with ${signal ?? `code ${code}`}`));
     this.child.once("error", (err) => (exited = `could not start: ${err.message}`));
-    const command = `${python} ${args.join(" ").replace(this.token, "<token>")}`;
     while (Date.now() < deadline) {
       if (exited) {
         throw new Error(`Jupyter server (${command}) ${exited}:\n${this.stderrText.trim().split("\n").slice(-15).join("\n")}`);

@@ -1,5 +1,9 @@
 /** `gradlab run`'s command line: the options, their checks, and the help text that documents them. */
 import { parseParameter, Parameters } from "./parameters";
+import { parseCommandLine, UsageError } from "../../bin/args";
+import { MAX_TIMEOUT_MS } from "./execute-notebook";
+
+export { UsageError };
 
 export interface RunCliOptions {
   inputs: string[];
@@ -15,6 +19,9 @@ export interface RunCliOptions {
   token: string | null;
   jupyter: boolean;
   quiet: boolean;
+  /** Where to write the JUnit XML and the JSON results (null: not written). */
+  junit: string | null;
+  json: string | null;
   help: boolean;
 }
 
@@ -36,8 +43,9 @@ where the executed notebook goes:
   and left untouched. When the kernel dies, the outputs so far are saved (never over the source).
 
 how cells run:
-  --timeout SECONDS    per-cell limit (default ${DEFAULT_TIMEOUT_S}; 0 for none). On timeout the kernel is
-                       interrupted and a CellTimeoutError is recorded in that cell
+  --timeout SECONDS    per-cell limit (default ${DEFAULT_TIMEOUT_S}; 0 for none; at most 2147483, about 24 days,
+                       Node's longest timer). On timeout the kernel is interrupted and a
+                       CellTimeoutError is recorded in that cell
   --allow-errors       keep running after a failing cell (the run still counts as failed)
   --check              CI mode: also fail when an error output appears in a cell whose execution
                        succeeded, or when a cell tagged "raises-exception" does not raise.
@@ -54,11 +62,14 @@ which kernel:
                        installed kernelspec named by --kernel); no Python or Jupyter needed
   --server URL         use a running Jupyter server (Jupyter Server, Notebook, JupyterHub user server)
   --token TOKEN        its API token (default: the JUPYTER_TOKEN environment variable)
-  --jupyter            start a private Jupyter server (/usr/bin/python3 -m jupyter server) on 127.0.0.1
+  --jupyter            start a private Jupyter server (/usr/bin/python3 -m jupyter_server) on 127.0.0.1
                        with a random port and token and a temporary kernelspec folder, use it, stop it
 
 output:
   -q, --quiet          no progress lines, only failures and the summary table
+  --junit FILE         also write JUnit XML (what CI systems ingest), one test case per notebook
+  --json FILE          also write the results as JSON (status, cells, time, failures per notebook)
+  Every executed cell records its start and end in metadata.execution, as nbclient does.
   -h, --help           this text
 
 exit status: 0 when every notebook ran without failure, 1 when any failed, 2 for bad usage.
@@ -70,7 +81,13 @@ examples:
   gradlab run lecture3.ipynb --jupyter               # same, through a real Jupyter server
 `;
 
-export class UsageError extends Error {}
+/** --timeout in seconds, as ms; beyond Node's largest timer it would overflow and every cell would time out at once. */
+function timeoutMs(value: string): number {
+  const ms = positiveNumber("--timeout", value, false) * 1000;
+  const max = Math.floor(MAX_TIMEOUT_MS / 1000);
+  if (ms > max * 1000) throw new UsageError(`--timeout must be at most ${max} seconds (about ${Math.floor(max / 86400)} days; 0 for no limit), got '${value}'`);
+  return ms;
+}
 
 function positiveNumber(flag: string, value: string | undefined, integer: boolean): number {
   if (value === undefined) throw new UsageError(`${flag} needs a value`);
@@ -82,92 +99,49 @@ function positiveNumber(flag: string, value: string | undefined, integer: boolea
 }
 
 export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv = process.env): RunCliOptions {
+  const line = parseCommandLine(args, {
+    out: { type: "string", short: "o" },
+    inplace: { type: "boolean" },
+    timeout: { type: "string" },
+    "allow-errors": { type: "boolean" },
+    check: { type: "boolean" },
+    parameter: { type: "string", short: "p", multiple: true },
+    kernel: { type: "string" },
+    jobs: { type: "string", short: "j" },
+    server: { type: "string" },
+    token: { type: "string" },
+    jupyter: { type: "boolean" },
+    quiet: { type: "boolean", short: "q" },
+    junit: { type: "string" },
+    json: { type: "string" },
+  }, true);
+  const v = line.values;
+  const text = (name: string) => v[name] as string | undefined;
   const o: RunCliOptions = {
-    inputs: [],
-    outDir: null,
-    inplace: false,
-    timeoutMs: DEFAULT_TIMEOUT_S * 1000,
-    allowErrors: false,
-    check: false,
-    parameters: [],
-    kernel: null,
-    jobs: 1,
-    server: null,
-    token: null,
-    jupyter: false,
-    quiet: false,
-    help: false,
+    inputs: line.positionals,
+    outDir: text("out") ?? null,
+    inplace: v.inplace === true,
+    timeoutMs: text("timeout") === undefined ? DEFAULT_TIMEOUT_S * 1000 : timeoutMs(text("timeout")!),
+    allowErrors: v["allow-errors"] === true,
+    check: v.check === true,
+    parameters: ((v.parameter as string[] | undefined) ?? []).map((p) => {
+      try {
+        return parseParameter(p);
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+    }),
+    kernel: text("kernel") ?? null,
+    jobs: text("jobs") === undefined ? 1 : positiveNumber("--jobs", text("jobs")!, true),
+    server: text("server") ?? null,
+    token: text("token") ?? null,
+    jupyter: v.jupyter === true,
+    quiet: v.quiet === true,
+    junit: text("junit") ?? null,
+    json: text("json") ?? null,
+    help: line.help,
   };
-  for (let i = 0; i < args.length; i++) {
-    let arg = args[i];
-    let inlineValue: string | undefined;
-    // Accept --flag=value as well as --flag value.
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    if (eq > 0) {
-      inlineValue = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const value = (): string => {
-      if (inlineValue !== undefined) return inlineValue;
-      const next = args[++i];
-      if (next === undefined) throw new UsageError(`${arg} needs a value`);
-      return next;
-    };
-    switch (arg) {
-      case "-h":
-      case "--help":
-        o.help = true;
-        break;
-      case "-o":
-      case "--out":
-        o.outDir = value();
-        break;
-      case "--inplace":
-        o.inplace = true;
-        break;
-      case "--timeout":
-        o.timeoutMs = positiveNumber("--timeout", value(), false) * 1000;
-        break;
-      case "--allow-errors":
-        o.allowErrors = true;
-        break;
-      case "--check":
-        o.check = true;
-        break;
-      case "-p":
-      case "--parameter":
-        try {
-          o.parameters.push(parseParameter(value()));
-        } catch (err) {
-          throw new UsageError((err as Error).message);
-        }
-        break;
-      case "--kernel":
-        o.kernel = value();
-        break;
-      case "-j":
-      case "--jobs":
-        o.jobs = positiveNumber("--jobs", value(), true);
-        if (o.jobs < 1) throw new UsageError("--jobs must be at least 1");
-        break;
-      case "--server":
-        o.server = value();
-        break;
-      case "--token":
-        o.token = value();
-        break;
-      case "--jupyter":
-        o.jupyter = true;
-        break;
-      case "-q":
-      case "--quiet":
-        o.quiet = true;
-        break;
-      default:
-        if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option '${arg}'`);
-        o.inputs.push(args[i]);
-    }
-  }
+  if (o.jobs < 1) throw new UsageError("--jobs must be at least 1");
   if (o.help) return o;
   if (o.inputs.length === 0) throw new UsageError("no notebooks given");
   if (o.outDir !== null && o.inplace) throw new UsageError("--out and --inplace exclude each other");

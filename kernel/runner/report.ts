@@ -1,5 +1,5 @@
 /** What `gradlab run` prints: progress lines, a failure report per notebook, the summary table. */
-import type { CellFailure } from "./execute-notebook";
+import { CellFailure, inPrompt } from "./execute-notebook";
 
 export type NotebookStatus = "ok" | "failed" | "kernel died" | "malformed" | "not run";
 
@@ -43,7 +43,7 @@ export function failureReport(summary: NotebookSummary, colour: boolean): string
   const lines: string[] = [];
   if (summary.problem) lines.push(`${summary.label}: ${summary.problem}`);
   for (const f of summary.failures) {
-    lines.push(`${summary.label}, cell ${f.cellNumber} (${f.firstLine || "..."}) ${KIND_WORDS[f.kind]}:`);
+    lines.push(`${summary.label}, cell ${inPrompt(f.executionCount)} (${f.firstLine || "..."}) ${KIND_WORDS[f.kind]}:`);
     lines.push(`  ${f.ename}: ${f.evalue}`);
     const traceback = f.traceback.map((l) => (colour ? l : stripAnsi(l))).join("\n").trimEnd();
     // Many kernels repeat "ename: evalue" as the traceback's only line; print it once.

@@ -5,6 +5,7 @@
  */
 import type { Kernel, KernelMessage } from "@jupyterlab/services";
 import { ExecuteReply, KernelDiedError, KernelSession, SessionFactory } from "./session";
+import { outOfMemory } from "./kernel-exit";
 import type { IopubMessage } from "./outputs";
 
 export interface ServerAddress {
@@ -16,6 +17,8 @@ export interface ServerAddress {
    * notebook's own directory (so `import "./helpers"` works), as they do when a notebook is opened in Lab.
    */
   rootDir?: string;
+  /** The server's own output so far, when this process started it (its kernels write there too). */
+  log?: () => string;
 }
 
 let quieted = false;
@@ -75,11 +78,15 @@ class ServerKernelSession implements KernelSession {
     readonly description: string,
     private readonly kernel: Kernel.IKernelConnection,
     private readonly manager: Kernel.IManager,
+    /** What the server has printed since this kernel started, when known (a private server's log). */
+    outputSince: () => string = () => "",
   ) {
     kernel.statusChanged.connect((_sender, status) => {
       // The server restarts a kernel whose process exited ("autorestarting"); its state is gone either way.
       if (status === "autorestarting" || status === "dead") {
-        this.deathReason = status === "dead" ? "the server reports the kernel dead" : "the kernel process exited and the server is restarting it";
+        const oom = outOfMemory(outputSince());
+        this.deathReason = oom ? `the kernel process ${oom}${status === "autorestarting" ? "; the server is restarting it" : ""}`
+          : status === "dead" ? "the server reports the kernel dead" : "the kernel process exited and the server is restarting it";
         this.onDeath?.(this.deathReason);
       }
     });
@@ -206,6 +213,7 @@ export class ServerSessionFactory implements SessionFactory {
     const manager = new KernelManager({ serverSettings: serverSettings(this.address) });
     await manager.ready;
     const path = apiPath(this.address.rootDir, opts.cwd);
+    const log = this.address.log, logStart = log?.().length ?? 0;
     let kernel: Kernel.IKernelConnection;
     try {
       // jupyter_server accepts `path` (the kernel's working directory) next to `name`.
@@ -214,7 +222,8 @@ export class ServerSessionFactory implements SessionFactory {
       manager.dispose();
       throw new Error(`could not start kernel '${opts.kernelName}' on ${this.address.url}: ${(err as Error).message}`);
     }
-    const session = new ServerKernelSession(`kernel '${opts.kernelName}' on ${this.address.url}`, kernel, manager);
+    const session = new ServerKernelSession(`kernel '${opts.kernelName}' on ${this.address.url}`, kernel, manager,
+      () => log?.().slice(logStart) ?? "");
     await session.kernelInfo();
     return session;
   }

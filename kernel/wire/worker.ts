@@ -7,6 +7,7 @@ import { parentPort, workerData } from "worker_threads";
 import type { EngineEvent, WireCommand, WireConfig } from "../bridge";
 import { readConnectionFile } from "../protocol/connection";
 import { KernelServer } from "./server";
+import { watchParent } from "./parent-watchdog";
 
 export type WireToMain =
   | { kind: "engine"; req: import("../bridge").EngineRequest }
@@ -17,6 +18,7 @@ export type WireToMain =
 
 async function run(): Promise<void> {
   const config = workerData as WireConfig;
+  watchParent(config.connectionFile); // here, not on the main thread, which a busy cell blocks
   const port = parentPort!;
   const post = (m: WireToMain) => port.postMessage(m);
   const server = new KernelServer(readConnectionFile(config.connectionFile), config, {

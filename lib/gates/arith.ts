@@ -8,7 +8,7 @@
  */
 import { Tensor } from "../tensor/tensor";
 import * as ops from "../tensor/ops";
-import { stableSigmoid } from "../tensor/ops/elementwise";
+import { binary as binaryKernel, stableSigmoid } from "../tensor/ops/elementwise";
 import { sumToShape } from "../tensor/broadcast";
 import { formatShape, sameShape } from "../tensor/shape";
 
@@ -49,16 +49,27 @@ export const mul = binary((x, y) => x * y, ops.mul);
 export const div = binary((x, y) => x / y, ops.div);
 export const pow = binary(Math.pow, ops.pow);
 // Ties go to the first argument, in forward (here) and in backward (the masks below), consistently.
-export const maximum = binary((x, y) => (x >= y ? x : y), ops.maximum);
-export const minimum = binary((x, y) => (x <= y ? x : y), ops.minimum);
-/** 1 where a >= b, else 0. */
-export const geMask = binary((x, y) => (x >= y ? 1 : 0), ops.ge);
-/** 1 where a <= b, else 0. */
-export const leMask = binary((x, y) => (x <= y ? 1 : 0), ops.le);
-/** 1 where a > b, else 0. */
-export const gtMask = binary((x, y) => (x > y ? 1 : 0), ops.gt);
-/** 1 where a < b, else 0. */
-export const ltMask = binary((x, y) => (x < y ? 1 : 0), ops.lt);
+// NaN in, NaN out: the last branch is reached only when x or y is NaN.
+export const maximum = binary((x, y) => (x >= y ? x : x < y ? y : NaN), ops.maximum);
+export const minimum = binary((x, y) => (x <= y ? x : x > y ? y : NaN), ops.minimum);
+
+/**
+ * A 0/1 routing mask for a gradient, NaN where a or b is NaN: a comparison with NaN routes nowhere,
+ * so the gradient there is undefined rather than silently sent to the other input.
+ */
+function routingMask(test: (x: number, y: number) => boolean, name: string): Binary {
+  const f = (x: number, y: number) => (x !== x || y !== y ? NaN : test(x, y) ? 1 : 0);
+  return binary(f, (a, b) => binaryKernel(a, b, f, name));
+}
+
+/** 1 where a >= b, else 0 (NaN where either is NaN). */
+export const geMask = routingMask((x, y) => x >= y, "ge");
+/** 1 where a <= b, else 0 (NaN where either is NaN). */
+export const leMask = routingMask((x, y) => x <= y, "le");
+/** 1 where a > b, else 0 (NaN where either is NaN). */
+export const gtMask = routingMask((x, y) => x > y, "gt");
+/** 1 where a < b, else 0 (NaN where either is NaN). */
+export const ltMask = routingMask((x, y) => x < y, "lt");
 /** 1 where a == b, else 0. */
 export const eqMask = binary((x, y) => (x === y ? 1 : 0), ops.eq);
 
@@ -69,7 +80,7 @@ export const sin = unary(Math.sin, ops.sin);
 export const cos = unary(Math.cos, ops.cos);
 export const tanh = unary(Math.tanh, ops.tanh);
 export const sigmoid = unary(stableSigmoid, ops.sigmoid);
-export const relu = unary((x) => (x > 0 ? x : 0), ops.relu);
+export const relu = unary((x) => (x <= 0 ? 0 : x), ops.relu);
 export const abs = unary(Math.abs, ops.abs);
 export const sqrt = unary(Math.sqrt, ops.sqrt);
 export const square = unary((x) => x * x, ops.square);

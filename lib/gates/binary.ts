@@ -2,6 +2,7 @@
 import { Tensor } from "../tensor/tensor";
 import { Num, add, div, geMask, isTensor, leMask, maximum, minimum, mul, neg, pow, sub } from "./arith";
 import { BinaryGate } from "./elementwise";
+import { binary as binaryKernel } from "../tensor/ops/elementwise";
 
 export class AddGate extends BinaryGate {
   readonly name = "AddGate";
@@ -34,7 +35,7 @@ export class DivideGate extends BinaryGate {
   protected partials(_x: Num, y: Num, out: Num): [Num, Num] { return [div(1, y), neg(div(out, y))]; }
 }
 
-/** max(x, y): the gradient goes to the larger input only (ties: to x). */
+/** max(x, y): the gradient goes to the larger input only (ties: to x; a NaN input makes both gradients NaN). */
 export class MaxGate extends BinaryGate {
   readonly name = "MaxGate";
   readonly symbol = "max";
@@ -46,7 +47,7 @@ export class MaxGate extends BinaryGate {
   }
 }
 
-/** min(x, y): the gradient goes to the smaller input only (ties: to x). */
+/** min(x, y): the gradient goes to the smaller input only (ties: to x; a NaN input makes both gradients NaN). */
 export class MinGate extends BinaryGate {
   readonly name = "MinGate";
   readonly symbol = "min";
@@ -59,7 +60,8 @@ export class MinGate extends BinaryGate {
 }
 
 /**
- * x ** y with both partials: y·x^(y-1) for the base, x^y·ln(x) for the exponent. The exponent's
+ * x ** y with both partials: y·x^(y-1) for the base, x^y·ln(x) for the exponent. The base's partial
+ * is 0 where y = 0 (x^0 = 1 is constant, even at x = 0 where 0·0^-1 would give NaN). The exponent's
  * partial is 0 at x = 0 (the limit for y > 0) and NaN for x < 0, where x^y is not differentiable in y.
  */
 export class PowGate extends BinaryGate {
@@ -68,8 +70,15 @@ export class PowGate extends BinaryGate {
   readonly inputNames = ["x", "exponent"];
   protected apply(x: Num, y: Num) { return pow(x, y); }
   protected partials(x: Num, y: Num, out: Num): [Num, Num] {
-    return [mul(y, pow(x, sub(y, 1))), mul(out, logOfBase(x))];
+    return [baseSlope(x, y), mul(out, logOfBase(x))];
   }
+}
+
+/** y·x^(y-1), and 0 where y = 0. */
+function baseSlope(x: Num, y: Num): Num {
+  const f = (a: number, b: number) => (b === 0 ? 0 : b * Math.pow(a, b - 1));
+  if (!isTensor(x) && !isTensor(y)) return f(x, y);
+  return binaryKernel(x, y, f, "pow");
 }
 
 function logOfBase(x: Num): Num {

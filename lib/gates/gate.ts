@@ -30,6 +30,8 @@ export abstract class Gate {
   readonly commutative: boolean = false;
 
   private cache: Cache | null = null;
+  /** True while the last forward call threw (its cache was dropped: backward must not reuse an older one). */
+  private forwardThrew = false;
 
   /** The inputs and output of the last forward call, or null before the first one. */
   get cached(): Readonly<Cache> | null {
@@ -42,9 +44,12 @@ export abstract class Gate {
   }
 
   forward(...inputs: Num[]): Num {
+    this.cache = null;
+    this.forwardThrew = true;
     this.checkInputs(inputs);
     const output = this.compute(inputs);
     this.cache = { inputs, output };
+    this.forwardThrew = false;
     return output;
   }
 
@@ -77,6 +82,7 @@ export abstract class Gate {
   /** Forgets the cached forward pass (the next backward/jvp is an error until forward runs again). */
   reset(): void {
     this.cache = null;
+    this.forwardThrew = false;
   }
 
   /** Name of input i for messages, e.g. "y" or "input 3". */
@@ -119,6 +125,9 @@ export abstract class Gate {
   }
 
   private requireForward(method: string): Cache {
+    if (this.forwardThrew) {
+      throw new Error(`${this.name}.${method}: the last forward threw an error, so there is no forward pass to differentiate: run forward(...) again with valid inputs`);
+    }
     if (!this.cache) {
       throw new Error(`${this.name}.${method} called before forward: run forward(...) first so the gate can cache its inputs`);
     }

@@ -52,7 +52,7 @@ export class SigmoidGate extends UnaryGate {
   protected local(_x: Num, out: Num) { return mul(out, sub(1, out)); }
 }
 
-/** max(0, x); the gradient at exactly 0 is 0 (the usual convention). */
+/** max(0, x); the gradient at exactly 0 is 0 (the usual convention); NaN in, NaN out. */
 export class ReLUGate extends UnaryGate {
   readonly name = "ReLUGate";
   readonly symbol = "relu";

@@ -136,6 +136,27 @@ export function checkGate(gate: GateLike, inputs: Num[], opts: CheckGateOptions 
     return result;
   });
 
+  /** L with element k of input i set to v. */
+  const lossWith = (i: number, k: number, v: number): number => {
+    const args = xs.slice(), x = xs[i];
+    if (isTensor(x)) {
+      const probe = float64Copy(x);
+      probe.data[k] = v;
+      args[i] = probe;
+    } else args[i] = v;
+    return loss(args);
+  };
+  /**
+   * A kink (a max tie, relu at 0): the one-sided slopes differ by a jump that does not shrink with
+   * the step, whereas on a smooth function their difference is about h·f'' and doubles with 2h.
+   */
+  const isKink = (i: number, k: number): boolean => {
+    const x0 = elements(xs[i])[k], f0 = loss(xs);
+    const jump = (s: number) => (lossWith(i, k, x0 + s) - f0) / s - (f0 - lossWith(i, k, x0 - s)) / s;
+    const j1 = jump(h), j2 = jump(2 * h);
+    return Math.abs(j1) > 1e-6 * (1 + Math.abs(numeric[i][k])) && Math.abs(j2 - j1) < 0.25 * Math.abs(j1);
+  };
+
   const checks: InputCheck[] = xs.map((x, i) => {
     // The reported error is the true one; for pass/fail, differences within atol are rounding noise
     // around an exact 0 (e.g. a max gate's losing input), not a wrong gradient.
@@ -150,7 +171,7 @@ export function checkGate(gate: GateLike, inputs: Num[], opts: CheckGateOptions 
       input: inputName(i), ok, relError: worst, index: unravelIndex(worstK, shapeOf(x)),
       analytic: analytic[i][worstK], numeric: numeric[i][worstK],
     };
-    if (!ok) check.hint = diagnose(i, analytic, numeric, elements(dout), shapeOf(out), shapeOf(x), inputName);
+    if (!ok) check.hint = isKink(i, worstK) ? KINK : diagnose(i, analytic, numeric, elements(dout), shapeOf(out), shapeOf(x), inputName);
     return check;
   });
   const maxRelError = checks.reduce((m, c) => (Number.isNaN(c.relError) || Number.isNaN(m) ? NaN : Math.max(m, c.relError)), 0);
@@ -183,7 +204,9 @@ export function checkGate(gate: GateLike, inputs: Num[], opts: CheckGateOptions 
     const which = c.input.startsWith("input") ? c.input : `input ${c.input}`;
     return `the gradient of ${which} is wrong${where}: analytic ${fmt(c.analytic)}, numeric ${fmt(c.numeric)}, relative error ${fmt(err)} (> ${tol}). Hint: ${c.hint}`;
   });
-  if (jvpOk === false) {
+  if (jvpOk === false && checks.some((c) => c.hint === KINK)) {
+    lines.push(`jvp disagrees with a centred directional difference of forward, as expected at ${KINK}`);
+  } else if (jvpOk === false) {
     lines.push(`jvp disagrees with a centred directional difference of forward (relative error ${fmt(jvpRelError!)}): check the forward-mode rule (tangent = sum over inputs of local derivative times input tangent).`);
   }
   const names = checks.map((c) => c.input).join(", ");
@@ -193,6 +216,8 @@ export function checkGate(gate: GateLike, inputs: Num[], opts: CheckGateOptions 
     : `${name}: ${lines.join("\n")}`;
   return { ok, gate: name, maxRelError, inputs: checks, jvpRelError, jvpOk, message };
 }
+
+const KINK = "a kink: the numeric gradient is not defined here (the slope jumps at this point, e.g. a max tie or relu at 0); check the gate at another point.";
 
 /** The maximum, or NaN if any entry is NaN. */
 function largest(xs: number[]): number {

@@ -61,7 +61,8 @@ export class Graph {
   private readonly nodes = new Map<string, GraphNode>();
   private outputName: string | null = null;
   private counter = 0;
-  private ranForward = false;
+  /** Whether forward has run since the graph last changed, and whether that run threw (then backward must refuse). */
+  private forwardState: "none" | "done" | "threw" = "none";
   /** Per (consumer, input slot): the gradient sent along that edge in the last backward run. */
   private edgeGrads = new Map<string, Num>();
   /** The steps of the last forward run and, after it, of the last backward run. */
@@ -171,6 +172,7 @@ export class Graph {
 
   /** Runs every node in topological order; returns the output's value. */
   forward(feed: Record<string, Num>): Num {
+    this.forwardState = "threw"; // until it completes
     if (feed === null || typeof feed !== "object") throw new TypeError(`Graph.forward: feed must be an object like { x: -2, y: 5 }, got ${describe(feed)}`);
     const inputs = this.inputNames;
     for (const key of Object.keys(feed)) {
@@ -199,7 +201,7 @@ export class Graph {
       }
       this.trace.push({ phase: "forward", node: n.name, op: n.gate ? gateLabel(n.gate) : undefined, inputs: n.inputs.slice(), value: n.value as Num });
     }
-    this.ranForward = true;
+    this.forwardState = "done";
     return output.value as Num;
   }
 
@@ -209,7 +211,8 @@ export class Graph {
    * paths receive the sum of the gradients from all paths; inputs the output does not depend on get 0.
    */
   backward(seed?: Num): Record<string, Num> {
-    if (!this.ranForward) throw new Error("Graph.backward called before forward: run forward(feed) first");
+    if (this.forwardState === "threw") throw new Error("Graph.backward: the last forward threw an error, so there is no forward pass to differentiate: run forward(feed) again with valid inputs");
+    if (this.forwardState === "none") throw new Error("Graph.backward called before forward: run forward(feed) first");
     const order = this.topologicalOrder();
     const output = this.output;
     const outValue = output.value as Num;
@@ -298,7 +301,7 @@ export class Graph {
 
   private add(node: GraphNode): GraphNode {
     this.nodes.set(node.name, node);
-    this.ranForward = false;
+    this.forwardState = "none";
     return node;
   }
 

@@ -15,6 +15,7 @@ abstract class Elementwise extends Module {
   protected abstract chain(x: TypedData, y: Float64Array, dout: TypedData, dx: Float64Array): void;
 
   forward(x: Tensor): Tensor {
+    this.cache = null; // a forward that throws must not leave the previous cache for backward
     if (!(x instanceof Tensor)) throw new TypeError(`${this}: forward expects a Tensor`);
     const y = new Float64Array(x.size);
     this.apply(x.data, y);
@@ -32,13 +33,13 @@ abstract class Elementwise extends Module {
   }
 }
 
-/** max(0, x); the gradient at exactly 0 is taken as 0 (as CS231n and PyTorch do). */
+/** max(0, x); the gradient at exactly 0 is taken as 0 (as CS231n and PyTorch do). NaN in, NaN out. */
 export class ReLU extends Elementwise {
   protected apply(x: TypedData, y: Float64Array) {
-    for (let i = 0; i < y.length; i++) y[i] = x[i] > 0 ? x[i] : 0;
+    for (let i = 0; i < y.length; i++) y[i] = x[i] <= 0 ? 0 : x[i];
   }
   protected chain(x: TypedData, _: Float64Array, dout: TypedData, dx: Float64Array) {
-    for (let i = 0; i < dx.length; i++) dx[i] = x[i] > 0 ? dout[i] : 0;
+    for (let i = 0; i < dx.length; i++) dx[i] = x[i] > 0 ? dout[i] : x[i] <= 0 ? 0 : NaN;
   }
   toString() { return "ReLU()"; }
 }
@@ -55,7 +56,7 @@ export class LeakyReLU extends Elementwise {
   }
   protected chain(x: TypedData, _: Float64Array, dout: TypedData, dx: Float64Array) {
     const a = this.alpha;
-    for (let i = 0; i < dx.length; i++) dx[i] = x[i] > 0 ? dout[i] : a * dout[i];
+    for (let i = 0; i < dx.length; i++) dx[i] = x[i] > 0 ? dout[i] : x[i] <= 0 ? a * dout[i] : NaN;
   }
   toString() { return `LeakyReLU(${this.alpha})`; }
 }

@@ -17,6 +17,7 @@ export class Dropout extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    this.cache = null; // a forward that throws must not leave the previous cache for backward
     if (!(x instanceof Tensor)) throw new TypeError("Dropout: forward expects a Tensor");
     if (!this.training || this.p === 0) {
       this.cache = { mask: null, shape: x.shape.slice() };

@@ -35,6 +35,7 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    this.cache = null; // a forward that throws must not leave the previous cache for backward
     if (!(x instanceof Tensor)) throw new TypeError(`${this}: forward expects a Tensor of shape [N, ${this.inFeatures}]`);
     const n = x.shape[0] ?? 1;
     const d = x.ndim === 0 ? 1 : x.size / n;

@@ -60,10 +60,11 @@ export function svmLoss(scores: Tensor, y: Labels, margin = 1): LossResult {
     for (let j = 0; j < c; j++) {
       if (j === labels[i]) continue;
       const m = scores.data[row + j] - correct + margin;
-      if (m > 0) {
+      if (!(m <= 0)) { // a NaN score counts too (NaN in, NaN out)
+        const g = m > 0 ? 1 / n : NaN;
         loss += m;
-        dx[row + j] += 1 / n;
-        dx[row + labels[i]] -= 1 / n;
+        dx[row + j] += g;
+        dx[row + labels[i]] -= g;
       }
     }
   }

@@ -42,9 +42,12 @@ export abstract class Module {
   }
 }
 
-/** The clear error for backward before forward (instead of NaN or a crash deep inside). */
+/**
+ * The clear error for backward without a cached forward pass (instead of NaN or a crash deep inside).
+ * Layers drop their cache when forward starts, so a forward that threw leaves none either.
+ */
 export function noCache(layer: string): Error {
-  return new Error(`${layer}.backward called before forward: run forward(x) first (backward uses what forward cached)`);
+  return new Error(`${layer}.backward called before forward (or the last forward threw an error): run forward(x) first (backward uses what forward cached)`);
 }
 
 /** Checks that dout has the shape forward produced. */

@@ -1,9 +1,11 @@
 import { Tensor } from "../tensor";
-import { Module } from "./module";
+import { Module, noCache } from "./module";
 
 /** Layers applied in order; backward runs them in reverse, passing each one's input gradient back. */
 export class Sequential extends Module {
   readonly layers: Module[];
+  /** Set while forward runs: a layer that threw leaves the layers after it with an older cache. */
+  private forwardThrew = false;
 
   constructor(...layers: Module[]) {
     super();
@@ -14,10 +16,15 @@ export class Sequential extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.layers.reduce((h, layer) => layer.forward(h), x);
+    this.forwardThrew = true;
+    const out = this.layers.reduce((h, layer) => layer.forward(h), x);
+    this.forwardThrew = false;
+    return out;
   }
 
   backward(dout: Tensor): Tensor {
+    // Checked first: the later layers would otherwise add gradients from their older caches.
+    if (this.forwardThrew) throw noCache("Sequential");
     return this.layers.reduceRight((d, layer) => layer.backward(d), dout);
   }
 

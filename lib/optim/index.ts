@@ -6,3 +6,4 @@ export type { OptimizerName } from "./rules";
 export { LRSchedule, ExponentialDecay, StepDecay } from "./schedule";
 export { Trainer, checkAccuracy } from "./trainer";
 export type { TrainerOptions, TrainResult, History, StepInfo, EpochInfo } from "./trainer";
+export type { ProgressMode } from "./progress";

@@ -11,7 +11,7 @@ export type GradSet = Record<string, Tensor> | Tensor[];
  * `state[name]`, public so a lecture or a test can look at it.
  */
 export abstract class Optimizer {
-  lr: number;
+  private rate = 0;
   readonly state: Record<string, Record<string, Tensor>> = {};
   /** Number of steps taken. */
   t = 0;
@@ -22,8 +22,18 @@ export abstract class Optimizer {
     this.params.forEach(([name, p]) => {
       if (!(p instanceof Tensor)) throw new TypeError(`${this.constructor.name}: parameter '${name}' is not a Tensor`);
     });
-    if (!(lr > 0 && Number.isFinite(lr))) throw new RangeError(`${this.constructor.name}: learning rate must be a positive number, got ${lr}`);
     this.lr = lr;
+  }
+
+  /** The learning rate; checked whenever it is set (a NaN learning rate would silently make every weight NaN). */
+  get lr(): number {
+    return this.rate;
+  }
+  set lr(lr: number) {
+    if (!(typeof lr === "number" && lr > 0 && Number.isFinite(lr))) {
+      throw new RangeError(`${this.constructor.name}: learning rate must be a positive number, got ${typeof lr === "string" ? JSON.stringify(lr) : lr}`);
+    }
+    this.rate = lr;
   }
 
   step(grads?: GradSet): void {
@@ -57,4 +67,28 @@ export abstract class Optimizer {
     for (const [k, v] of Object.entries(this.state[name])) out[k] = v.data as Float64Array;
     return out;
   }
+}
+
+/**
+ * A rule's options: a plain number means the learning rate (`new SGD(params, 0.1)`, as in PyTorch),
+ * and an unknown name is an error rather than silently ignored (`{ learningRate: 0.1 }`).
+ */
+export function ruleOptions<T extends { lr?: number }>(who: string, opts: T | number | undefined, known: (keyof T & string)[]): T {
+  if (typeof opts === "number") return { lr: opts } as T;
+  if (opts === undefined) return {} as T;
+  if (typeof opts !== "object" || opts === null) throw new TypeError(`${who}: options must be an object or a learning rate, got ${opts === null ? "null" : typeof opts}`);
+  for (const key of Object.keys(opts)) {
+    if (!(known as string[]).includes(key)) throw new TypeError(`${who}: unknown option ${JSON.stringify(key)} (known: ${known.join(", ")})`);
+  }
+  return opts;
+}
+
+/** Throws unless `value` is in [0, 1) (a decay rate or a momentum). */
+export function checkUnitInterval(who: string, name: string, value: number): void {
+  if (!(typeof value === "number" && value >= 0 && value < 1)) throw new RangeError(`${who}: ${name} must be in [0, 1), got ${value}`);
+}
+
+/** Throws unless `value` is a finite number >= 0 (an epsilon). */
+export function checkNonNegative(who: string, name: string, value: number): void {
+  if (!(typeof value === "number" && value >= 0 && Number.isFinite(value))) throw new RangeError(`${who}: ${name} must be a finite number >= 0, got ${value}`);
 }

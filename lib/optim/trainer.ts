@@ -6,6 +6,8 @@ import type { Model } from "../nn/model";
 import { makeOptimizer, OptimizerName } from "./rules";
 import { Optimizer } from "./optimizer";
 import { ExponentialDecay } from "./schedule";
+import { explainNonFinite, firstNonFinite, firstNonFiniteRow } from "./non-finite";
+import { makeProgress, ProgressMode } from "./progress";
 
 export interface StepInfo {
   /** Iterations done so far (1 after the first update). */
@@ -59,7 +61,13 @@ export interface TrainerOptions {
   /** Where progress lines go (default process.stdout); `quiet` silences them. */
   stream?: { write(s: string): unknown };
   quiet?: boolean;
-  /** Print the loss every this many iterations (default: about 10 lines per run). */
+  /**
+   * How progress shows (default "auto"): "lines" (CS231n's text lines; what a given `stream` gets, and
+   * where there is no terminal), "bar" (one line redrawn in place: a terminal's default), "display"
+   * (one notebook output updated in place: the default in a notebook), "none" (as `quiet`).
+   */
+  progress?: ProgressMode;
+  /** In "lines" mode, print the loss every this many iterations (default: about 10 lines per run). */
   printEvery?: number;
 }
 
@@ -89,6 +97,8 @@ export class Trainer {
     if (!opts?.train?.X || !opts.train.y) throw new TypeError("Trainer: opts.train must be a data set { X, y }");
     const n = opts.train.X.shape[0];
     if (opts.train.y.size !== n) throw new RangeError(`Trainer: train.X has ${n} rows but train.y has ${opts.train.y.size} labels`);
+    if (n === 0) throw new RangeError("Trainer: the training set has no rows");
+    if (opts.val && !(opts.val.X?.shape[0] > 0)) throw new RangeError("Trainer: the validation set has no rows (leave out val to choose the best epoch by training accuracy)");
     const bs = opts.batchSize ?? 100;
     if (bs !== "full" && !(Number.isInteger(bs) && bs >= 1)) throw new RangeError(`Trainer: batchSize must be a whole number >= 1 or "full", got ${JSON.stringify(bs)}`);
     const epochs = opts.epochs ?? 10;
@@ -134,38 +144,46 @@ export class Trainer {
     const perEpoch = Math.ceil(n / batchSize);
     const total = perEpoch * epochs;
     const printEvery = o.printEvery ?? Math.max(1, Math.round(total / 10));
-    const say = (line: string) => { if (!o.quiet) (o.stream ?? process.stdout).write(line + "\n"); };
+    const progress = makeProgress(o.quiet ? "none" : o.progress ?? "auto", o.stream, printEvery);
 
     let best = { acc: -Infinity, epoch: 0, params: {} as Record<string, Tensor> };
     let iteration = 0;
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      this.history.lr.push(this.optimizer.lr);
-      this.model.train?.(true);
-      const batches = batchSize === n ? [Array.from({ length: n }, (_, i) => i)] : batchIndices(n, batchSize, { rng });
-      for (const idx of batches) {
-        const batch = idx.length === n ? train : subset(train, idx);
-        const { loss, grads } = this.model.loss(batch.X, batch.y);
-        if (!Number.isFinite(loss)) {
-          throw new Error(`Trainer: the loss became ${loss} at iteration ${iteration + 1} (epoch ${epoch}): the learning rate ${this.optimizer.lr} is probably too high`);
+    try {
+      for (let epoch = 1; epoch <= epochs; epoch++) {
+        this.history.lr.push(this.optimizer.lr);
+        this.model.train?.(true);
+        const batches = batchSize === n ? [Array.from({ length: n }, (_, i) => i)] : batchIndices(n, batchSize, { rng });
+        for (const idx of batches) {
+          const batch = idx.length === n ? train : subset(train, idx);
+          const { loss, grads } = this.model.loss(batch.X, batch.y);
+          const where = `iteration ${iteration + 1} (epoch ${epoch})`;
+          if (!Number.isFinite(loss)) {
+            throw new Error(explainNonFinite(loss, where, this.optimizer.lr, this.model.params, grads, firstNonFiniteRow(batch.X, idx)));
+          }
+          this.optimizer.step(grads);
+          // A finite loss can still leave a weight NaN (a NaN gradient that the loss did not see).
+          const bad = firstNonFinite(this.model.params);
+          if (bad) throw new Error(`Trainer: a parameter is not finite after ${where}: ${bad}`);
+          iteration++;
+          this.history.loss.push(loss);
+          o.onStep?.({ iteration, epoch, loss, lr: this.optimizer.lr });
+          progress.iteration({ epoch, epochs, iteration, iterations: total, loss, lr: this.optimizer.lr });
         }
-        this.optimizer.step(grads);
-        iteration++;
-        this.history.loss.push(loss);
-        o.onStep?.({ iteration, epoch, loss, lr: this.optimizer.lr });
-        if (iteration % printEvery === 0 || iteration === 1) say(`(Iteration ${iteration} / ${total}) loss: ${loss.toFixed(6)}`);
+        this.model.train?.(false);
+        const sample = n > (o.accuracySamples ?? 1000) ? subset(train, sampleRng.permutation(n).slice(0, o.accuracySamples ?? 1000)) : train;
+        const trainAcc = checkAccuracy(this.model, sample);
+        const valAcc = val ? checkAccuracy(this.model, val) : null;
+        this.history.trainAcc.push(trainAcc);
+        if (valAcc !== null) this.history.valAcc.push(valAcc);
+        progress.epoch({ epoch, epochs, iteration, iterations: total, loss: this.history.loss[this.history.loss.length - 1], trainAcc, valAcc, lr: this.optimizer.lr });
+        const score = valAcc ?? trainAcc;
+        if (score > best.acc) best = { acc: score, epoch, params: copyParams(this.model.params) };
+        const after = o.onEpoch?.({ epoch, trainAcc, valAcc, lr: this.optimizer.lr, history: this.history });
+        decay?.step();
+        yield after;
       }
-      this.model.train?.(false);
-      const sample = n > (o.accuracySamples ?? 1000) ? subset(train, sampleRng.permutation(n).slice(0, o.accuracySamples ?? 1000)) : train;
-      const trainAcc = checkAccuracy(this.model, sample);
-      const valAcc = val ? checkAccuracy(this.model, val) : null;
-      this.history.trainAcc.push(trainAcc);
-      if (valAcc !== null) this.history.valAcc.push(valAcc);
-      say(`(Epoch ${epoch} / ${epochs}) train acc: ${trainAcc.toFixed(4)}` + (valAcc !== null ? `; val acc: ${valAcc.toFixed(4)}` : "") + `; lr ${Number(this.optimizer.lr.toPrecision(3))}`);
-      const score = valAcc ?? trainAcc;
-      if (score > best.acc) best = { acc: score, epoch, params: copyParams(this.model.params) };
-      const after = o.onEpoch?.({ epoch, trainAcc, valAcc, lr: this.optimizer.lr, history: this.history });
-      decay?.step();
-      yield after;
+    } finally {
+      progress.end(); // a bar ends its line also when training stops with an error
     }
     if (o.restoreBest ?? true) {
       for (const [name, p] of Object.entries(this.model.params)) p.data.set(best.params[name].data);

@@ -10,6 +10,13 @@ export const VALUE_COLOUR = "#1b8a2f";
 export const GRAD_COLOUR = "#c62828";
 
 /**
+ * Prefix of every class in a drawing. A host page styles plain names: classic Notebook's Bootstrap
+ * shrank `class="label"` node names to 75% (10.5 px). Sizes and colours are presentation attributes;
+ * the classes only name the parts, under names no page styles by accident.
+ */
+export const CLASS = "gradlab-graph-";
+
+/**
  * Draws a computation graph as on the CS231n slides: left to right, inputs as boxes, operations as
  * circles with their symbol, the forward value (green) above each edge leaving a node and the
  * gradient (red) below it, and a key saying so. The output gets a short edge of its own to carry its
@@ -22,7 +29,7 @@ export function renderGraphSVG(view: GraphView): string {
   drawing.edges.forEach((e, i) => {
     const { start: a, end: b, control: c } = e;
     const d = c ? `M ${r(a.x)} ${r(a.y)} Q ${r(c.x)} ${r(c.y)} ${r(b.x)} ${r(b.y)}` : `M ${r(a.x)} ${r(a.y)} L ${r(b.x)} ${r(b.y)}`;
-    const out = [`<g class="edge" data-from="${xmlEscape(e.edge.from)}" data-to="${xmlEscape(e.edge.to)}">`,
+    const out = [`<g class="${CLASS}edge" data-from="${xmlEscape(e.edge.from)}" data-to="${xmlEscape(e.edge.to)}">`,
       `<path d="${d}" stroke="#333" stroke-width="2" fill="none" marker-end="url(#arrow)"/>`];
     for (const l of drawing.labels.filter((l) => l.edge === i)) out.push(labelMarks(l));
     out.push("</g>");
@@ -87,7 +94,7 @@ export function renderGraphDOT(view: GraphView): string {
 
 /** The text of one edge label, centred in the box that graph-geometry chose for it. */
 function labelMarks(l: LabelGeometry): string {
-  const cls = l.kind === "argument" ? "edge-label" : l.kind;
+  const cls = CLASS + (l.kind === "argument" ? "edge-label" : l.kind);
   const fill = l.kind === "value" ? VALUE_COLOUR : l.kind === "grad" || l.kind === "total" ? GRAD_COLOUR : "#555";
   const x = (l.box.x0 + l.box.x1) / 2, baseline = (l.box.y0 + l.box.y1) / 2 + l.fontSize * 0.35;
   return `<text class="${cls}" x="${r(x)}" y="${r(baseline)}" text-anchor="middle" font-size="${l.fontSize}" fill="${fill}">${xmlEscape(l.text)}</text>`;
@@ -104,7 +111,7 @@ function keyMarks(drawing: GraphDrawing, x: number, y: number): { svg: string; w
   if (kinds.has("grad")) texts.push({ text: "■ gradient (below)", fill: GRAD_COLOUR });
   if (!texts.length) return null;
   const tspans = texts.map((t, i) => `<tspan fill="${t.fill}"${i ? ' dx="28"' : ""}>${t.text}</tspan>`).join("");
-  const line = (k: number, content: string) => `<text class="key" x="${r(x)}" y="${r(y + SMALL + k * (SMALL + 8))}" font-size="${SMALL}">${content}</text>`;
+  const line = (k: number, content: string) => `<text class="${CLASS}key" x="${r(x)}" y="${r(y + SMALL + k * (SMALL + 8))}" font-size="${SMALL}">${content}</text>`;
   let width = texts.reduce((w, t) => w + textWidth(t.text, SMALL), 28 * (texts.length - 1));
   let svg = line(0, tspans);
   if (kinds.has("total")) {
@@ -121,13 +128,13 @@ function nodeMarks(g: NodeGeometry): string {
   if (n.op) {
     const opSize = n.op.length > 2 ? Math.max(12, FONT - 2 * (n.op.length - 2)) : FONT + 4;
     const name = g.caption
-      ? `<text class="label" x="${r(p.x)}" y="${r(g.caption.box.y1 - 4)}" text-anchor="middle" font-size="${SMALL}" fill="#555">${xmlEscape(g.caption.text)}</text>` : "";
-    return `<g class="node op" ${id}><circle cx="${r(p.x)}" cy="${r(p.y)}" r="${RADIUS}" fill="#fff8e1" stroke="#333" stroke-width="2"/>` +
-      `<text class="op" x="${r(p.x)}" y="${r(p.y + opSize * 0.35)}" text-anchor="middle" font-size="${opSize}" font-weight="bold">${xmlEscape(n.op)}</text>${name}</g>`;
+      ? `<text class="${CLASS}label" x="${r(p.x)}" y="${r(g.caption.box.y1 - 4)}" text-anchor="middle" font-size="${SMALL}" fill="#555">${xmlEscape(g.caption.text)}</text>` : "";
+    return `<g class="${CLASS}node ${CLASS}op" ${id}><circle cx="${r(p.x)}" cy="${r(p.y)}" r="${RADIUS}" fill="#fff8e1" stroke="#333" stroke-width="2"/>` +
+      `<text class="${CLASS}op" x="${r(p.x)}" y="${r(p.y + opSize * 0.35)}" text-anchor="middle" font-size="${opSize}" font-weight="bold">${xmlEscape(n.op)}</text>${name}</g>`;
   }
   const hw = g.halfWidth, hh = g.halfHeight;
-  return `<g class="node input" ${id}><rect x="${r(p.x - hw)}" y="${r(p.y - hh)}" width="${r(2 * hw)}" height="${r(2 * hh)}" rx="8" fill="#e3f2fd" stroke="#333" stroke-width="2"/>` +
-    `<text class="label" x="${r(p.x)}" y="${r(p.y + FONT * 0.35)}" text-anchor="middle" font-size="${FONT}">${xmlEscape(n.label)}</text></g>`;
+  return `<g class="${CLASS}node ${CLASS}input" ${id}><rect x="${r(p.x - hw)}" y="${r(p.y - hh)}" width="${r(2 * hw)}" height="${r(2 * hh)}" rx="8" fill="#e3f2fd" stroke="#333" stroke-width="2"/>` +
+    `<text class="${CLASS}label" x="${r(p.x)}" y="${r(p.y + FONT * 0.35)}" text-anchor="middle" font-size="${FONT}">${xmlEscape(n.label)}</text></g>`;
 }
 
 const r = (v: number) => Math.round(v * 10) / 10;

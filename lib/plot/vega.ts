@@ -3,11 +3,20 @@
  * `import()` (tsconfig's "module": "node16" keeps the literal call), so nothing is loaded until a plot
  * is rendered, and `require("gradlab")` stays fast.
  */
-/// <reference path="./vega-lite-spec.mts" />
 import { textWidth } from "./text-width";
 
-/** vega-lite's own spec type (see vega-lite-spec.mts for why it arrives as a global). */
-export type TopLevelSpec = GradlabVegaLiteSpec;
+/**
+ * vega-lite's own spec type. vega-lite is an ES module, so this CommonJS file names its types with
+ * resolution-mode "import", in an import type that the declaration files keep as written: a program
+ * that imports gradlab then type-checks (no skipLibCheck) under commonjs, node16 and bundler resolution.
+ * (A global declared in an .mts file, as before, was dropped from the emitted declarations.) The
+ * `assert` form, not `with`, because the kernel's TypeScript 5.0 parses only that one (with
+ * skipLibCheck it then resolves the type in its bundler mode).
+ */
+// TypeScript 5.9 calls the `assert` form unstable (TS4125) in a source file, though it emits and reads it;
+// the stable `with` form would not parse in the kernel's TypeScript 5.0.
+// @ts-ignore TS4125
+export type TopLevelSpec = import("vega-lite", { assert: { "resolution-mode": "import" } }).TopLevelSpec;
 
 /** The part of vega-lite we call (written out so that declaration files need not name the module's type). */
 interface VegaLiteModule {

@@ -22,8 +22,9 @@ describeWith([requirements.chromium], "graph drawings in Chromium", () => {
         return { x: b.x, y: b.y, width: b.width, height: b.height, text: e.textContent ?? "", kind };
       };
       return {
-        texts: [...document.querySelectorAll("g.edge text, g.node text.label")].map((e) => box(e, e.getAttribute("class") ?? "")),
-        shapes: [...document.querySelectorAll("g.node circle, g.node rect")].map((e) => box(e, "shape")),
+        texts: [...document.querySelectorAll("g.gradlab-graph-edge text, g.gradlab-graph-node text.gradlab-graph-label")]
+          .map((e) => box(e, (e.getAttribute("class") ?? "").replace("gradlab-graph-", ""))),
+        shapes: [...document.querySelectorAll("g.gradlab-graph-node circle, g.gradlab-graph-node rect")].map((e) => box(e, "shape")),
       };
     });
     // Glyph boxes include the font's line gap; shrink them to the ink's usual extent before comparing.

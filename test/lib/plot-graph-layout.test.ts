@@ -137,9 +137,11 @@ test("the SVG draws each label at the centre of the box the geometry chose", () 
   const svg = plot.renderGraphSVG(view);
   for (const l of drawing.labels.filter((x) => x.kind !== "argument")) {
     const x = Math.round(((l.box.x0 + l.box.x1) / 2) * 10) / 10;
-    expect(svg).toContain(`<text class="${l.kind}" x="${x}"`);
+    expect(svg).toContain(`<text class="gradlab-graph-${l.kind}" x="${x}"`);
   }
-  expect(svg).toMatch(/<text class="key"[^>]*>.*forward value.*gradient/);
+  expect(svg).toMatch(/<text class="gradlab-graph-key"[^>]*>.*forward value.*gradient/);
+  // Only prefixed class names: a host page's own rules (Bootstrap's .label) cannot restyle the drawing.
+  expect([...svg.matchAll(/class="([^"]*)"/g)].flatMap((m) => m[1].split(" ")).filter((c) => !c.startsWith("gradlab-graph-"))).toEqual([]);
 });
 
 test("x2 of the slides' example shows Σ 2.284 = 2 + cos 5 at the node, 2 and 0.2837 on its edges", () => {

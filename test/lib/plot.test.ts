@@ -263,13 +263,13 @@ describe("computation graph drawing", () => {
     const svg = parseXml(plot.renderGraphSVG(view));
     expect(findAll(svg, (e) => e.name === "rect" && e.attrs.rx !== undefined)).toHaveLength(3);
     expect(findAll(svg, (e) => e.name === "circle")).toHaveLength(2);
-    expect(findAll(svg, (e) => e.name === "g" && hasClass(e, "edge"))).toHaveLength(5);
-    const values = findAll(svg, (e) => hasClass(e, "value")).map(textOf);
-    const grads = findAll(svg, (e) => hasClass(e, "grad")).map(textOf);
+    expect(findAll(svg, (e) => e.name === "g" && hasClass(e, "gradlab-graph-edge"))).toHaveLength(5);
+    const values = findAll(svg, (e) => hasClass(e, "gradlab-graph-value")).map(textOf);
+    const grads = findAll(svg, (e) => hasClass(e, "gradlab-graph-grad")).map(textOf);
     expect(values.sort()).toEqual(["-12", "-2", "-4", "3", "5"]);
     expect(grads.sort()).toEqual(["-4", "-4", "-4", "1", "3"]);
-    expect(findAll(svg, (e) => hasClass(e, "op")).filter((e) => e.name === "text").map(textOf)).toEqual(["+", "*"]);
-    expect(findAll(svg, (e) => hasClass(e, "edge-label")).map(textOf)).toEqual(["b"]);
+    expect(findAll(svg, (e) => hasClass(e, "gradlab-graph-op")).filter((e) => e.name === "text").map(textOf)).toEqual(["+", "*"]);
+    expect(findAll(svg, (e) => hasClass(e, "gradlab-graph-edge-label")).map(textOf)).toEqual(["b"]);
   });
   test("layout: inputs in the first column, each gate right of its inputs", () => {
     const layout = plot.layoutGraph(view);
@@ -288,11 +288,11 @@ describe("computation graph drawing", () => {
       edges: [{ from: "a", to: "m" }, { from: "a", to: "m" }, { from: "m", to: "s" }, { from: "a", to: "s" }],
     };
     const svg = parseXml(plot.renderGraphSVG(fan));
-    const paths = findAll(svg, (e) => e.name === "g" && hasClass(e, "edge")).map((g) => ({ to: g.attrs["data-to"], d: g.children[0].attrs.d }));
+    const paths = findAll(svg, (e) => e.name === "g" && hasClass(e, "gradlab-graph-edge")).map((g) => ({ to: g.attrs["data-to"], d: g.children[0].attrs.d }));
     expect(paths.filter((p) => p.to === "m").every((p) => p.d.includes(" Q "))).toBe(true);
     expect(paths.find((p) => p.to === "s" && p.d.includes(" Q "))).toBeDefined(); // a -> s would cross m
     expect(paths.find((p) => p.to === "s" && p.d.includes(" L "))).toBeDefined(); // m -> s stays straight
-    const spots = findAll(svg, (e) => hasClass(e, "value")).map((t) => [Number(t.attrs.x), Number(t.attrs.y)]);
+    const spots = findAll(svg, (e) => hasClass(e, "gradlab-graph-value")).map((t) => [Number(t.attrs.x), Number(t.attrs.y)]);
     for (let i = 0; i < spots.length; i++) for (let j = i + 1; j < spots.length; j++) {
       expect(Math.hypot(spots[i][0] - spots[j][0], spots[i][1] - spots[j][1])).toBeGreaterThan(20);
     }
@@ -312,8 +312,8 @@ describe("computation graph drawing", () => {
   test("values are shown in at most 4 significant digits and labels are escaped", () => {
     const svg = plot.renderGraphSVG({ nodes: [{ id: "a", label: "a<b & c", value: 0.123456789, grad: -1e-7 }], edges: [] });
     const tree = parseXml(svg);
-    expect(findAll(tree, (e) => hasClass(e, "value")).map(textOf)).toEqual(["0.1235"]);
-    expect(findAll(tree, (e) => hasClass(e, "grad")).map(textOf)).toEqual(["-1.00e-7"]);
+    expect(findAll(tree, (e) => hasClass(e, "gradlab-graph-value")).map(textOf)).toEqual(["0.1235"]);
+    expect(findAll(tree, (e) => hasClass(e, "gradlab-graph-grad")).map(textOf)).toEqual(["-1.00e-7"]);
     expect(textOf(tree)).toContain("a<b & c");
   });
   test("DOT: left-to-right, a node per id, edges labelled with value and gradient", () => {

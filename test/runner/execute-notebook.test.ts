@@ -3,6 +3,7 @@
  * so every branch is exercised quickly and deterministically; the real kernels are in run-*.test.ts.
  */
 import { executeNotebook, ExecuteOptions } from "../../kernel/runner/execute-notebook";
+import { failureReport } from "../../kernel/runner/report";
 import { CodeCell, parseNotebook } from "../../kernel/runner/nbformat";
 import type { IopubMessage } from "../../kernel/runner/outputs";
 import { ExecuteReply, KernelDiedError, KernelSession } from "../../kernel/runner/session";
@@ -112,10 +113,36 @@ describe("executing a notebook", () => {
   test("stops at the first error and reports cell, error and traceback; later cells get no outputs", async () => {
     const session = new ScriptedSession();
     const run = await executeNotebook(notebook("ok", "error here", "ok never"), session, options());
-    expect(run.failures).toEqual([{ kind: "error", cellNumber: 3, firstLine: "error here", ename: "TypeError", evalue: "x is not a function", traceback: [] }]);
+    expect(run.failures).toEqual([{ kind: "error", cellNumber: 3, executionCount: 2, firstLine: "error here", ename: "TypeError", evalue: "x is not a function", traceback: [] }]);
     expect(session.log).toEqual(["execute ok", "execute error here"]);
     expect(code(run.notebook)[2]).toMatchObject({ outputs: [], execution_count: null });
     expect(run.cellsDone).toBe(2);
+  });
+
+  test("the report numbers a cell as Jupyter shows it, In[N] (its traceback's Cell In[N]), not by position", async () => {
+    // A markdown cell first: the failing cell is the notebook's 3rd cell but the kernel's 2nd execution.
+    const run = await executeNotebook(notebook("ok", "error here"), new ScriptedSession(), options());
+    const summary = { label: "nb.ipynb", status: "failed" as const, cellsDone: 2, cellsTotal: 2, elapsedMs: 1, written: null, failures: run.failures };
+    expect(failureReport(summary, false)).toContain("nb.ipynb, cell In[2] (error here) raised an error:");
+    const timedOut = await executeNotebook(notebook("ok", "hang"), new ScriptedSession(), options({ allowErrors: true }));
+    expect(timedOut.failures[0].evalue).toContain("cell In[2] did not finish within the 0.2 s timeout");
+    const checked = await executeNotebook(notebook("ok", ["quiet", ["raises-exception"]]), new ScriptedSession(), options({ check: true }));
+    expect(checked.failures[0].evalue).toBe("cell In[2] is tagged raises-exception but raised no error");
+  });
+
+  test("every executed cell records its start and end in metadata.execution, as nbclient does; others have none", async () => {
+    const source = notebook("ok a", "error here", "ok never");
+    code(source)[2].metadata.execution = { "shell.execute_reply": "stale" };
+    const before = new Date().toISOString();
+    const run = await executeNotebook(source, new ScriptedSession(), options());
+    const after = new Date().toISOString();
+    const [a, b, never] = code(run.notebook).map((c) => c.metadata.execution as Record<string, string> | undefined);
+    for (const t of [a!, b!]) {
+      expect(Object.keys(t)).toEqual(["iopub.execute_input", "shell.execute_reply"]);
+      expect(t["iopub.execute_input"] >= before && t["iopub.execute_input"] <= t["shell.execute_reply"] && t["shell.execute_reply"] <= after).toBe(true);
+      expect(t["shell.execute_reply"]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    }
+    expect(never).toBeUndefined();
   });
 
   test("--allow-errors keeps going but still records the failure", async () => {

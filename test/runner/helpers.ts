@@ -1,10 +1,12 @@
 /** Notebooks made in a test's temp folder, and `gradlab run` as a real child process (exit codes, stdout). */
-import { spawn } from "child_process";
-import { writeFileSync } from "fs";
+import { ChildProcess, spawn } from "child_process";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
 
+import { tempDir } from "../support/temp";
+
 // Folders removed after each test file that uses them (see support/temp.ts).
-export { tempDir } from "../support/temp";
+export { tempDir };
 
 export const REPO = resolve(__dirname, "..", "..");
 export const CLI = join(REPO, "bin", "gradlab.js");
@@ -58,4 +60,62 @@ export function outputText(cell: any): string {
       return [].concat(o.data?.["text/plain"] ?? []).join("");
     })
     .join("");
+}
+
+/** A folder for the run's notebooks and another to be its TMPDIR. */
+export function runFolders(name: string): { notebooks: string; tmp: string; root: string } {
+  const root = tempDir(name);
+  const folders = { root, notebooks: join(root, "notebooks"), tmp: join(root, "tmp") };
+  mkdirSync(folders.notebooks);
+  mkdirSync(folders.tmp);
+  return folders;
+}
+
+export function leftovers(tmp: string): string[] {
+  return readdirSync(tmp);
+}
+
+/** Pids of processes whose command line mentions `path` (kernels name their connection file; servers their root). */
+export function processesMentioning(path: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(path)) pids.push(Number(entry));
+    } catch {
+      /* gone meanwhile, or not ours to read */
+    }
+  }
+  return pids;
+}
+
+export async function waitFor(what: string, done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Kills whatever the run left running, so a failing test does not leave processes behind either. */
+export function killAll(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+export function startRun(args: string[], tmp: string): { child: ChildProcess; result: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
+  const child = spawn(process.execPath, [CLI, "run", ...args], { cwd: REPO, env: { ...process.env, TMPDIR: tmp } });
+  let stderr = "";
+  child.stderr!.on("data", (d) => (stderr += d));
+  child.stdout!.resume();
+  const result = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stderr }));
+  });
+  return { child, result };
 }

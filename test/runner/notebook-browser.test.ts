@@ -82,6 +82,12 @@ describeWith([requirements.notebook, requirements.chromium], "classic Notebook i
     expect(graph).toContain("-12");
     // Vega's SVG renderer marks its scene graph; the loss curve is a line mark.
     expect(lossPlot).toMatch(/class="[^"]*\bmark-line\b/);
+    // Node names keep the drawing's own size inside the Notebook page, whose stylesheet (Bootstrap's
+    // `.label { font-size: 75% }`) restyled them when the drawing used plain class names.
+    const nameSizes = await page.locator(".output_svg svg").first().locator("text").evaluateAll((nodes) =>
+      nodes.filter((n) => ["x", "y", "z"].includes(n.textContent ?? "")).map((n) => [n.getAttribute("font-size"), getComputedStyle(n).fontSize]));
+    expect(nameSizes).toHaveLength(3);
+    for (const [attribute, computed] of nameSizes) expect(computed).toBe(`${attribute}px`);
     expect(problems).toEqual([]);
   });
 });

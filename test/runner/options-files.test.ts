@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "path";
 import { checkDistinctOutputs, collectNotebooks, failedOutputPathFor, outputPathFor, writeFileAtomic } from "../../kernel/runner/files";
 import { HELP, parseRunArgs } from "../../kernel/runner/options";
+import { executeNotebook } from "../../kernel/runner/execute-notebook";
 import { tempDir } from "../support/temp";
 
 describe("gradlab run options", () => {
@@ -15,6 +16,13 @@ describe("gradlab run options", () => {
       "--kernel", "python3", "-j", "4", "--server", "http://h:8888/", "--token", "t", "-q", "x", "y"], {});
     expect(o).toMatchObject({ outDir: "ex", timeoutMs: 2500, allowErrors: true, check: true, kernel: "python3", jobs: 4,
       server: "http://h:8888/", token: "t", quiet: true, inputs: ["x", "y"], parameters: [["lr", 0.1], ["n", 3]] });
+  });
+
+  test("--timeout up to Node's largest timer (2147483 s, about 24.8 days) is accepted; more is refused, not overflowed", async () => {
+    expect(parseRunArgs(["--timeout", "2147483", "a"], {}).timeoutMs).toBe(2147483000);
+    expect(() => parseRunArgs(["--timeout", "1e9", "a"], {})).toThrow("--timeout must be at most 2147483 seconds (about 24 days; 0 for no limit), got '1e9'");
+    await expect(executeNotebook({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 } as never, null as never, { timeoutMs: 1e12 } as never))
+      .rejects.toThrow(/timeoutMs must be at most 2147483647/);
   });
 
   test("the server token may come from JUPYTER_TOKEN", () => {

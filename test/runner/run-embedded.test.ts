@@ -72,7 +72,7 @@ describe("gradlab run (embedded kernel)", () => {
     ]);
     const run = await runCli([nb, "--quiet"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('fail.ipynb, cell 2 (function explode(): never {) raised an error:');
+    expect(run.stderr).toContain('fail.ipynb, cell In[2] (function explode(): never {) raised an error:');
     expect(run.stderr).toContain("Error: boom");
     expect(run.stderr).toMatch(/explode/); // the traceback names the function
     expect(run.stdout).toMatch(/fail\.ipynb\s+failed\s+2\/3/);
@@ -94,8 +94,8 @@ describe("gradlab run (embedded kernel)", () => {
     // taken 10 s; the limit applies to every cell, and that one must not be the one to time out.
     const run = await runCli([nb, "--timeout", "15", "--allow-errors", "--out", join(dir, "out")]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("spin.ipynb, cell 2 ((globalThis as any).spinStart = Date.now();) timed out:");
-    expect(run.stderr).toContain("CellTimeoutError: cell 2 did not finish within the 15 s timeout (--timeout); the kernel was interrupted");
+    expect(run.stderr).toContain("spin.ipynb, cell In[2] ((globalThis as any).spinStart = Date.now();) timed out:");
+    expect(run.stderr).toContain("CellTimeoutError: cell In[2] did not finish within the 15 s timeout (--timeout); the kernel was interrupted");
     const out = join(dir, "out", "spin.ipynb");
     written.push(out);
     const cells = read(out).cells;
@@ -114,7 +114,7 @@ describe("gradlab run (embedded kernel)", () => {
     const before = readFileSync(nb, "utf8");
     const run = await runCli([dir, "--inplace", "--jobs", "2", "--quiet"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("dies.ipynb, cell 2 (process.exit(1)) killed the kernel:");
+    expect(run.stderr).toMatch(/dies\.ipynb, cell In\[[2 ]\] \(process\.exit\(1\)\) killed the kernel:/);
     expect(run.stderr).toMatch(/DeadKernelError: the kernel process (exited with code 1|killed by SIG[A-Z]+)/);
     expect(run.stdout).toMatch(/dies\.ipynb\s+kernel died\s+2\/3/);
     expect(readFileSync(nb, "utf8")).toBe(before);
@@ -191,7 +191,7 @@ describe("gradlab run (embedded kernel)", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/bad\.ipynb\s+failed\s+1\/1/);
     expect(run.stdout).toMatch(/good\.ipynb\s+ok\s+2\/2/);
-    expect(run.stderr).toContain('bad.ipynb, cell 1 ("no error here") is tagged raises-exception but did not raise');
+    expect(run.stderr).toContain('bad.ipynb, cell In[1] ("no error here") is tagged raises-exception but did not raise');
     expect(existsSync(join(dir, "good.executed.ipynb"))).toBe(false); // --check alone writes nothing
   });
 

@@ -90,8 +90,9 @@ export const sub = (a: Operand, b: Operand) => binary(a, b, (x, y) => x - y, "su
 export const mul = (a: Operand, b: Operand) => binary(a, b, (x, y) => x * y, "mul");
 export const div = (a: Operand, b: Operand) => binary(a, b, (x, y) => x / y, "div");
 export const pow = (a: Operand, b: Operand) => binary(a, b, Math.pow, "pow");
-export const maximum = (a: Operand, b: Operand) => binary(a, b, (x, y) => (x >= y ? x : y), "maximum");
-export const minimum = (a: Operand, b: Operand) => binary(a, b, (x, y) => (x <= y ? x : y), "minimum");
+// NaN in, NaN out (NumPy's maximum/minimum/relu): the last branch is reached only when x or y is NaN.
+export const maximum = (a: Operand, b: Operand) => binary(a, b, (x, y) => (x >= y ? x : x < y ? y : NaN), "maximum");
+export const minimum = (a: Operand, b: Operand) => binary(a, b, (x, y) => (x <= y ? x : x > y ? y : NaN), "minimum");
 export const eq = (a: Operand, b: Operand) => binary(a, b, (x, y) => (x === y ? 1 : 0), "eq");
 export const ne = (a: Operand, b: Operand) => binary(a, b, (x, y) => (x !== y ? 1 : 0), "ne");
 export const lt = (a: Operand, b: Operand) => binary(a, b, (x, y) => (x < y ? 1 : 0), "lt");
@@ -106,7 +107,7 @@ export const sin = (a: Tensor) => unary(a, Math.sin, "sin");
 export const cos = (a: Tensor) => unary(a, Math.cos, "cos");
 export const tanh = (a: Tensor) => unary(a, Math.tanh, "tanh");
 export const sigmoid = (a: Tensor) => unary(a, stableSigmoid, "sigmoid");
-export const relu = (a: Tensor) => unary(a, (x) => (x > 0 ? x : 0), "relu");
+export const relu = (a: Tensor) => unary(a, (x) => (x <= 0 ? 0 : x), "relu");
 export const abs = (a: Tensor) => unary(a, Math.abs, "abs");
 export const sqrt = (a: Tensor) => unary(a, Math.sqrt, "sqrt");
 export const square = (a: Tensor) => unary(a, (x) => x * x, "square");
