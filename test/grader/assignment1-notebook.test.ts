@@ -25,3 +25,9 @@ test("the reference notebook runs top to bottom with gradlab run --check", () =>
   });
   expect({ status: r.status, stderr: r.stderr.slice(-2000) }).toEqual({ status: 0, stderr: expect.any(String) });
 }, 300_000);
+
+test("the instructor's tests type-check against gradlab/grader", () => {
+  const r = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "assignments", "assignment1", "tests")], { encoding: "utf8" });
+  expect(r.stdout + r.stderr).toBe("");
+  expect(r.status).toBe(0);
+}, 120_000);

@@ -4,8 +4,8 @@
  */
 import { question, test } from "gradlab/grader";
 import type { Remote, TestContext } from "gradlab/grader";
+import { LECTURE_EXAMPLE_3, Spec } from "../public/support";
 
-type Spec = { inputs: string[]; nodes: Array<{ name: string; gate: string; inputs: string[] }> };
 
 /** Builds the same graph in both programs; checks forward, then every input's gradient, against the reference. */
 async function sameAsReference(t: TestContext, spec: Spec, feeds: Array<Record<string, unknown>>, dout?: unknown): Promise<void> {
@@ -66,17 +66,7 @@ question("graph", () => {
     }, [{ x: 2, y: 3 }]);
   });
   test("one graph runs forward and backward several times", { points: 2 }, async (t) => {
-    const spec: Spec = {
-      inputs: ["x1", "x2"],
-      nodes: [
-        { name: "a", gate: "log", inputs: ["x1"] },
-        { name: "b", gate: "multiply", inputs: ["x1", "x2"] },
-        { name: "c", gate: "sin", inputs: ["x2"] },
-        { name: "d", gate: "add", inputs: ["a", "b"] },
-        { name: "f", gate: "subtract", inputs: ["d", "c"] },
-      ],
-    };
-    await sameAsReference(t, spec, [{ x1: 2, x2: 5 }, { x1: 0.5, x2: -1 }, { x1: 3, x2: 0 }]);
+    await sameAsReference(t, LECTURE_EXAMPLE_3, [{ x1: 2, x2: 5 }, { x1: 0.5, x2: -1 }, { x1: 3, x2: 0 }]);
   });
   test("a graph over tensors: sigmoid(X W + b) with broadcasting", { points: 1, seed: 31 }, async (t) => {
     const spec: Spec = {

@@ -1,20 +1,7 @@
 /** Part 4, hidden: the loss and gradients with N = 1, reg = 0 and another seed; the training loop's records; another spiral. */
 import { question, test } from "gradlab/grader";
-import type { TestContext } from "gradlab/grader";
 import { Tensor, data } from "gradlab";
-
-const KEYS = ["W1", "b1", "W2", "b2"] as const;
-
-async function lossAndGradients(t: TestContext, X: Tensor, y: Tensor, params: Record<string, Tensor>, reg: number): Promise<void> {
-  const got = (await t.student.call("twoLayerLoss", X, y, params, reg)) as [unknown, Record<string, unknown>] | undefined;
-  const want = (await t.reference.call("twoLayerLoss", X, y, params, reg)) as [number, Record<string, Tensor>];
-  t.expectClose(got?.[0], want[0], `the loss (reg ${reg})`);
-  for (const key of KEYS) t.expectClose(got?.[1]?.[key], want[1][key], `the gradient of ${key}`);
-}
-
-function params(t: TestContext, D: number, H: number, C: number): Record<string, Tensor> {
-  return { W1: t.randn([D, H], 0.5), b1: t.randn([H], 0.1), W2: t.randn([H, C], 0.5), b2: t.randn([C], 0.1) };
-}
+import { lossAndGradients, PARAM_KEYS, twoLayerParams as params } from "../public/support";
 
 question("network", () => {
   test("twoLayerLoss with one example (N = 1) and no regularisation", { points: 3, seed: 51 }, async (t) => {
@@ -38,7 +25,7 @@ question("network", () => {
     const opts = { hidden: 100, learningRate: 1, reg: 1e-3, epochs: 100, batchSize: 100, seed: 4 };
     const result = (await t.student.call("trainTwoLayer", spiral.X, spiral.y, opts)) as { params?: Record<string, unknown> } | undefined;
     const shapes: Record<string, number[]> = { W1: [2, 100], b1: [100], W2: [100, 3], b2: [3] };
-    if (!KEYS.every((k) => t.expectShape(result?.params?.[k], shapes[k], `the trained ${k}`))) return;
+    if (!PARAM_KEYS.every((k) => t.expectShape(result?.params?.[k], shapes[k], `the trained ${k}`))) return;
     const predicted = (await t.reference.call("twoLayerPredict", spiral.X, result!.params)) as Tensor;
     let right = 0;
     for (let i = 0; i < spiral.y.size; i++) if (predicted.data[i] === spiral.y.data[i]) right++;

@@ -4,9 +4,8 @@
  */
 import { question, test } from "gradlab/grader";
 import type { Remote } from "gradlab/grader";
+import { LECTURE_EXAMPLE_3, Spec } from "./support";
 
-/** buildGraph's plain description (see the notebook's graph-build cell). */
-type Spec = { inputs: string[]; nodes: Array<{ name: string; gate: string; inputs: string[] }> };
 
 const example1: Spec = {
   inputs: ["x", "y", "z"],
@@ -21,16 +20,7 @@ const example2: Spec = {
     { name: "f", gate: "multiply", inputs: ["two", "s"] },
   ],
 };
-const example3: Spec = {
-  inputs: ["x1", "x2"],
-  nodes: [
-    { name: "a", gate: "log", inputs: ["x1"] },
-    { name: "b", gate: "multiply", inputs: ["x1", "x2"] },
-    { name: "c", gate: "sin", inputs: ["x2"] },
-    { name: "d", gate: "add", inputs: ["a", "b"] },
-    { name: "f", gate: "subtract", inputs: ["d", "c"] },
-  ],
-};
+const example3 = LECTURE_EXAMPLE_3;
 
 question("graph", () => {
   test("(x + y) z at x = -2, y = 5, z = -4", { points: 3 }, async (t) => {
