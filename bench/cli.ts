@@ -1,20 +1,24 @@
+import { backendInfo } from "../lib/tensor/backend";
+import { compareLines } from "./compare";
 import { summarise } from "./harness";
+import { numpyBlas } from "./python";
 import { loadWorkloads } from "./registry";
 import { BenchResult } from "./types";
 
-const HELP = `usage: gradlab bench [--json] [--only NAME] [--impl NAME] [--runs N] [--list]
+const HELP = `usage: gradlab bench [--json] [--compare] [--only NAME] [--impl NAME] [--runs N] [--list]
 
 Runs the fixed benchmark workloads and reports median/min/max wall-clock time per implementation.
   --json        print one JSON array of results on stdout (progress goes to stderr)
   --only NAME   run one workload (repeatable; see --list)
-  --impl NAME   run one implementation, e.g. gradlab or numpy (repeatable)
+  --impl NAME   run one implementation, e.g. gradlab-native or numpy; gradlab means every gradlab-* (repeatable)
+  --compare     after the rows, print each gradlab row's ratio to the references of its workload
   --runs N      timed runs per implementation (default: the workload's own)
   --list        list the workloads and their implementations`;
 
 /** `gradlab bench`: exit code 0 on success, 2 on bad usage, 1 when a workload fails. */
 export async function main(args: string[]): Promise<number> {
   const only: string[] = [], impls: string[] = [];
-  let json = false, list = false, runs: number | undefined;
+  let json = false, list = false, compare = false, runs: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = () => {
@@ -25,6 +29,7 @@ export async function main(args: string[]): Promise<number> {
     try {
       if (a === "--json") json = true;
       else if (a === "--list") list = true;
+      else if (a === "--compare") compare = true;
       else if (a === "--only") only.push(value());
       else if (a === "--impl") impls.push(value());
       else if (a === "--runs") {
@@ -53,11 +58,15 @@ export async function main(args: string[]): Promise<number> {
   }
   const chosen = only.length ? all.filter((w) => only.includes(w.name)) : all;
   const log = (s: string) => (json ? process.stderr : process.stdout).write(s + "\n");
+  const wanted = (name: string) => impls.length === 0 || impls.some((i) => name === i || name.startsWith(i + "-"));
+  const info = backendInfo();
+  log(`gradlab backend: ${info.active} (${info.detail})${Object.entries(info.unavailable).map(([n, why]) => `; ${n} unavailable: ${why}`).join("")}`);
+  if (chosen.some((w) => w.impls.some((i) => i.name === "numpy" && wanted(i.name)))) log(`numpy BLAS: ${numpyBlas()}`);
 
   const results: BenchResult[] = [];
   let failed = false;
   for (const w of chosen) {
-    for (const impl of w.impls.filter((i) => impls.length === 0 || impls.includes(i.name))) {
+    for (const impl of w.impls.filter((i) => wanted(i.name))) {
       const why = impl.unavailable?.();
       if (why) {
         log(`skip ${w.name}/${impl.name}: ${why}`);
@@ -74,6 +83,7 @@ export async function main(args: string[]): Promise<number> {
     }
   }
   if (json) process.stdout.write(JSON.stringify(results, null, 2) + "\n");
+  if (compare) for (const line of compareLines(results)) log(line);
   return failed ? 1 : 0;
 }
 
@@ -81,5 +91,5 @@ class UsageError extends Error {}
 
 function formatRow(r: BenchResult): string {
   const extra = [r.gflops !== undefined ? `${r.gflops} GFLOP/s` : "", r.accuracy !== undefined ? `accuracy ${r.accuracy}` : ""].filter(Boolean).join(", ");
-  return `${r.workload.padEnd(14)} ${r.impl.padEnd(8)} median ${r.median_ms.toFixed(1).padStart(9)} ms  (min ${r.min_ms.toFixed(1)}, max ${r.max_ms.toFixed(1)}, ${r.runs} runs)${extra ? "  " + extra : ""}`;
+  return `${r.workload.padEnd(18)} ${r.impl.padEnd(14)} median ${r.median_ms.toFixed(1).padStart(9)} ms  (min ${r.min_ms.toFixed(1)}, max ${r.max_ms.toFixed(1)}, ${r.runs} runs)${extra ? "  " + extra : ""}`;
 }

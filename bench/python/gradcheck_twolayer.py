@@ -1,0 +1,71 @@
+"""numpy reference for gradcheck-twolayer: CS231n's eval_numerical_gradient over every parameter of a
+TwoLayerNet (D-H-C, softmax, L2 0.1, N rows, float64), each evaluation the assignment's loss(X, y),
+which also computes the analytic gradients, as gradlab's does. 1 warm-up run, then timed runs.
+Prints one JSON line: {"times_ms": [...]}."""
+import argparse
+import json
+import time
+
+import numpy as np
+
+p = argparse.ArgumentParser()
+p.add_argument("--runs", type=int, default=3)
+p.add_argument("--root")
+for name in ["d", "h", "c", "n"]:
+    p.add_argument("--" + name, type=int, required=True)
+args = p.parse_args()
+rng = np.random.default_rng(0)
+reg = 0.1
+params = {
+    "W1": 1e-1 * rng.standard_normal((args.d, args.h)), "b1": np.zeros(args.h),
+    "W2": 1e-1 * rng.standard_normal((args.h, args.c)), "b2": np.zeros(args.c),
+}
+X = rng.standard_normal((args.n, args.d))
+y = np.arange(args.n) % args.c
+
+
+def loss():
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    h = np.maximum(0, X @ W1 + b1)
+    scores = h @ W2 + b2
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    n = X.shape[0]
+    value = -log_probs[np.arange(n), y].mean() + 0.5 * reg * ((W1 * W1).sum() + (W2 * W2).sum())
+    dscores = np.exp(log_probs)
+    dscores[np.arange(n), y] -= 1
+    dscores /= n
+    dh = dscores @ W2.T
+    dh[h <= 0] = 0
+    grads = {"W2": h.T @ dscores + reg * W2, "b2": dscores.sum(axis=0), "W1": X.T @ dh + reg * W1, "b1": dh.sum(axis=0)}
+    return value, grads
+
+
+def eval_numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
+    while not it.finished:
+        ix = it.multi_index
+        old = x[ix]
+        x[ix] = old + h
+        plus = f()
+        x[ix] = old - h
+        minus = f()
+        x[ix] = old
+        grad[ix] = (plus - minus) / (2 * h)
+        it.iternext()
+    return grad
+
+
+def check():
+    for x in params.values():
+        eval_numerical_gradient(lambda: loss()[0], x)
+
+
+check()
+times = []
+for _ in range(args.runs):
+    start = time.perf_counter()
+    check()
+    times.append((time.perf_counter() - start) * 1000)
+print(json.dumps({"times_ms": times}))
