@@ -7,6 +7,7 @@ import json
 import time
 
 import numpy as np
+from train_digits import loss_and_grads
 
 p = argparse.ArgumentParser()
 p.add_argument("--runs", type=int, default=3)
@@ -25,20 +26,7 @@ y = np.arange(args.n) % args.c
 
 
 def loss():
-    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
-    h = np.maximum(0, X @ W1 + b1)
-    scores = h @ W2 + b2
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    n = X.shape[0]
-    value = -log_probs[np.arange(n), y].mean() + 0.5 * reg * ((W1 * W1).sum() + (W2 * W2).sum())
-    dscores = np.exp(log_probs)
-    dscores[np.arange(n), y] -= 1
-    dscores /= n
-    dh = dscores @ W2.T
-    dh[h <= 0] = 0
-    grads = {"W2": h.T @ dscores + reg * W2, "b2": dscores.sum(axis=0), "W1": X.T @ dh + reg * W1, "b1": dh.sum(axis=0)}
-    return value, grads
+    return loss_and_grads(params, X, y, reg)
 
 
 def eval_numerical_gradient(f, x, h=1e-5):
