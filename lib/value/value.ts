@@ -42,7 +42,14 @@ export class Value {
   data: number;
   /** d(output)/d(this), filled in by the last backward() through this value. */
   grad = 0;
-  label: string;
+  /** A name for drawings; a constant's is its value (made when asked: number-to-text is slow). */
+  get label(): string {
+    return this.name ?? (this.constant ? String(this.data) : "");
+  }
+  set label(label: string) {
+    this.name = label;
+  }
+  private name: string | null;
   /** Unique id (stable node ids in drawings). */
   readonly id = nextId++;
   /** True for numbers lifted into the graph by an operation (they receive no gradient). */
@@ -65,7 +72,7 @@ export class Value {
   constructor(data: number, label = "", gate: Gate | null = null, inputs: Value[] | null = null) {
     if (typeof data !== "number") throw new TypeError(`Value: data must be a number, got ${describe(data)}`);
     this.data = data;
-    this.label = label;
+    this.name = label || null;
     this.op = gate ? GATE : LEAF;
     this.gateObject = gate;
     this.inputList = inputs ?? NO_INPUTS;
@@ -102,7 +109,7 @@ export class Value {
   static from(x: ValueLike): Value {
     if (x instanceof Value) return x;
     if (typeof x === "number") {
-      const c = new Value(x, String(x));
+      const c = new Value(x);
       c.constant = true;
       return c;
     }
@@ -150,15 +157,27 @@ export class Value {
 
   /** Every value this one depends on (itself included), inputs before the values computed from them. */
   topologicalOrder(): Value[] {
+    const n = this.walk(), order = Value.order.slice(0, n);
+    Value.order.fill(null as unknown as Value, 0, n);
+    return order;
+  }
+
+  // Reused by every walk, so a backward allocates nothing per node (cleared after use: no graph is kept alive).
+  private static order: Value[] = [];
+  private static stack: Value[] = [];
+  private static next: number[] = [];
+
+  /** Writes the topological order into Value.order and returns its length. */
+  private walk(): number {
     // Iterative depth-first search (deep graphs would overflow a recursive one): a stack of values
     // with, for each, the index of the next input to visit; a value is emitted after all its inputs.
-    const order: Value[] = [];
+    const order = Value.order, stack = Value.stack, next = Value.next;
     const walk = ++Value.walks;
     this.visited = walk;
-    const stack: Value[] = [this];
-    const next: number[] = [0];
-    while (stack.length) {
-      const top = stack.length - 1;
+    let n = 0, top = 0;
+    stack[0] = this;
+    next[0] = 0;
+    while (top >= 0) {
       const v = stack[top];
       const i = next[top];
       if (i < v.arity) {
@@ -166,16 +185,15 @@ export class Value {
         const x = v.input(i);
         if (x.visited !== walk) {
           x.visited = walk;
-          stack.push(x);
-          next.push(0);
+          stack[++top] = x;
+          next[top] = 0;
         }
       } else {
-        stack.pop();
-        next.pop();
-        order.push(v);
+        stack[top--] = null as unknown as Value;
+        order[n++] = v;
       }
     }
-    return order;
+    return n;
   }
 
   /**
@@ -186,10 +204,10 @@ export class Value {
   backward(options: BackwardOptions = {}): void {
     const seed = options.grad ?? 1;
     if (typeof seed !== "number") throw new TypeError(`Value.backward: grad must be a number, got ${describe(seed)}`);
-    const order = this.topologicalOrder();
-    for (const v of order) v.pending = 0;
+    const order = Value.order, n = this.walk();
+    for (let k = 0; k < n; k++) order[k].pending = 0;
     this.pending = seed;
-    for (let k = order.length - 1; k >= 0; k--) {
+    for (let k = n - 1; k >= 0; k--) {
       const v = order[k], g = v.pending;
       v.reached = true;
       if (v.op === LEAF) continue;
@@ -207,7 +225,11 @@ export class Value {
       if (!a.constant) a.pending += v.localGrad(0, g);
       if (b && !b.constant) b.pending += v.localGrad(1, g);
     }
-    for (const v of order) v.grad = (options.accumulate ? v.grad : 0) + v.pending;
+    for (let k = 0; k < n; k++) {
+      const v = order[k];
+      v.grad = (options.accumulate ? v.grad : 0) + v.pending;
+      order[k] = null as unknown as Value;
+    }
   }
 
   /** What a fast-path node sends to input j for upstream gradient g (the gates' own rules, on numbers). */
