@@ -9,6 +9,7 @@ import { formatShape, sameShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
 import { Num, add, describe, isTensor } from "../gates/arith";
 import type { Gate } from "../gates/gate";
+import { MatMulGate } from "../gates/matmul";
 import { gateForOp } from "./gate-for-op";
 
 /** How a non-leaf tensor was made: the gate (holding the forward cache) and its inputs. */
@@ -105,11 +106,15 @@ export function backward(output: Tensor, grad?: Tensor | number): void {
         accumulateLeaf(t, g);
         continue;
       }
-      const inputGrads = creator.gate.backward(g);
+      // A matrix product computes only the gradients its inputs need (not dOut·Wᵀ for the data X).
+      const inputGrads: (Num | null)[] = creator.gate instanceof MatMulGate
+        ? creator.gate.backwardSome(g, creator.inputs.map((x) => isTensor(x) && x.requiresGrad))
+        : creator.gate.backward(g);
       creator.inputs.forEach((x, j) => {
-        if (!isTensor(x) || !x.requiresGrad) return;
+        const gx = inputGrads[j];
+        if (!isTensor(x) || !x.requiresGrad || gx === null) return;
         const prev = grads.get(x);
-        grads.set(x, prev === undefined ? inputGrads[j] : add(prev, inputGrads[j]));
+        grads.set(x, prev === undefined ? gx : add(prev, gx));
       });
     }
   });
