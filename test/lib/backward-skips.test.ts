@@ -1,4 +1,4 @@
-/** Transposes read in place: matmul2d's flags and the matrix product's backward that skips unneeded gradients. */
+/** Transposes read in place (matmul2d), and backward passes that skip the gradient of an input that needs none. */
 import { MatMulGate, Random, Tensor, ops } from "gradlab";
 
 const rng = new Random(5);
@@ -35,4 +35,16 @@ test("autograd through a layer: the weights get their gradients and the data non
   const mask = X.matmul(W).gt(0);
   const want = ops.matmul2d(X, mask, true, false).toFlat();
   (W.grad as Tensor).toFlat().forEach((v, i) => expect(v).toBeCloseTo(want[i], 12));
+});
+
+test("Linear.backwardParams fills W.grad and b.grad as backward does, without the input gradient", async () => {
+  const { nn } = await import("gradlab");
+  const x = Tensor.randn([4, 6], rng), d = Tensor.randn([4, 3], rng);
+  const a = new nn.Linear(6, 3, { rng: 1 }), b = new nn.Linear(6, 3, { rng: 1 });
+  a.forward(x);
+  a.backward(d);
+  b.forward(x);
+  b.backwardParams(d);
+  expect(b.W.grad!.toFlat()).toEqual(a.W.grad!.toFlat());
+  expect(b.b.grad!.toFlat()).toEqual(a.b.grad!.toFlat());
 });
