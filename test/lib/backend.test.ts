@@ -173,6 +173,16 @@ test("the committed gemm.wasm is what its source gemm.wat builds to", () => {
 });
 
 describe("choice and fallback", () => {
+  test("the banner's plan is said without loading a backend, and follows GRADLAB_BACKEND", () => {
+    const code = `const b = require(${JSON.stringify(join(__dirname, "../../dist/lib/tensor/backend/select.js"))});
+      console.log(b.plannedBackend() + "|" + Object.keys(require.cache).some((k) => k.includes("koffi")));`;
+    const plain = spawnSync(process.execPath, ["-e", code], { encoding: "utf8" }).stdout.trim().split("|");
+    expect(plain[0]).toMatch(/^(native \(.*\) when it loads, else wasm|wasm \(no BLAS found\), else js)$/);
+    expect(plain[1]).toBe("false");
+    const forced = spawnSync(process.execPath, ["-e", code], { encoding: "utf8", env: { ...process.env, GRADLAB_BACKEND: "js" } }).stdout;
+    expect(forced).toMatch(/^js \(forced by GRADLAB_BACKEND/);
+  });
+
   test("backendInfo names the active backend", () => {
     const info = backendInfo();
     expect(["native", "wasm", "js"]).toContain(info.active);

@@ -25,6 +25,22 @@ function candidates(): string[] {
   return list;
 }
 
+/**
+ * The BLAS file the native backend would load, found without loading anything (for banners: the
+ * kernel must not pay for koffi at start). Null when no candidate is on disk, which also covers
+ * names resolved by the dynamic loader's cache alone.
+ */
+export function locateBlas(): string | null {
+  const dirs = process.platform === "linux" ? ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"] : [""];
+  for (const name of process.env.GRADLAB_BLAS ? [process.env.GRADLAB_BLAS] : candidates()) {
+    for (const dir of name.startsWith("/") ? [""] : dirs) {
+      const path = dir ? `${dir}/${name}` : name;
+      if (existsSync(path)) return path;
+    }
+  }
+  return null;
+}
+
 type Cblas = (order: number, ta: number, tb: number, m: number, n: number, k: number, alpha: number,
   a: Flat, lda: number, b: Flat, ldb: number, beta: number, c: Flat, ldc: number) => void;
 

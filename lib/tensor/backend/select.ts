@@ -7,7 +7,7 @@
  */
 import { jsBackend, gemmJs } from "./js";
 import type { Backend, BackendName, Flat } from "./kernel";
-import { loadNative } from "./native";
+import { loadNative, locateBlas } from "./native";
 import { loadWasm } from "./wasm";
 
 const ORDER: BackendName[] = ["native", "wasm", "js"];
@@ -74,4 +74,16 @@ export function gemm(
     return;
   }
   activeBackend().gemm(transA, transB, m, n, k, alpha, A as Flat, ao, lda, B as Flat, bo, ldb, beta, C, co, ldc);
+}
+
+/**
+ * What will run the matrix products, said without loading any backend (the kernel's banner: its
+ * start must not pay for koffi or WebAssembly). Once a product has run, the backend actually chosen.
+ */
+export function plannedBackend(): string {
+  if (active) return `${active.name} (${active.detail})`;
+  const forced = process.env.GRADLAB_BACKEND;
+  if (forced && ORDER.includes(forced as BackendName)) return `${forced} (forced by GRADLAB_BACKEND; falls back if it cannot load)`;
+  const blas = locateBlas();
+  return blas ? `native (${blas}) when it loads, else wasm` : "wasm (no BLAS found), else js";
 }
