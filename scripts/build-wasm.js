@@ -14,8 +14,8 @@ async function main() {
   const wabt = await require("wabt")();
   let stale = 0;
   for (const file of readdirSync(src).filter((f) => f.endsWith(".wat"))) {
-    const module = wabt.parseWat(file, readFileSync(join(src, file), "utf8"), { simd: true });
-    module.validate();
+    const module = wabt.parseWat(file, readFileSync(join(src, file), "utf8"), { simd: true, threads: true });
+    module.validate({ simd: true, threads: true });
     const binary = Buffer.from(module.toBinary({}).buffer);
     const target = join(src, file.replace(/\.wat$/, ".wasm"));
     if (check) {

@@ -206,7 +206,8 @@ describe("choice and fallback", () => {
   const script = `
     const b = require(${JSON.stringify(dist)});
     const { Tensor } = require(${JSON.stringify(join(__dirname, "../../dist/lib/tensor/index.js"))});
-    const a = Tensor.arange(0, 2000).reshape([40, 50]), w = Tensor.arange(0, 1500).reshape([50, 30]).mul(1e-3);
+    const n = Number(process.env.SIZE || 40);
+    const a = Tensor.arange(0, n * 50).reshape([n, 50]).mul(1 / n), w = Tensor.arange(0, 1500).reshape([50, 30]).mul(1e-3);
     const sum = a.matmul(w).sum().item();
     console.log(JSON.stringify({ active: b.backendInfo().active, sum }));`;
 
@@ -226,5 +227,16 @@ describe("choice and fallback", () => {
     const sandboxed = child(["--experimental-permission", "--allow-fs-read=*"], { GRADLAB_BACKEND: "native" });
     expect(sandboxed.active).toBe("wasm");
     expect(Math.abs(sandboxed.sum - js.sum)).toBeLessThan(1e-9 * Math.abs(js.sum));
+  });
+
+  (existsSync(dist) ? test : test.skip)("a product large enough for the wasm worker threads gives the js answer, and the process still exits by itself", () => {
+    const big = { SIZE: "2000" }; // 2000·50·30 multiply-adds: past the threaded threshold
+    const js = child([], { ...big, GRADLAB_BACKEND: "js" });
+    const wasm = child([], { ...big, GRADLAB_BACKEND: "wasm" });
+    expect(wasm.active).toBe("wasm");
+    expect(Math.abs(wasm.sum - js.sum)).toBeLessThan(1e-12 * Math.abs(js.sum));
+    // Without --allow-worker the permission model refuses threads: the caller does every block.
+    const sandboxed = child(["--experimental-permission", "--allow-fs-read=*"], { ...big, GRADLAB_BACKEND: "wasm" });
+    expect(sandboxed.sum).toBe(wasm.sum);
   });
 });

@@ -6,9 +6,10 @@
 ;;   B panel jb: for p in 0..k, cols 4jb..4jb+3  (32 bytes per p), at bp + jb·k·32
 ;; C is row-major with ldc elements per row, tile (ib, jb) at cp + (4ib·ldc + 4jb)·8.
 ;; The column panel (jb) is the outer loop, so it stays in L1 while the caller keeps the row panels
-;; of one call (mb of them) small enough for L2.
+;; of one call (mb of them) small enough for L2. The memory is shared (imported), so worker threads
+;; can run calls on disjoint row blocks of the same product (wasm-threads.ts).
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1 16384 shared))
   (func (export "tiles")
     (param $ap i32) (param $bp i32) (param $cp i32) (param $mb i32) (param $nb i32) (param $k i32) (param $ldc i32)
     (local $ib i32) (local $jb i32) (local $p i32) (local $a i32) (local $b i32) (local $c i32) (local $row i32)
