@@ -17,6 +17,8 @@ function load(): Tf {
   if (!tf) {
     /* eslint-disable @typescript-eslint/no-var-requires */
     tf = require("@tensorflow/tfjs-core");
+    // tfjs-core alone has no gradients registered (the tfjs umbrella package does this).
+    require("@tensorflow/tfjs-core/dist/register_all_gradients");
     require("@tensorflow/tfjs-backend-cpu");
     const wasm = require("@tensorflow/tfjs-backend-wasm");
     /* eslint-enable @typescript-eslint/no-var-requires */

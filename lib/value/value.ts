@@ -174,6 +174,7 @@ export class Value {
     const order = Value.order, stack = Value.stack, next = Value.next;
     const walk = ++Value.walks;
     this.visited = walk;
+    this.pending = 0;
     let n = 0, top = 0;
     stack[0] = this;
     next[0] = 0;
@@ -185,6 +186,7 @@ export class Value {
         const x = v.input(i);
         if (x.visited !== walk) {
           x.visited = walk;
+          x.pending = 0; // backward's accumulator, reset here to save a pass over the graph
           stack[++top] = x;
           next[top] = 0;
         }
@@ -204,11 +206,26 @@ export class Value {
   backward(options: BackwardOptions = {}): void {
     const seed = options.grad ?? 1;
     if (typeof seed !== "number") throw new TypeError(`Value.backward: grad must be a number, got ${describe(seed)}`);
-    const order = Value.order, n = this.walk();
-    for (let k = 0; k < n; k++) order[k].pending = 0;
+    const order = Value.order, n = this.walk(), accumulate = options.accumulate === true;
     this.pending = seed;
+    try {
+      this.propagate(n, accumulate);
+    } catch (e) {
+      order.fill(null as unknown as Value, 0, n);
+      throw e;
+    }
+  }
+
+  /**
+   * The reverse pass over Value.order[0..n): in reverse topological order every use of a value comes
+   * before the value itself, so its gradient is complete when it is reached and is stored right there.
+   */
+  private propagate(n: number, accumulate: boolean): void {
+    const order = Value.order;
     for (let k = n - 1; k >= 0; k--) {
       const v = order[k], g = v.pending;
+      order[k] = null as unknown as Value;
+      v.grad = (accumulate ? v.grad : 0) + g;
       v.reached = true;
       if (v.op === LEAF) continue;
       if (v.op === GATE) {
@@ -224,11 +241,6 @@ export class Value {
       const a = v.a!, b = v.b;
       if (!a.constant) a.pending += v.localGrad(0, g);
       if (b && !b.constant) b.pending += v.localGrad(1, g);
-    }
-    for (let k = 0; k < n; k++) {
-      const v = order[k];
-      v.grad = (options.accumulate ? v.grad : 0) + v.pending;
-      order[k] = null as unknown as Value;
     }
   }
 
