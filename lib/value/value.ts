@@ -167,14 +167,17 @@ export class Value {
   private static stack: Value[] = [];
   private static next: number[] = [];
 
-  /** Writes the topological order into Value.order and returns its length. */
-  private walk(): number {
+  /**
+   * Writes the topological order into Value.order and returns its length; with `reset`, also zeroes
+   * each value's backward accumulator (saving backward a pass; drawings must keep the last one's).
+   */
+  private walk(reset = false): number {
     // Iterative depth-first search (deep graphs would overflow a recursive one): a stack of values
     // with, for each, the index of the next input to visit; a value is emitted after all its inputs.
     const order = Value.order, stack = Value.stack, next = Value.next;
     const walk = ++Value.walks;
     this.visited = walk;
-    this.pending = 0;
+    if (reset) this.pending = 0;
     let n = 0, top = 0;
     stack[0] = this;
     next[0] = 0;
@@ -186,7 +189,7 @@ export class Value {
         const x = v.input(i);
         if (x.visited !== walk) {
           x.visited = walk;
-          x.pending = 0; // backward's accumulator, reset here to save a pass over the graph
+          if (reset) x.pending = 0;
           stack[++top] = x;
           next[top] = 0;
         }
@@ -206,7 +209,7 @@ export class Value {
   backward(options: BackwardOptions = {}): void {
     const seed = options.grad ?? 1;
     if (typeof seed !== "number") throw new TypeError(`Value.backward: grad must be a number, got ${describe(seed)}`);
-    const order = Value.order, n = this.walk(), accumulate = options.accumulate === true;
+    const order = Value.order, n = this.walk(true), accumulate = options.accumulate === true;
     this.pending = seed;
     try {
       this.propagate(n, accumulate);
