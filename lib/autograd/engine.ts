@@ -126,9 +126,17 @@ function accumulateLeaf(leaf: Tensor, g: Num): void {
   if (!sameShape(grad.shape, leaf.shape)) {
     throw new Error(`autograd: internal error: gradient of shape ${formatShape(grad.shape)} for a leaf of shape ${formatShape(leaf.shape)}`);
   }
-  if (leaf.grad) grad = add(leaf.grad, grad) as Tensor;
+  if (leaf.grad && leaf.grad.dtype === grad.dtype) grad = addFresh(leaf.grad, grad);
+  else if (leaf.grad) grad = add(leaf.grad, grad) as Tensor;
   else grad = grad.clone();
   leaf.grad = grad.dtype === leaf.dtype ? grad : grad.astype(leaf.dtype);
+}
+
+/** a + b of one shape and dtype into a new tensor: one plain loop (a weight's gradient is the largest sum in a step). */
+function addFresh(a: Tensor, b: Tensor): Tensor {
+  const out = Tensor.empty(a.shape, a.dtype), o = out.data, x = a.data, y = b.data;
+  for (let i = 0; i < o.length; i++) o[i] = x[i] + y[i];
+  return out;
 }
 
 export const tensorAutograd: AutogradHook = { apply, backward };
