@@ -66,7 +66,7 @@ function setup(): () => object {
 export const workload: Workload = {
   name: "scalar-mlp",
   description: `Value engine: micrograd's demo, MLP 2-16-16-1 on ${POINTS} two-moons points, hinge loss + L2, one SGD step; ms per step`,
-  defaultRuns: 5,
+  defaultRuns: 3, // micrograd takes ~2 s a step
   impls: [
     // The Value engine is plain TypeScript whatever the matrix-product backend, hence gradlab-js only.
     (() => {
