@@ -16,14 +16,13 @@ let tf: Tf | undefined;
 function load(): Tf {
   if (!tf) {
     /* eslint-disable @typescript-eslint/no-var-requires */
-    tf = require("@tensorflow/tfjs-core");
-    // tfjs-core alone has no gradients registered (the tfjs umbrella package does this).
-    require("@tensorflow/tfjs-core/dist/register_all_gradients");
+    const core = require("@tensorflow/tfjs-core");
     require("@tensorflow/tfjs-backend-cpu");
     const wasm = require("@tensorflow/tfjs-backend-wasm");
     /* eslint-enable @typescript-eslint/no-var-requires */
     // In Node the wasm backend must be told where its .wasm files are (its package's dist folder).
     wasm.setWasmPaths(join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm")), "/"));
+    tf = core;
   }
   return tf;
 }

@@ -61,16 +61,24 @@ export const workloads: Workload[] = [
     impls: [
       ...gradlabImpls(layerStep, { warmup: 2 }),
       numpyImpl("mlp_step.py", numpyArgs),
+      // tfjs-core's gradients ship as ES modules Node cannot load without the tfjs umbrella package,
+      // so the twin writes backward out, as the NumPy twin does.
       ...tfjsImpls((tf) => {
         const v = (shape: number[], seed: number) => tf.variable(tf.randomNormal(shape, 0, 1e-3, "float32", seed));
         const W1 = v([D, H], 1), b1 = tf.variable(tf.zeros([H])), W2 = v([H, C], 2), b2 = tf.variable(tf.zeros([C]));
         const X = tf.keep(tf.randomNormal([N, D], 0, 1, "float32", 3));
         const Y = tf.keep(tf.oneHot(tf.tensor1d(Array.from(labels()), "int32"), C));
-        const sgd = tf.train.sgd(LR);
         return () => {
-          const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(Y, tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(X, W1), b1)), W2), b2)));
-          sgd.applyGradients(grads);
-          value.dataSync();
+          const h = tf.relu(tf.add(tf.matMul(X, W1), b1));
+          const logProbs = tf.logSoftmax(tf.add(tf.matMul(h, W2), b2));
+          const loss = tf.neg(tf.mean(tf.sum(tf.mul(logProbs, Y), 1)));
+          const dScores = tf.div(tf.sub(tf.exp(logProbs), Y), N);
+          const dh = tf.mul(tf.matMul(dScores, W2, false, true), tf.step(h));
+          W2.assign(tf.sub(W2, tf.mul(LR, tf.matMul(h, dScores, true, false))));
+          b2.assign(tf.sub(b2, tf.mul(LR, tf.sum(dScores, 0))));
+          W1.assign(tf.sub(W1, tf.mul(LR, tf.matMul(X, dh, true, false))));
+          b1.assign(tf.sub(b1, tf.mul(LR, tf.sum(dh, 0))));
+          loss.dataSync();
           return {};
         };
       }),
