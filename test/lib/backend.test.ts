@@ -229,6 +229,17 @@ describe("choice and fallback", () => {
     expect(Math.abs(sandboxed.sum - js.sum)).toBeLessThan(1e-9 * Math.abs(js.sum));
   });
 
+  const prlimit = ["/usr/bin/prlimit", "/bin/prlimit"].find((p) => existsSync(p));
+  (existsSync(dist) && prlimit ? test : test.skip)("under the grader's 2 GiB address-space limit WebAssembly memory cannot be had: js, same answer", () => {
+    // V8 reserves ~10 GiB of guard pages per WebAssembly memory on 64-bit machines.
+    const r = spawnSync(prlimit!, [`--as=${2 * 1024 ** 3}`, "--", process.execPath, "-e", script], { encoding: "utf8", env: { ...process.env, GRADLAB_BACKEND: "wasm" }, timeout: 20000 });
+    expect(r.status).toBe(0);
+    const limited = JSON.parse(r.stdout) as { active: string; sum: number };
+    const js = child([], { GRADLAB_BACKEND: "js" });
+    expect(limited.active).toBe("js");
+    expect(limited.sum).toBe(js.sum);
+  });
+
   (existsSync(dist) ? test : test.skip)("a product large enough for the wasm worker threads gives the js answer, and the process still exits by itself", () => {
     const big = { SIZE: "2000" }; // 2000·50·30 multiply-adds: past the threaded threshold
     const js = child([], { ...big, GRADLAB_BACKEND: "js" });
