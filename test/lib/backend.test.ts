@@ -232,7 +232,7 @@ describe("choice and fallback", () => {
   const prlimit = ["/usr/bin/prlimit", "/bin/prlimit"].find((p) => existsSync(p));
   (existsSync(dist) && prlimit ? test : test.skip)("under the grader's 2 GiB address-space limit WebAssembly memory cannot be had: js, same answer", () => {
     // V8 reserves ~10 GiB of guard pages per WebAssembly memory on 64-bit machines.
-    const r = spawnSync(prlimit!, [`--as=${2 * 1024 ** 3}`, "--", process.execPath, "-e", script], { encoding: "utf8", env: { ...process.env, GRADLAB_BACKEND: "wasm" }, timeout: 20000 });
+    const r = spawnSync(prlimit!, [`--as=${2 * 1024 ** 3}`, "--", process.execPath, "-e", script], { encoding: "utf8", env: { ...process.env, GRADLAB_BACKEND: "wasm", GRADLAB_BLAS: "/nonexistent/libblas.so" }, timeout: 20000 });
     expect(r.status).toBe(0);
     const limited = JSON.parse(r.stdout) as { active: string; sum: number };
     const js = child([], { GRADLAB_BACKEND: "js" });
