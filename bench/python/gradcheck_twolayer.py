@@ -3,11 +3,10 @@ TwoLayerNet (D-H-C, softmax, L2 0.1, N rows, float64), each evaluation the assig
 which also computes the analytic gradients, as gradlab's does. 1 warm-up run, then timed runs.
 Prints one JSON line: {"times_ms": [...]}."""
 import argparse
-import json
-import time
 
 import numpy as np
 from train_digits import loss_and_grads
+from timing import report
 
 p = argparse.ArgumentParser()
 p.add_argument("--runs", type=int, default=3)
@@ -50,10 +49,4 @@ def check():
         eval_numerical_gradient(lambda: loss()[0], x)
 
 
-check()
-times = []
-for _ in range(args.runs):
-    start = time.perf_counter()
-    check()
-    times.append((time.perf_counter() - start) * 1000)
-print(json.dumps({"times_ms": times}))
+report(check, args.runs, warmup=1)

@@ -3,10 +3,9 @@ op(A) m x k and op(B) k x n, where --op tn reads A transposed (A.T @ B, a weight
 transposed (A @ B.T, an input gradient). 2 warm-up runs, then timed runs.
 Prints one JSON line: {"times_ms": [...], "flops": 2 m n k}."""
 import argparse
-import json
-import time
 
 import numpy as np
+from timing import report
 
 p = argparse.ArgumentParser()
 p.add_argument("--runs", type=int, default=10)
@@ -21,11 +20,4 @@ rng = np.random.default_rng(0)
 a = rng.standard_normal((k, m) if args.op == "tn" else (m, k))
 b = rng.standard_normal((n, k) if args.op == "nt" else (k, n))
 product = {"nn": lambda: a @ b, "tn": lambda: a.T @ b, "nt": lambda: a @ b.T}[args.op]
-for _ in range(2):
-    product()
-times = []
-for _ in range(args.runs):
-    start = time.perf_counter()
-    product()
-    times.append((time.perf_counter() - start) * 1000)
-print(json.dumps({"times_ms": times, "flops": 2 * m * n * k}))
+report(product, args.runs, warmup=2, flops=2 * m * n * k)

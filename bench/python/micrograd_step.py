@@ -6,10 +6,9 @@ micrograd/engine.py and nn.py) is reproduced below, trimmed to the operations th
 otherwise unchanged: a Value per scalar with a _backward closure, a topological sort, and the demo's
 loss. 1 warm-up step, then timed steps. Prints one JSON line: {"times_ms": [...]}."""
 import argparse
-import json
 import math
 import random
-import time
+from timing import report
 
 
 class Value:
@@ -146,13 +145,7 @@ def main():
             q.data -= args.lr * q.grad
         return total.data
 
-    step()
-    times = []
-    for _ in range(args.runs):
-        start = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - start) * 1000)
-    print(json.dumps({"times_ms": times}))
+    report(step, args.runs, warmup=1)
 
 
 if __name__ == "__main__":

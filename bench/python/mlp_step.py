@@ -3,11 +3,10 @@ a two-layer network, N x D inputs, H hidden (ReLU), C classes, softmax cross-ent
 on W1, b1, W2, b2, float64, seeded. 2 warm-up steps, then timed steps.
 Prints one JSON line: {"times_ms": [...]}."""
 import argparse
-import json
-import time
 
 import numpy as np
 from train_digits import loss_and_grads
+from timing import report
 
 p = argparse.ArgumentParser()
 p.add_argument("--runs", type=int, default=10)
@@ -32,11 +31,4 @@ def step():
     return loss
 
 
-for _ in range(2):
-    step()
-times = []
-for _ in range(args.runs):
-    start = time.perf_counter()
-    step()
-    times.append((time.perf_counter() - start) * 1000)
-print(json.dumps({"times_ms": times}))
+report(step, args.runs, warmup=2)
