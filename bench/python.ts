@@ -26,15 +26,15 @@ export function numpyUnavailable(): string | null {
  * `script --runs N --root <package root> [args]`. The script times its own runs (so interpreter
  * start-up is not counted) and prints one JSON object: { "times_ms": [...], "accuracy"?, "flops"? }.
  */
-export function numpyImpl(script: string, args: string[] = []): Impl {
+export function numpyImpl(script: string, args: string[] = [], name = "numpy"): Impl {
   return {
-    name: "numpy",
+    name,
     unavailable: numpyUnavailable,
     measure(runs: number): Promise<Measurement> {
       const root = packageRoot();
       const path = join(root, "bench", "python", script);
       return new Promise((resolve, reject) => {
-        const child = spawn(DEBIAN_PYTHON, [path, "--runs", String(runs), "--root", root, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(DEBIAN_PYTHON, [path, "--runs", String(runs), "--root", root, ...args], { stdio: ["ignore", "pipe", "pipe"], env: numpyEnv() });
         let out = "", err = "";
         child.stdout.on("data", (d) => (out += d));
         child.stderr.on("data", (d) => (err += d));
@@ -52,4 +52,31 @@ export function numpyImpl(script: string, args: string[] = []): Impl {
       });
     },
   };
+}
+
+/**
+ * The environment numpy is benchmarked in: this machine's without OPENBLAS_CORETYPE and
+ * OPENBLAS_L2_SIZE (set here for older OpenBLAS builds; they slow a current one), both or neither.
+ */
+export function numpyEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  return env;
+}
+
+/**
+ * Which BLAS numpy really calls: the BLAS/LAPACK libraries mapped into its process after a matrix
+ * product (Debian's python3-numpy links the slow reference BLAS unless libopenblas0-pthread is installed).
+ */
+export function numpyBlas(): string {
+  if (numpyUnavailable()) return "numpy not available";
+  const code = [
+    "import numpy as np, os, re",
+    "np.ones((64, 64)) @ np.ones((64, 64))",
+    "libs = sorted({os.path.realpath(l.split()[-1]) for l in open('/proc/self/maps') if re.search(r'blas|lapack|blis|mkl', l.split()[-1] if len(l.split()) > 5 else '')})",
+    "print(np.__version__, ', '.join(libs))",
+  ].join("\n");
+  const r = spawnSync(DEBIAN_PYTHON, ["-c", code], { encoding: "utf8", env: numpyEnv() });
+  return r.status === 0 ? `NumPy ${r.stdout.trim()}` : `unknown (${r.stderr.trim().split("\n").pop()})`;
 }

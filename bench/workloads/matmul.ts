@@ -1,5 +1,5 @@
 import { Tensor } from "../../lib";
-import { inProcess } from "../harness";
+import { gradlabImpls } from "../backends";
 import { numpyImpl } from "../python";
 import { Workload } from "../types";
 
@@ -11,13 +11,13 @@ export const workload: Workload = {
   description: `float64 ${N}x${N} @ ${N}x${N} (Tensor.matmul)`,
   defaultRuns: 10,
   impls: [
-    (() => {
+    ...gradlabImpls(() => {
       const a = Tensor.randn([N, N], 1), b = Tensor.randn([N, N], 2);
-      return inProcess("gradlab", () => {
+      return () => {
         a.matmul(b);
         return { flops: 2 * N ** 3 };
-      }, { warmup: 2 });
-    })(),
+      };
+    }, { warmup: 2 }),
     numpyImpl("matmul.py", ["--n", String(N)]),
   ],
 };

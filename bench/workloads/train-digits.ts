@@ -1,5 +1,5 @@
 import { data, nn, optim } from "../../lib";
-import { inProcess } from "../harness";
+import { gradlabImpls } from "../backends";
 import { numpyImpl } from "../python";
 import { Workload } from "../types";
 
@@ -27,7 +27,7 @@ export const workload: Workload = {
   description: "TwoLayerNet 64-100-10 on the digits, Adam, 20 epochs; test accuracy (>= 96%)",
   defaultRuns: 3,
   impls: [
-    inProcess("gradlab", () => trainOnce((split ??= data.trainValTestSplit(data.loadDigits(), { seed: 0 }))), { warmup: 0 }),
+    ...gradlabImpls(() => () => trainOnce((split ??= data.trainValTestSplit(data.loadDigits(), { seed: 0 }))), { warmup: 0 }),
     numpyImpl("train_digits.py", Object.entries(RECIPE).flatMap(([k, v]) => [`--${k}`, String(v)])),
   ],
 };

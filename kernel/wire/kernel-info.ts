@@ -1,6 +1,7 @@
 /** The kernel_info_reply content: who we are, what language, which versions, where to get help. */
 import { PROTOCOL_VERSION } from "../protocol/message";
 import type { WireConfig } from "../bridge";
+import { plannedBackend } from "../../lib/tensor/backend/select";
 
 export function kernelInfo(versions: WireConfig["versions"]) {
   return {
@@ -18,7 +19,7 @@ export function kernelInfo(versions: WireConfig["versions"]) {
       codemirror_mode: { name: "javascript", typescript: true, mode: "typescript" },
       nbconvert_exporter: "script",
     },
-    banner: `gradlab TypeScript kernel ${versions.gradlab} (TypeScript ${versions.typescript} via tslab ${versions.tslab}, Node.js ${process.versions.node})`,
+    banner: `gradlab TypeScript kernel ${versions.gradlab} (TypeScript ${versions.typescript} via tslab ${versions.tslab}, Node.js ${process.versions.node}; matrix products: ${plannedBackend()})`,
     debugger: false,
     help_links: [
       { text: "gradlab kernel", url: "https://github.com/gradlab/gradlab/blob/main/docs/kernel.md" },

@@ -9,6 +9,7 @@ import { formatShape, sameShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
 import { Num, add, describe, isTensor } from "../gates/arith";
 import type { Gate } from "../gates/gate";
+import { MatMulGate } from "../gates/matmul";
 import { gateForOp } from "./gate-for-op";
 
 /** How a non-leaf tensor was made: the gate (holding the forward cache) and its inputs. */
@@ -105,11 +106,15 @@ export function backward(output: Tensor, grad?: Tensor | number): void {
         accumulateLeaf(t, g);
         continue;
       }
-      const inputGrads = creator.gate.backward(g);
+      // A matrix product computes only the gradients its inputs need (not dOut·Wᵀ for the data X).
+      const inputGrads: (Num | null)[] = creator.gate instanceof MatMulGate
+        ? creator.gate.backwardSome(g, creator.inputs.map((x) => isTensor(x) && x.requiresGrad))
+        : creator.gate.backward(g);
       creator.inputs.forEach((x, j) => {
-        if (!isTensor(x) || !x.requiresGrad) return;
+        const gx = inputGrads[j];
+        if (!isTensor(x) || !x.requiresGrad || gx === null) return;
         const prev = grads.get(x);
-        grads.set(x, prev === undefined ? inputGrads[j] : add(prev, inputGrads[j]));
+        grads.set(x, prev === undefined ? gx : add(prev, gx));
       });
     }
   });
@@ -121,9 +126,17 @@ function accumulateLeaf(leaf: Tensor, g: Num): void {
   if (!sameShape(grad.shape, leaf.shape)) {
     throw new Error(`autograd: internal error: gradient of shape ${formatShape(grad.shape)} for a leaf of shape ${formatShape(leaf.shape)}`);
   }
-  if (leaf.grad) grad = add(leaf.grad, grad) as Tensor;
+  if (leaf.grad && leaf.grad.dtype === grad.dtype) grad = addFresh(leaf.grad, grad);
+  else if (leaf.grad) grad = add(leaf.grad, grad) as Tensor;
   else grad = grad.clone();
   leaf.grad = grad.dtype === leaf.dtype ? grad : grad.astype(leaf.dtype);
+}
+
+/** a + b of one shape and dtype into a new tensor: one plain loop (a weight's gradient is the largest sum in a step). */
+function addFresh(a: Tensor, b: Tensor): Tensor {
+  const out = Tensor.empty(a.shape, a.dtype), o = out.data, x = a.data, y = b.data;
+  for (let i = 0; i < o.length; i++) o[i] = x[i] + y[i];
+  return out;
 }
 
 export const tensorAutograd: AutogradHook = { apply, backward };

@@ -48,9 +48,26 @@ export class MatMulGate extends Gate {
     const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2));
     const outShape2 = [...batch, a2.shape[a2.ndim - 2], b2.shape[b2.ndim - 1]];
     const d2 = ops.reshape(dout as Tensor, outShape2);
+    if (a2.ndim === 2 && b2.ndim === 2) {
+      // The common case (a layer's weights): the transposes are read in place, not copied.
+      return [ops.reshape(ops.matmul2d(d2, b2, false, true), a.shape), ops.reshape(ops.matmul2d(a2, d2, true, false), b.shape)];
+    }
     const da = sumToShape(ops.matmul(d2, swapLast(b2)), a2.shape);
     const db = sumToShape(ops.matmul(swapLast(a2), d2), b2.shape);
     return [ops.reshape(da, a.shape), ops.reshape(db, b.shape)];
+  }
+
+  /**
+   * backward(dout) computing only the gradients asked for (null for the others): autograd asks for
+   * none for data such as a batch X, which saves one product the size of the forward (dOut·Wᵀ).
+   */
+  backwardSome(dout: Num, needed: readonly boolean[]): (Num | null)[] {
+    const cache = this.cached;
+    const a = cache?.inputs[0], b = cache?.inputs[1];
+    if (!(a instanceof Tensor && b instanceof Tensor && a.ndim === 2 && b.ndim === 2 && dout instanceof Tensor && dout.ndim === 2) || (needed[0] && needed[1])) {
+      return this.backward(dout);
+    }
+    return [needed[0] ? ops.matmul2d(dout, b, false, true) : null, needed[1] ? ops.matmul2d(a, dout, true, false) : null];
   }
 
   protected tangent([ta, tb]: Num[], [a, b]: Num[]): Num {

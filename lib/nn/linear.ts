@@ -50,6 +50,15 @@ export class Linear extends Module {
   }
 
   backward(dout: Tensor): Tensor {
+    const { x, n } = this.backwardParams(dout);
+    return new Tensor(matmulNT(dout.data, this.W.data, n, this.outFeatures, this.inFeatures), x.shape.slice());
+  }
+
+  /**
+   * backward's parameter gradients (into W.grad and b.grad) without the input gradient: for a first
+   * layer, whose input is data, that saves a product as large as the forward's.
+   */
+  backwardParams(dout: Tensor): { x: Tensor; n: number } {
     if (!this.cache) throw noCache("Linear");
     const { x, n } = this.cache;
     const d = this.inFeatures, m = this.outFeatures;
@@ -59,7 +68,7 @@ export class Linear extends Module {
     addMatmulTN(this.W.grad.data as Float64Array, x.data, dout.data, n, d, m);
     const db = this.b.grad.data, g = dout.data;
     for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) db[j] += g[i * m + j];
-    return new Tensor(matmulNT(dout.data, this.W.data, n, m, d), x.shape.slice());
+    return this.cache;
   }
 
   parameters(): Tensor[] {

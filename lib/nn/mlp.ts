@@ -70,7 +70,11 @@ export class MLP implements Model {
     const scores = this.net.forward(X);
     const { loss, dx }: LossResult = this.lossKind === "softmax" ? softmaxCrossEntropy(scores, y) : svmLoss(scores, y);
     this.net.zeroGrad();
-    this.net.backward(dx);
+    // Backward through every layer but the first, which needs only its parameters' gradients (its input is X).
+    const [first, ...rest] = this.net.layers;
+    const d = rest.reduceRight((g, layer) => layer.backward(g), dx);
+    if (first instanceof Linear) first.backwardParams(d);
+    else first.backward(d);
     const penalty = this.reg > 0 ? l2Regularization(this.linears.map((l) => l.W), this.reg) : 0;
     const grads: Record<string, Tensor> = {};
     // Copies: a caller keeping these must not see them change on the next call.

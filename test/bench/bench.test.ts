@@ -2,6 +2,7 @@ import { execFile } from "child_process";
 import { writeFileSync } from "fs";
 import { join } from "path";
 import { promisify } from "util";
+import { compareLines } from "../../bench/compare";
 import { summarise, inProcess } from "../../bench/harness";
 import { loadWorkloads } from "../../bench/registry";
 import { describeWith, requirements } from "../support/requirements";
@@ -26,12 +27,12 @@ function checkResult(r: Record<string, unknown>) {
 
 describe("gradlab bench (CLI, JSON mode)", () => {
   test("--only train-digits: TwoLayerNet reaches >= 96% test accuracy, one JSON array on stdout", async () => {
-    const results = await bench("--json", "--only", "train-digits", "--impl", "gradlab", "--runs", "1");
+    const results = await bench("--json", "--only", "train-digits", "--impl", "gradlab-js", "--runs", "1");
     expect(results).toHaveLength(1);
     const [r] = results;
     checkResult(r);
     expect(r.workload).toBe("train-digits");
-    expect(r.impl).toBe("gradlab");
+    expect(r.impl).toBe("gradlab-js");
     expect(r.runs).toBe(1);
     expect(r.accuracy as number).toBeGreaterThanOrEqual(0.96);
     expect(r).not.toHaveProperty("gflops");
@@ -53,7 +54,25 @@ describeWith([requirements.numpy], "gradlab bench: numpy reference impls", () =>
   });
 });
 
+describeWith([requirements.numpy], "gradlab bench --compare", () => {
+  test("gemm-nt: --impl gradlab runs every gradlab-* impl, numpy beside them, and ratios follow the rows", async () => {
+    const { stdout } = await run(process.execPath, [CLI, "bench", "--only", "gemm-nt", "--impl", "gradlab", "--impl", "numpy", "--runs", "1", "--compare"]);
+    expect(stdout).toMatch(/^gradlab backend: (native|wasm|js) /m);
+    expect(stdout).toMatch(/^numpy BLAS: NumPy /m);
+    expect(stdout).toMatch(/^gemm-nt +gradlab-js +median .* GFLOP\/s$/m);
+    expect(stdout).toMatch(/^gemm-nt +numpy +median /m);
+    expect(stdout).toMatch(/^gemm-nt +gradlab-js +[\d.]+× numpy \[min [\d.]+×\] \(\d+% of its GFLOP\/s\)$/m);
+  });
+});
+
 describe("harness and registry", () => {
+  test("compareLines: time ratios to each reference and to gradlab-js, GFLOP/s shares", () => {
+    const row = (impl: string, median_ms: number, gflops?: number) => ({ workload: "w", impl, median_ms, min_ms: median_ms / 2, max_ms: median_ms, runs: 1, ...(gflops ? { gflops } : {}) });
+    const lines = compareLines([row("gradlab-native", 10, 20), row("gradlab-js", 40, 5), { ...row("numpy", 8, 25), min_ms: 2 }]);
+    expect(lines).toContain("w                  gradlab-native 1.25× numpy [min 2.50×] (80% of its GFLOP/s), 0.25× gradlab-js");
+    expect(lines).toContain("w                  gradlab-js     5.00× numpy [min 10.00×] (20% of its GFLOP/s)");
+  });
+
   const w = { name: "w", description: "", defaultRuns: 1, impls: [] };
   test("summarise: median of odd and even counts, gflops from flops and the median", () => {
     const impl = { name: "x", measure: async () => ({ times_ms: [] }) };

@@ -3,6 +3,7 @@ import { broadcastShapes } from "../broadcast";
 import { formatShape, sizeOf } from "../shape";
 import { Tensor } from "../tensor";
 import { resultDType } from "./elementwise";
+import { gemm } from "../backend/select";
 import { gemmNN } from "./gemm";
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -39,6 +40,20 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (b.ndim === 1) shape = shape.slice(0, -1);
   if (a.ndim === 1) shape.splice(shape.length - (b.ndim === 1 ? 1 : 2), 1);
   return new Tensor(out.data, shape);
+}
+
+/**
+ * op(a)·op(b) for 2-D a and b, where op transposes when asked: the transpose is read in place by the
+ * kernel, never copied (matmul's backward: dA = dOut·Bᵀ, dB = Aᵀ·dOut). Raw kernel.
+ */
+export function matmul2d(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
+  if (a.ndim !== 2 || b.ndim !== 2) throw new RangeError(`matmul2d: operands must be 2-D, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  const [ar, ac] = a.shape, [br, bc] = b.shape;
+  const m = transA ? ac : ar, k = transA ? ar : ac, k2 = transB ? bc : br, n = transB ? br : bc;
+  if (k !== k2) throw new RangeError(`matmul2d: op(a) of shape [${m}, ${k}] and op(b) of shape [${k2}, ${n}] are not aligned`);
+  const out = Tensor.zeros([m, n], { dtype: resultDType(a, b) });
+  gemm(transA, transB, m, n, k, 1, a.data, 0, ac, b.data, 0, bc, 0, out.data, 0, n);
+  return out;
 }
 
 /** Flat batch index into an operand whose batch shape broadcasts to `full`. */
