@@ -5,7 +5,7 @@
  * the engine compares. Tests in tests/public are visible, tests in tests/hidden are not.
  */
 import { existsSync, readdirSync, readFileSync } from "fs";
-import { join, relative } from "path";
+import { dirname, join, relative, resolve, sep } from "path";
 import * as ts from "typescript";
 import type { Visibility } from "../config/assignment";
 import { collectTests, TestDefinition } from "../api/registry";
@@ -15,20 +15,38 @@ const MODULES: Record<string, () => unknown> = {
   "gradlab/grader": () => require("../api"),
 };
 
-function evaluate(file: string, displayName: string): void {
+/**
+ * Evaluates one test file (or a helper it imports) as a CommonJS module. Test files may import
+ * "gradlab", "gradlab/grader" and other files under tests/ by relative path (shared helpers, e.g. in
+ * tests/public so both folders can use them); each file is evaluated once per load.
+ */
+function evaluate(file: string, testsDir: string, cache: Map<string, unknown>): unknown {
+  const cached = cache.get(file);
+  if (cached) return cached;
+  const displayName = relative(dirname(testsDir), file);
   const source = readFileSync(file, "utf8");
   const out = ts.transpileModule(source, {
     fileName: file,
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true, sourceMap: false },
   });
   const module = { exports: {} as Record<string, unknown> };
+  cache.set(file, module.exports);
   const requireFor = (id: string) => {
     const load = MODULES[id];
-    if (!load) throw new Error(`${displayName}: a test file can import "gradlab" and "gradlab/grader", not "${id}"`);
-    return load();
+    if (load) return load();
+    if (id.startsWith(".")) {
+      const target = resolve(dirname(file), id.endsWith(".ts") ? id : `${id}.ts`);
+      if (!target.startsWith(testsDir + sep) || !existsSync(target)) {
+        throw new Error(`${displayName}: imports "${id}", which is not a file under tests/`);
+      }
+      return evaluate(target, testsDir, cache);
+    }
+    throw new Error(`${displayName}: a test file can import "gradlab", "gradlab/grader" and files under tests/, not "${id}"`);
   };
   // Trusted code (the instructor's), evaluated like a CommonJS module.
   new Function("require", "module", "exports", out.outputText)(requireFor, module, module.exports);
+  cache.set(file, module.exports);
+  return module.exports;
 }
 
 function testFiles(dir: string): string[] {
@@ -44,10 +62,14 @@ export function loadTests(assignmentDir: string, opts: { hidden: boolean }): Tes
   const groups: Array<[string, Visibility]> = [["public", "visible"]];
   if (opts.hidden) groups.push(["hidden", "hidden"]);
   const tests: TestDefinition[] = [];
+  const testsDir = resolve(assignmentDir, "tests");
+  const cache = new Map<string, unknown>();
   for (const [folder, visibility] of groups) {
-    for (const file of testFiles(join(assignmentDir, "tests", folder))) {
+    for (const file of testFiles(join(testsDir, folder))) {
       const name = relative(assignmentDir, file);
-      tests.push(...collectTests(name, visibility, () => evaluate(file, name)));
+      // A helper already evaluated (imported by an earlier file) declares no tests of its own.
+      if (cache.has(file)) continue;
+      tests.push(...collectTests(name, visibility, () => evaluate(file, testsDir, cache)));
     }
   }
   return tests;
