@@ -51,6 +51,17 @@ export function makeClass(dir: string, n: number): { dir: string; times: Map<str
   return { dir, times };
 }
 
+/** CPU seconds of this process and of its finished children (Linux /proc; zeros elsewhere). */
+export function cpuSeconds(): { self: number; children: number } {
+  try {
+    const f = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+    // Fields 14-17 of stat (utime stime cutime cstime) are 12-15 here, in clock ticks (100 per second on Linux).
+    return { self: (Number(f[11]) + Number(f[12])) / 100, children: (Number(f[13]) + Number(f[14])) / 100 };
+  } catch {
+    return { self: 0, children: 0 };
+  }
+}
+
 const gradlabImpl: Impl = {
   name: "gradlab",
   async measure(runs: number): Promise<Measurement> {
@@ -63,11 +74,24 @@ const gradlabImpl: Impl = {
       const times_ms: number[] = [];
       for (let r = 0; r < runs; r++) {
         const out = join(work, `reports-${r}`);
-        const before = { ...compileStats };
+        const before = { ...compileStats }, cpu0 = cpuSeconds();
         const started = performance.now();
-        const summary = await gradeClass(assignment, items, factory, { out, jobs: JOBS });
+        let testsMs = 0, trainingMs = 0, timeoutMs = 0;
+        const summary = await gradeClass(assignment, items, factory, {
+          out, jobs: JOBS,
+          onDone: (e) => {
+            for (const t of e.result?.tests ?? []) {
+              testsMs += t.durationMs;
+              if (/^trainTwoLayer/.test(t.name) && t.durationMs > 200) trainingMs += t.durationMs;
+              if (t.outcome === "timeout") timeoutMs += t.durationMs;
+            }
+          },
+        });
+        const reportsAt = performance.now();
         await writeClassReports(out, assignment.config);
-        const ms = performance.now() - started;
+        const ms = performance.now() - started, cpu1 = cpuSeconds();
+        process.stderr.write(`grade-class gradlab: CPU ${(cpu1.self - cpu0.self).toFixed(1)} s in the grader, ${(cpu1.children - cpu0.children).toFixed(1)} s in the sandboxed children; ` +
+          `wall time in tests ${(testsMs / 1000).toFixed(1)} s (training tests ${(trainingMs / 1000).toFixed(1)} s, timeouts ${(timeoutMs / 1000).toFixed(1)} s); class reports ${((ms - (reportsAt - started)) / 1000).toFixed(1)} s\n`);
         if (summary.graded !== CLASS_SIZE) throw new Error(`graded ${summary.graded} of ${CLASS_SIZE}`);
         process.stderr.write(`grade-class gradlab: ${CLASS_SIZE} submissions with reports in ${(ms / 1000).toFixed(1)} s ` +
           `(jobs ${JOBS ?? cpus().length}, ${cpus().length} cores; compiled ${compileStats.compiled - before.compiled}, reused ${compileStats.reused - before.reused})\n`);
@@ -88,14 +112,15 @@ const naiveImpl: Impl = {
       const { dir, times } = makeClass(join(work, "class"), NAIVE_SIZE);
       const times_ms: number[] = [];
       for (let r = 0; r < runs; r++) {
-        const started = performance.now();
+        const started = performance.now(), cpu0 = cpuSeconds();
         for (const file of readdirSync(dir).sort()) {
           const id = file.replace(/\.ipynb$/, "");
           const p = spawnSync(process.execPath, [join(ROOT, "bin", "gradlab.js"), "grade", ASSIGNMENT, join(dir, file), "--out", join(work, `naive-${r}`, id), "--submitted-at", times.get(id)!], { encoding: "utf8" });
           if (p.status !== 0) throw new Error(`naive grading of ${file} failed: ${p.stderr}`);
         }
         const ms = performance.now() - started;
-        process.stderr.write(`grade-class naive: ${NAIVE_SIZE} submissions one by one, a fresh process each, in ${(ms / 1000).toFixed(1)} s\n`);
+        const cpu1 = cpuSeconds();
+        process.stderr.write(`grade-class naive: ${NAIVE_SIZE} submissions one by one, a fresh process each, in ${(ms / 1000).toFixed(1)} s, CPU ${(cpu1.children - cpu0.children).toFixed(1)} s\n`);
         times_ms.push(ms / NAIVE_SIZE);
       }
       return { times_ms };

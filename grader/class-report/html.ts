@@ -36,7 +36,9 @@ function page(title: string, body: string[]): string {
   ].join("\n");
 }
 
-const FONT = { font: "system-ui, sans-serif" };
+// Vega measures label text without a canvas in Node (an estimate): short labels, and room to spare on the left.
+const FONT = { font: "sans-serif", padding: { left: 40, right: 10, top: 5, bottom: 5 } };
+const cut = (text: string, n: number) => (text.length > n ? text.slice(0, n - 1) + "…" : text);
 
 export function histogramSpec(s: ClassSummary): TopLevelSpec {
   return {
@@ -54,7 +56,7 @@ export function histogramSpec(s: ClassSummary): TopLevelSpec {
 }
 
 export function passRateSpec(s: ClassSummary): TopLevelSpec {
-  const values = s.tests.map((t, i) => ({ test: `${String(i + 1).padStart(2, "0")} ${t.name.length > 60 ? t.name.slice(0, 59) + "…" : t.name}`, question: t.question, rate: t.passRate }));
+  const values = s.tests.map((t, i) => ({ test: `${String(i + 1).padStart(2, "0")} ${cut(t.name, 40)}`, question: t.question, rate: t.passRate }));
   return {
     width: 360, height: { step: 14 }, config: { ...FONT, view: { stroke: null } },
     title: "Pass rate per test",
@@ -69,7 +71,7 @@ export function passRateSpec(s: ClassSummary): TopLevelSpec {
 }
 
 export function mistakesSpec(s: ClassSummary, top = 12): TopLevelSpec {
-  const values = s.mistakes.slice(0, top).map((m, i) => ({ hint: `${i + 1}. ${m.hint.length > 70 ? m.hint.slice(0, 69) + "…" : m.hint}`, count: m.count }));
+  const values = s.mistakes.slice(0, top).map((m, i) => ({ hint: `${i + 1}. ${cut(m.hint, 44)}`, count: m.count }));
   return {
     width: 300, height: { step: 16 }, config: { ...FONT, view: { stroke: null } },
     title: "Most common mistakes (hints that fired)",
@@ -101,8 +103,8 @@ export async function summaryHtml(s: ClassSummary, rows: GradebookRow[], config:
   ];
   if (s.mistakes.length) {
     body.push(`<h2>Most common mistakes</h2>`, `<section id="mistakes">${await figure(mistakesSpec(s), "bar chart of the most frequent hints")}</section>`,
-      `<table><tr><th>students</th><th>hint</th><th>test</th></tr>`,
-      ...s.mistakes.slice(0, 25).map((m) => `<tr><td class="n">${m.count}</td><td>${html(m.hint)}</td><td>${html(m.question)}: ${html(m.test)}</td></tr>`), `</table>`);
+      `<table><tr><th>#</th><th>students</th><th>hint</th><th>given by</th></tr>`,
+      ...s.mistakes.slice(0, 25).map((m, i) => `<tr><td class="n">${i + 1}</td><td class="n">${m.count}</td><td>${html(m.hint)}</td><td>${m.tests.map(html).join("<br>")}</td></tr>`), `</table>`);
   }
   if (s.tests.length) {
     body.push(`<h2>Pass rate per test</h2>`, `<section id="pass-rates">${await figure(passRateSpec(s), "bar chart of the pass rate of each test")}</section>`,

@@ -36,7 +36,8 @@ export interface ClassSummary {
   histogram: Array<{ from: number; to: number; count: number }>;
   questions: Array<{ id: string; title: string; maxScore: number; mean: number; full: number; manual: boolean }>;
   tests: Array<{ question: string; name: string; visibility: string; maxScore: number; passed: number; count: number; passRate: number; outcomes: Record<string, number> }>;
-  mistakes: Array<{ question: string; test: string; hint: string; count: number }>;
+  /** Hints that fired, most students first: each student counts once per hint, whichever tests gave it. */
+  mistakes: Array<{ hint: string; count: number; tests: string[] }>;
   failed: Array<{ id: string; status: string; reason: string }>;
   /** Differs between runs (the machine, the load): left out when comparing runs. */
   timing: { slowest: Array<{ id: string; ms: number }>; medianMs: number; totalMs: number };
@@ -92,8 +93,8 @@ export function classSummary(stored: StoredGrade[], config: AssignmentConfig, op
   for (const t of totals) histogram[Math.min(bins - 1, Math.max(0, Math.floor(t / width)))].count++;
 
   const testStats = new Map<string, ClassSummary["tests"][number]>();
-  const hints = new Map<string, ClassSummary["mistakes"][number]>();
-  for (const { r } of results) {
+  const hints = new Map<string, { hint: string; students: Set<string>; tests: Set<string> }>();
+  for (const { s, r } of results) {
     if (!r) continue;
     for (const t of r.tests) {
       const key = `${t.question}\0${t.name}`;
@@ -102,12 +103,12 @@ export function classSummary(stored: StoredGrade[], config: AssignmentConfig, op
       if (t.outcome === "passed") st.passed++;
       st.outcomes[t.outcome] = (st.outcomes[t.outcome] ?? 0) + 1;
       testStats.set(key, st);
-      // Each hint counts once per student and test.
-      for (const hint of new Set(t.checks.filter((c) => !c.ok && c.hint).map((c) => c.hint!))) {
-        const hk = `${key}\0${hint}`;
-        const h = hints.get(hk) ?? { question: t.question, test: t.name, hint, count: 0 };
-        h.count++;
-        hints.set(hk, h);
+      for (const c of t.checks) {
+        if (c.ok || !c.hint) continue;
+        const h = hints.get(c.hint) ?? { hint: c.hint, students: new Set<string>(), tests: new Set<string>() };
+        h.students.add(s.id);
+        h.tests.add(`${t.question}: ${t.name}`);
+        hints.set(c.hint, h);
       }
     }
   }
@@ -116,7 +117,8 @@ export function classSummary(stored: StoredGrade[], config: AssignmentConfig, op
   // Engine order: by question, then as the tests ran (first appearance).
   const firstSeen = [...testStats.keys()];
   tests.sort((a, b) => (questionOrder.get(a.question) ?? 99) - (questionOrder.get(b.question) ?? 99) || firstSeen.indexOf(`${a.question}\0${a.name}`) - firstSeen.indexOf(`${b.question}\0${b.name}`));
-  const mistakes = [...hints.values()].sort((a, b) => b.count - a.count || a.question.localeCompare(b.question) || a.test.localeCompare(b.test) || a.hint.localeCompare(b.hint));
+  const mistakes = [...hints.values()].map((h) => ({ hint: h.hint, count: h.students.size, tests: [...h.tests].sort() }))
+    .sort((a, b) => b.count - a.count || (a.hint < b.hint ? -1 : a.hint > b.hint ? 1 : 0));
   const failed = results.map(({ s, r }) => ({ id: s.id, ...statusOf(s, r) })).filter((f) => f.status !== "graded");
   const times = results.filter(({ r }) => r).map(({ s, r }) => ({ id: s.id, ms: r!.executionMs }));
   return {
