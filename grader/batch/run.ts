@@ -20,6 +20,8 @@ export interface ClassRunOptions {
   jobs?: number;
   resume?: boolean;
   manual?: ManualScores;
+  /** Called when a student's grading starts (not for kept or unreadable ones). */
+  onStart?(item: BatchItem): void;
   /** Called when a student is done (graded, kept from the last run, or unreadable). */
   onDone?(event: DoneEvent): void;
   /** Set to stop starting new gradings (Ctrl-C); running ones finish and are kept. */
@@ -100,6 +102,7 @@ export async function gradeClass(
       const input: SubmissionInput = sub.kind === "notebook"
         ? { id: item.id, file: item.label ?? item.path, notebook: sub.notebook, submittedAt: item.submittedAt }
         : { id: item.id, file: item.label ?? item.path, files: sub.files, submittedAt: item.submittedAt };
+      opts.onStart?.(item);
       const result = await gradeSubmission(assignment, input, factory);
       const stored: StoredGrade = { key, id: item.id, result, manual: manualRecord(mine), written: writtenAnswers(input, assignment), name: item.name, email: item.email };
       writeStudent(opts.out, stored, withManual(result, mine));

@@ -22,6 +22,7 @@ import { classTable, writeClassReports } from "../class-report/write";
 import { mergeRuns, MergeError, readRunConfig, RUN_CONFIG } from "../batch/merge";
 import { MetadataError } from "../batch/gradescope-metadata";
 import { readFileSync } from "fs";
+import { readAllStored } from "../batch/store";
 
 export const HELP = `usage: gradlab grade <assignment> <submission> [<submission> ...] [options]
        gradlab grade merge <run folder> [<run folder> ...] --out DIR [--manual scores.csv]
@@ -220,15 +221,25 @@ export async function main(args: string[]): Promise<number> {
   try {
     summary = await gradeClass(assignment, items, factory, {
       out, jobs, resume: values.resume, manual, signal,
-      onDone: (e) => progress.onDone(e),
+      onStart: () => running++,
+      onDone: (e) => {
+        if (e.status === "graded") running--;
+        progress.onDone(e);
+      },
     });
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
   }
   progress.finish();
-  const { rows, files } = await writeClassReports(out, assignment.config);
-  if (!values.quiet || true) console.log(classTable(rows, assignment.config));
+  // The class is this run's students: a folder left from an earlier run with other students keeps them on
+  // disk but out of the gradebook.
+  const ids = new Set(items.map((i) => i.id));
+  const all = readAllStored(out);
+  const stored = all.filter((s) => ids.has(s.id));
+  if (all.length > stored.length) progress.note(`gradlab grade: ${all.length - stored.length} student folders in ${out} are not in this run; left out of the gradebook`);
+  const { rows, files } = await writeClassReports(out, assignment.config, stored);
+  console.log(classTable(rows, assignment.config));
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`\n${summary.graded} graded, ${summary.kept} unchanged, ${summary.unreadable.length} unreadable${summary.skipped ? `, ${summary.skipped} not started (stopped)` : ""} in ${secs} s with ${jobs} jobs${shard ? ` (shard ${shard.index}/${shard.count})` : ""}`);
   console.log(`gradebook: ${files.gradebook}\nclass summary: ${files.summaryHtml}`);

@@ -14,6 +14,7 @@ import { gradeClass, type DoneEvent } from "../../grader/batch/run";
 import { mergeRuns } from "../../grader/batch/merge";
 import { readManualScores, parseCsv } from "../../grader/batch/manual";
 import { writeClassReports } from "../../grader/class-report/write";
+import { Progress } from "../../grader/batch/progress";
 import { parseGradescopeMetadata, parseYamlSubset, MetadataError } from "../../grader/batch/gradescope-metadata";
 import { writeZip } from "../../grader/submission/zip";
 import { MAX, MISTAKES, MULTIPLY, cells, notebook, writeMiniAssignment } from "./fixture";
@@ -249,6 +250,40 @@ describe("the command line", () => {
     expect(r.stdout).toMatch(new RegExp(`${8 - finished.length - 1} graded, ${finished.length} unchanged, 1 unreadable`));
     expect(r.stdout).toMatch(/class summary: .*summary\.html/);
     expect(r.status).toBe(1); // garbage.ipynb cannot be read
+  });
+
+  it("Ctrl-C stops cleanly: no new gradings, what is done is kept and in the gradebook, exit 130", async () => {
+    const out = runFolder("sigint");
+    const child = spawn(process.execPath, [CLI, "grade", dir, classDir, "--out", out, "--jobs", "1"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (/tests passed/.test(stdout) || child.exitCode !== null) {
+          clearInterval(timer);
+          child.kill("SIGINT");
+          resolve();
+        }
+      }, 20);
+    });
+    const code = await new Promise((r) => child.on("close", r));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/stopping/);
+    const finished = readdirSync(out).filter((n) => existsSync(join(out, n, "grade.json")));
+    expect(finished.length).toBeGreaterThanOrEqual(1);
+    expect(finished.length).toBeLessThan(8);
+    const rows = parseCsv(readFileSync(join(out, "gradebook.csv"), "utf8"));
+    expect(rows.slice(1).map((r) => r[0]).sort()).toEqual(finished.sort());
+    expect(stdout).toMatch(/not started \(stopped\)/);
+  });
+
+  it("shows a progress bar with counts, rate and ETA on a terminal", () => {
+    const written: string[] = [];
+    const p = new Progress(3, true, (s) => written.push(s));
+    p.onDone({ item: { id: "a", path: "a.ipynb" }, status: "unreadable", error: "not a notebook", ms: 5 });
+    expect(written.join("")).toMatch(/a\tunreadable\tnot a notebook\n/);
+    expect(written.join("")).toMatch(/\[#{9}\.{19}\] 1\/3 .*\/s .*ETA/);
   });
 
   it("gradlab grade merge combines --shard runs", () => {
