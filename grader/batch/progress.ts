@@ -47,8 +47,4 @@ export class Progress {
   finish(): void {
     if (this.tty) this.write(`\r\x1b[K${this.bar()}\n`);
   }
-
-  note(text: string): void {
-    this.write(this.tty ? `\r\x1b[K${text}\n` : `${text}\n`);
-  }
 }

@@ -206,13 +206,14 @@ export async function main(args: string[]): Promise<number> {
   let running = 0;
   const progress = new Progress(items.length, tty, (s) => (tty ? process.stderr.write(s) : values.quiet ? undefined : process.stdout.write(s)), () => running);
   const signal = { stopped: false };
+  const say = (text: string) => process.stderr.write(tty ? `\r\x1b[K${text}\n` : `${text}\n`);
   const onSigint = () => {
     if (signal.stopped) {
-      progress.note("gradlab grade: stopped; finished students are in " + out);
+      say(`gradlab grade: stopped; finished students are in ${out}`);
       process.exit(130);
     }
     signal.stopped = true;
-    progress.note(`gradlab grade: stopping: waiting for the gradings under way (finished students are kept; Ctrl-C again to quit now)`);
+    say(`gradlab grade: stopping: waiting for the ${running} gradings under way (finished students are kept; Ctrl-C again to quit now)`);
   };
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
@@ -237,7 +238,7 @@ export async function main(args: string[]): Promise<number> {
   const ids = new Set(items.map((i) => i.id));
   const all = readAllStored(out);
   const stored = all.filter((s) => ids.has(s.id));
-  if (all.length > stored.length) progress.note(`gradlab grade: ${all.length - stored.length} student folders in ${out} are not in this run; left out of the gradebook`);
+  if (all.length > stored.length) say(`gradlab grade: ${all.length - stored.length} student folders in ${out} are not in this run; left out of the gradebook`);
   const { rows, files } = await writeClassReports(out, assignment.config, stored);
   console.log(classTable(rows, assignment.config));
   const secs = ((Date.now() - started) / 1000).toFixed(1);
