@@ -88,9 +88,10 @@ export async function gradeClass(
         continue;
       }
       const key = resumeKey({ bytes: sub.sha256, id: item.id, submittedAt: item.submittedAt, version: assignment.version });
-      const mine = opts.manual?.get(item.id);
+      const old = readStored(studentDir(opts.out, item.id));
+      // --manual is the whole truth about manual points; without it, a student keeps the points they had.
+      const mine = opts.manual ? opts.manual.get(item.id) : old?.manual ? new Map(Object.entries(old.manual)) : undefined;
       if (opts.resume) {
-        const old = readStored(studentDir(opts.out, item.id));
         if (old && old.key === key) {
           // Kept: only the reports are rewritten (manual points may have changed), from the stored result.
           writeStudent(opts.out, { ...old, manual: manualRecord(mine), name: item.name ?? old.name, email: item.email ?? old.email }, old.result && withManual(old.result, mine));
@@ -103,7 +104,17 @@ export async function gradeClass(
         ? { id: item.id, file: item.label ?? item.path, notebook: sub.notebook, submittedAt: item.submittedAt }
         : { id: item.id, file: item.label ?? item.path, files: sub.files, submittedAt: item.submittedAt };
       opts.onStart?.(item);
-      const result = await gradeSubmission(assignment, input, factory);
+      let result;
+      try {
+        result = await gradeSubmission(assignment, input, factory);
+      } catch (err) {
+        // The engine itself failed on this submission (not a test: those end in an outcome): note it, go on.
+        const error = `grading failed: ${(err as Error)?.message ?? err}`;
+        summary.unreadable.push({ id: item.id, path: item.path, error });
+        writeStudent(opts.out, { key: "", id: item.id, error, written: {}, name: item.name, email: item.email });
+        opts.onDone?.({ item, status: "unreadable", error, ms: Date.now() - started });
+        continue;
+      }
       const stored: StoredGrade = { key, id: item.id, result, manual: manualRecord(mine), written: writtenAnswers(input, assignment), name: item.name, email: item.email };
       writeStudent(opts.out, stored, withManual(result, mine));
       summary.graded++;

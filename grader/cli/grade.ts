@@ -204,6 +204,7 @@ export async function main(args: string[]): Promise<number> {
 
   const tty = !!process.stderr.isTTY && !values.quiet;
   let running = 0;
+  const underWay = new Set<string>();
   const progress = new Progress(items.length, tty, (s) => (tty ? process.stderr.write(s) : values.quiet ? undefined : process.stdout.write(s)), () => running);
   const signal = { stopped: false };
   const say = (text: string) => process.stderr.write(tty ? `\r\x1b[K${text}\n` : `${text}\n`);
@@ -222,9 +223,9 @@ export async function main(args: string[]): Promise<number> {
   try {
     summary = await gradeClass(assignment, items, factory, {
       out, jobs, resume: values.resume, manual, signal,
-      onStart: () => running++,
+      onStart: (item) => { underWay.add(item.id); running++; },
       onDone: (e) => {
-        if (e.status === "graded") running--;
+        if (underWay.delete(e.item.id)) running--;
         progress.onDone(e);
       },
     });

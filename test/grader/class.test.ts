@@ -169,6 +169,9 @@ describe("a class run", () => {
     expect(rows.map((r) => [r.id, r.questions.explain, r.total])).toEqual([["perfect", 2, 12], ["stubs", 0.5, 0.5]]);
     expect(readFileSync(join(again, "perfect", "feedback.md"), "utf8")).toContain("clear, and correct");
     expect(readFileSync(join(again, "perfect", "feedback.html"), "utf8")).toContain("clear, and correct");
+    // A later --resume without --manual keeps the TA's points.
+    await gradeClass(assignment, collectSubmissions([join(classDir, "perfect.ipynb"), join(classDir, "stubs.ipynb")]), factory, { out: again, jobs: 2, resume: true });
+    expect((await writeClassReports(again, assignment.config)).rows.map((r) => [r.id, r.questions.explain, r.total])).toEqual([["perfect", 2, 12], ["stubs", 0.5, 0.5]]);
     expect(() => readManualScores((writeFileSync(csv, "id,question,points\nperfect,explain,3\n"), csv), assignment.config)).toThrow(/between 0 and 2/);
   });
 });
