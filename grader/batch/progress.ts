@@ -14,7 +14,7 @@ export class Progress {
   constructor(private readonly total: number, private readonly tty: boolean, private readonly write: (s: string) => void, private readonly running: () => number = () => 0) {}
 
   line(e: DoneEvent): string {
-    if (e.status === "unreadable") return `${e.item.id}\tunreadable\t${e.error}`;
+    if (e.status === "unreadable") return `${e.item.id}\tunreadable\t${(e.error ?? "").replace(/\s*\n\s*/g, " ")}`;
     const r = e.result!;
     const passed = r.tests.filter((t) => t.outcome === "passed").length;
     return `${e.item.id}\t${points(r.score)} / ${points(r.maxScore)}\t${passed} of ${r.tests.length} tests passed\t${e.status === "kept" ? "unchanged (kept)" : `${(e.ms / 1000).toFixed(1)} s`}`;
