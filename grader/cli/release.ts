@@ -10,8 +10,9 @@ import { ConfigError } from "../config/assignment";
 import { TestFileError } from "../api/registry";
 import { releaseWithAnswers } from "../release/record";
 import { sandboxFactory } from "../engine/factory";
+import { writeGradescopeZip } from "../release/gradescope";
 
-export const HELP = `usage: gradlab release <assignment dir> [--out DIR] [--gradlab-spec SPEC]
+export const HELP = `usage: gradlab release <assignment dir> [--out DIR] [--gradlab-spec SPEC] [--gradescope]
 
 Writes the student version and the autograder bundle of an assignment:
   DIR/student/<id>/      the notebook with solutions replaced by stubs, tests/public/, assignment.json
@@ -25,6 +26,9 @@ options:
                        Before gradlab is on npm, use a tarball from \`npm pack\`:
                          --gradlab-spec file:../gradlab-0.1.0.tgz   (relative to the student folder)
                        or a path to a gradlab checkout: --gradlab-spec file:/opt/gradlab
+  --gradescope         also write DIR/gradescope/<id>-autograder.zip for Gradescope: setup.sh (Node 20
+                       and gradlab, from SPEC), run_autograder (grades /autograder/submission into
+                       /autograder/results/results.json) and the autograder bundle
   -h, --help           this text`;
 
 export async function main(args: string[]): Promise<number> {
@@ -34,7 +38,7 @@ export async function main(args: string[]): Promise<number> {
       args,
       allowPositionals: true,
       strict: true,
-      options: { out: { type: "string", default: "dist" }, "gradlab-spec": { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { out: { type: "string", default: "dist" }, "gradlab-spec": { type: "string" }, gradescope: { type: "boolean" }, help: { type: "boolean", short: "h" } },
     });
   } catch (err) {
     console.error(`gradlab release: ${(err as Error).message}\n\n${HELP}`);
@@ -53,6 +57,10 @@ export async function main(args: string[]): Promise<number> {
     console.log(`released ${result.id}:`);
     console.log(`  ${result.studentDir}  (${result.studentFiles.length} files, for students)`);
     console.log(`  ${result.autograderDir}  (${result.autograderFiles.length} files, for the grader only)`);
+    if (parsed.values.gradescope) {
+      const zip = writeGradescopeZip(result.autograderDir, result.id, parsed.values.out!, parsed.values["gradlab-spec"]);
+      console.log(`  ${zip}  (upload as the Gradescope autograder)`);
+    }
     return 0;
   } catch (err) {
     // Authoring mistakes (and a reference that fails its own visible tests) are the instructor's to fix:

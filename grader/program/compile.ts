@@ -5,6 +5,7 @@
  * what each identifier really refers to, so `import { MultiplyGate as Mine } from "gradlab"` is caught.
  * Library declarations are parsed once per process and shared by every submission of a class.
  */
+import { createHash } from "crypto";
 import { existsSync } from "fs";
 import { join, sep } from "path";
 import * as ts from "typescript";
@@ -119,7 +120,33 @@ function gradlabName(symbol: ts.Symbol, libDir: string): string | null {
   return ns + symbol.getName();
 }
 
+/**
+ * Compiled programs by content (source, cell origins, graded and forbidden names): a class hands in the
+ * same code many times (untouched stubs, shared starter code, resubmissions), and compiling is the
+ * grader's largest cost per submission after the tests. Only the compiler's output is reused, never a
+ * result: every submission still runs every test in its own sandboxed child.
+ */
+const compiledCache = new Map<string, CompiledProgram>();
+const COMPILED_CACHE_SIZE = 64;
+export const compileStats = { compiled: 0, reused: 0 };
+
 export function compileProgram(program: AssembledProgram, exported: string[], forbidden: string[]): CompiledProgram {
+  const key = createHash("sha256").update(JSON.stringify([program.source, program.origins, exported, forbidden])).digest("hex");
+  const hit = compiledCache.get(key);
+  if (hit) {
+    compiledCache.delete(key);
+    compiledCache.set(key, hit); // most recently used last
+    compileStats.reused++;
+    return hit;
+  }
+  const compiled = compileUncached(program, exported, forbidden);
+  compileStats.compiled++;
+  compiledCache.set(key, compiled);
+  if (compiledCache.size > COMPILED_CACHE_SIZE) compiledCache.delete(compiledCache.keys().next().value as string);
+  return compiled;
+}
+
+function compileUncached(program: AssembledProgram, exported: string[], forbidden: string[]): CompiledProgram {
   const host = makeHost(program.source);
   const tsProgram = ts.createProgram({ rootNames: [PROGRAM_FILE, GLOBALS_FILE], options: OPTIONS, host });
   const sf = tsProgram.getSourceFile(PROGRAM_FILE)!;

@@ -4,7 +4,7 @@
  * the escaping: markup that slipped through could still not run a script or load anything.
  */
 import { html } from "./escape";
-import { capOutput, lateLine, sandboxLine } from "./markdown";
+import { capOutput, lateLine, sandboxLine, TA_COMMENT } from "./markdown";
 import type { GradeResult, QuestionResult } from "./result";
 import { describeOutcome, diagnosticPlace, fraction, points, studentTests, type StudentTestView } from "./student-view";
 
@@ -48,7 +48,8 @@ function testHtml(test: StudentTestView): string {
 }
 
 function questionRow(q: QuestionResult): string {
-  const note = q.manual ? ` <span class="meta">(graded by a TA)</span>` : q.note ? `<div class="bad">${html(q.note)}</div>` : "";
+  const comment = q.manual && q.note?.startsWith(TA_COMMENT) ? `<div class="meta">${html(q.note.slice(TA_COMMENT.length))}</div>` : "";
+  const note = q.manual ? ` <span class="meta">(graded by a TA)</span>${comment}` : q.note ? `<div class="bad">${html(q.note)}</div>` : "";
   return `<tr><td>${html(q.title)}${note}</td><td class="pts">${points(q.score)} / ${points(q.maxScore)}</td><td>${bar(q.score, q.maxScore)}</td></tr>`;
 }
 

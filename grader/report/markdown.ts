@@ -6,6 +6,9 @@ import { mdBlock, mdText } from "./escape";
 import type { GradeResult } from "./result";
 import { describeOutcome, diagnosticPlace, points, studentTests, type StudentTestView } from "./student-view";
 
+/** How a teaching assistant's comment on a manual question starts its note (grader/batch/manual.ts). */
+export const TA_COMMENT = "graded by a teaching assistant: ";
+
 /** Student output beyond this many characters is cut in the reports (the engine caps it too). */
 export const OUTPUT_MAX = 64 * 1024;
 
@@ -64,7 +67,8 @@ export function feedbackMarkdown(result: GradeResult): string {
   }
   out.push("## Questions", "", "| question | points |", "| --- | ---: |");
   for (const q of result.questions) {
-    const note = q.manual ? " (graded by a TA)" : q.note ? `: ${mdText(q.note)}` : "";
+    const comment = q.manual && q.note?.startsWith(TA_COMMENT) ? `: ${mdText(q.note.slice(TA_COMMENT.length))}` : "";
+    const note = q.manual ? ` (graded by a TA)${comment}` : q.note ? `: ${mdText(q.note)}` : "";
     out.push(`| ${mdText(q.title)}${note} | ${points(q.score)} / ${points(q.maxScore)} |`);
   }
   out.push("");
