@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "fs";
 import { tmpdir } from "os";
-import { basename, extname, join } from "path";
+import { basename, dirname, extname, join, resolve } from "path";
 import { extractZip, readZip } from "../submission/zip";
 import { parseGradescopeMetadata } from "./gradescope-metadata";
 
@@ -108,6 +108,12 @@ export function collectSubmissions(paths: string[], opts: { scratch?: string } =
       if (!root) throw new CollectError(`${p}: ${METADATA_FILE} is not at the top of the export`);
       items.push(...fromGradescopeFolder(root));
     } else items.push({ id: idFromPath(p), path: p });
+  }
+  // alice/assignment1.ipynb and bob/assignment1.ipynb: the same file name, so the folder names the student.
+  const count = new Map<string, number>();
+  for (const it of items) count.set(it.id, (count.get(it.id) ?? 0) + 1);
+  for (const it of items) {
+    if ((count.get(it.id) ?? 0) > 1 && !it.label && existsSync(it.path) && statSync(it.path).isFile()) it.id = safeId(basename(dirname(resolve(it.path))));
   }
   items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (let i = 1; i < items.length; i++) {

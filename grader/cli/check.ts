@@ -5,7 +5,7 @@
  * Exit codes: 0 every visible test passed, 1 some did not (or the folder could not be read), 2 bad command line.
  */
 import { existsSync } from "fs";
-import { join, resolve } from "path";
+import { dirname, join, resolve } from "path";
 import { parseArgs } from "util";
 import { loadAssignment } from "../engine/assignment";
 import { sandboxFactory } from "../engine/factory";
@@ -13,7 +13,7 @@ import { gradeSubmission } from "../engine/grade";
 import type { GradeResult, TestResult } from "../report/result";
 import { toInput } from "./grade";
 
-export const HELP = `usage: gradlab check [<assignment folder>] [--notebook FILE]
+export const HELP = `usage: gradlab check [<assignment folder> | <notebook.ipynb>] [--notebook FILE]
 
 Runs the assignment's visible tests on your notebook (in the folder, default: here) exactly as the
 grader will, and explains each failure. Hidden tests run only when your work is graded.
@@ -106,7 +106,15 @@ export async function main(args: string[]): Promise<number> {
     console.error(`gradlab check: give at most one assignment folder\n\n${HELP}`);
     return 2;
   }
-  const dir = resolve(positionals[0] ?? ".");
+  // `gradlab check assignment1.ipynb` means that notebook, in its own folder.
+  const given = positionals[0];
+  const notebookArg = given?.endsWith(".ipynb") ? given : undefined;
+  if (notebookArg && values.notebook) {
+    console.error("gradlab check: give the notebook once (as an argument or with --notebook)");
+    return 2;
+  }
+  if (notebookArg) values.notebook = notebookArg;
+  const dir = resolve(notebookArg ? dirname(resolve(notebookArg)) : given ?? ".");
   let assignment;
   try {
     assignment = loadAssignment(dir);

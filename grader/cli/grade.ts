@@ -151,6 +151,15 @@ export async function main(args: string[]): Promise<number> {
     console.error(`gradlab grade: ${(err as Error).message}`);
     return 1;
   }
+  if (assignment.kind === "student") {
+    console.error(`gradlab grade: ${assignmentDir} is a student folder (visible tests only, no reference): grade with the autograder bundle (dist/autograder/${assignment.config.id} from gradlab release) or the assignment's source folder`);
+    return 1;
+  }
+  const submittedAt = values["submitted-at"];
+  if (submittedAt !== undefined && (!/[zZ]|[+-]\d\d:\d\d$/.test(submittedAt) || Number.isNaN(Date.parse(submittedAt)))) {
+    console.error(`gradlab grade: --submitted-at needs an ISO 8601 time with its offset (2026-10-03T09:30:00-04:00), got "${submittedAt}"`);
+    return 2;
+  }
   const factory = sandboxFactory();
   if (factory.sandbox.unsandboxed) console.error(`gradlab grade: WARNING: ${factory.sandbox.description}`);
 
@@ -166,7 +175,6 @@ export async function main(args: string[]): Promise<number> {
   if (!classMode) {
     // One submission: its three reports straight into --out, as always.
     const path = submissions[0];
-    if (values.id === undefined && values["submitted-at"] === undefined) { /* defaults below */ }
     let input: SubmissionInput;
     try {
       input = toInput(path, values.id ?? studentId(path), values["submitted-at"]);

@@ -8,6 +8,7 @@ import { AssignmentSourceError } from "../notebook/cells";
 import { ReleaseError } from "../release/release";
 import { ConfigError } from "../config/assignment";
 import { TestFileError } from "../api/registry";
+import { AssignmentError } from "../engine/assignment";
 import { releaseWithAnswers } from "../release/record";
 import { sandboxFactory } from "../engine/factory";
 import { writeGradescopeZip } from "../release/gradescope";
@@ -66,7 +67,7 @@ export async function main(args: string[]): Promise<number> {
     // Authoring mistakes (and a reference that fails its own visible tests) are the instructor's to fix:
     // say what is wrong, without a stack trace.
     const authoring = err instanceof ReleaseError || err instanceof AssignmentSourceError || err instanceof NotebookFormatError ||
-      err instanceof ConfigError || err instanceof TestFileError || /^the reference solution /.test((err as Error)?.message ?? "");
+      err instanceof ConfigError || err instanceof TestFileError || err instanceof AssignmentError;
     if (!authoring) throw err;
     console.error(`gradlab release: ${(err as Error).message}`);
     return 1;

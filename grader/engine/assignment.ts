@@ -11,10 +11,19 @@ import { AssignmentConfig, loadAssignmentConfig } from "../config/assignment";
 import { TestDefinition } from "../api/registry";
 import { parseNotebook, Notebook } from "../../kernel/runner/nbformat";
 import { cellRoles, stripSolutions } from "../notebook/cells";
+import { STUDENT_RELEASE_DIR } from "../release/release";
 import { loadTests, hasHiddenTests } from "./load-tests";
 import { ProgramCell } from "../program/assemble";
 
 export type AssignmentKind = "bundle" | "source" | "student";
+
+/** An assignment folder that cannot be graded as it is (the message says what to fix, and where). */
+export class AssignmentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AssignmentError";
+  }
+}
 
 export interface LoadedAssignment {
   dir: string;
@@ -59,7 +68,7 @@ function versionOf(dir: string): string {
 
 export function loadAssignment(dir: string): LoadedAssignment {
   const configFile = join(dir, "assignment.json");
-  if (!existsSync(configFile)) throw new Error(`${dir} is not an assignment folder: it has no assignment.json`);
+  if (!existsSync(configFile)) throw new AssignmentError(`${dir} is not an assignment folder: it has no assignment.json`);
   const config = loadAssignmentConfig(configFile);
   const nbName = config.notebook;
   const kind: AssignmentKind = existsSync(join(dir, "reference")) ? "bundle" : hasHiddenTests(dir) || !existsSync(join(dir, RECORDING_FILE)) ? "source" : "student";
@@ -72,7 +81,9 @@ export function loadAssignment(dir: string): LoadedAssignment {
       reference = readNotebook(join(dir, nbName));
       released = reference;
     } else {
-      released = readNotebook(join(dir, nbName));
+      // The released copy, not the student's own (whose provided cells they may have changed).
+      const pristine = join(dir, STUDENT_RELEASE_DIR, nbName);
+      released = readNotebook(existsSync(pristine) ? pristine : join(dir, nbName));
     }
   }
   let referenceFiles: Map<string, string> | undefined, releasedFiles: Map<string, string> | undefined;
@@ -85,11 +96,12 @@ export function loadAssignment(dir: string): LoadedAssignment {
       referenceFiles = read("");
       releasedFiles = new Map([...referenceFiles].map(([f, text]) => [f, stripSolutions(text, f)]));
     } else {
-      releasedFiles = read("");
+      releasedFiles = read(existsSync(join(dir, STUDENT_RELEASE_DIR)) ? STUDENT_RELEASE_DIR : "");
     }
   }
   const tests = loadTests(dir, { hidden: kind !== "student" });
   checkTests(config, tests, kind, configFile);
+  checkForbids(config, configFile);
   const meta = join(dir, "hidden-tests.json");
   const hiddenElsewhere = kind === "student" && existsSync(meta) ? Number(JSON.parse(readFileSync(meta, "utf8")).count) || 0 : 0;
   return {
@@ -99,12 +111,17 @@ export function loadAssignment(dir: string): LoadedAssignment {
 }
 
 /** The graded program's cells: provided cells from `released`, solution cells from `student` (by grade_id). */
-export function programCells(released: Notebook, student: Notebook): { cells: ProgramCell[]; missing: string[] } {
+export function programCells(released: Notebook, student: Notebook): { cells: ProgramCell[]; missing: string[]; duplicated: Array<{ gradeId: string; cells: number[] }> } {
   // Cell numbers in messages are the student's own (their notebook may have extra scratch cells).
+  // A duplicated solution cell (copied to try a fix) counts as the notebook would run it: the last one.
   const theirs = new Map<string, { source: string; cell: number }>();
+  const copies = new Map<string, number[]>();
   for (const c of cellRoles(student, { strict: false })) {
-    if (c.role === "solution" && c.gradeId && !theirs.has(c.gradeId)) theirs.set(c.gradeId, { source: c.source, cell: c.index + 1 });
+    if (c.role !== "solution" || !c.gradeId) continue;
+    theirs.set(c.gradeId, { source: c.source, cell: c.index + 1 });
+    copies.set(c.gradeId, [...(copies.get(c.gradeId) ?? []), c.index + 1]);
   }
+  const duplicated = [...copies].filter(([, cells]) => cells.length > 1).map(([gradeId, cells]) => ({ gradeId, cells }));
   const cells: ProgramCell[] = [];
   const missing: string[] = [];
   for (const c of cellRoles(released)) {
@@ -116,7 +133,7 @@ export function programCells(released: Notebook, student: Notebook): { cells: Pr
       cells.push({ cell: mine?.cell ?? c.index + 1, role: "solution", gradeId: c.gradeId, source: mine?.source ?? c.source });
     }
   }
-  return { cells, missing };
+  return { cells, missing, duplicated };
 }
 
 /** Every test names a question of assignment.json, and (where all tests are here) each question's tests add up to its points. */
@@ -124,15 +141,15 @@ function checkTests(config: AssignmentConfig, tests: TestDefinition[], kind: Ass
   const questions = new Map(config.questions.map((q) => [q.id, q]));
   for (const t of tests) {
     const q = questions.get(t.question);
-    if (!q) throw new Error(`${t.file}: question("${t.question}") is not a question of ${file} (${[...questions.keys()].join(", ")})`);
-    if (q.manual) throw new Error(`${t.file}: question "${t.question}" is graded by hand ("manual": true) and cannot have tests`);
+    if (!q) throw new AssignmentError(`${t.file}: question("${t.question}") is not a question of ${file} (${[...questions.keys()].join(", ")})`);
+    if (q.manual) throw new AssignmentError(`${t.file}: question "${t.question}" is graded by hand ("manual": true) and cannot have tests`);
   }
   if (kind === "student") return; // students have only the visible tests
   for (const q of config.questions) {
     if (q.manual) continue;
     const sum = tests.filter((t) => t.question === q.id).reduce((s, t) => s + t.points, 0);
     if (Math.abs(sum - q.points) > 1e-9) {
-      throw new Error(`${file}: question "${q.id}" is worth ${q.points} points but its tests add up to ${sum}`);
+      throw new AssignmentError(`${file}: question "${q.id}" is worth ${q.points} points but its tests add up to ${sum}`);
     }
   }
 }
@@ -146,4 +163,18 @@ export function programFiles(sources: string[], released: Map<string, string>, s
     return { cell: i + 1, role: "solution", file, source: mine ?? released.get(file) ?? "" };
   });
   return { cells, missing };
+}
+
+/** Every name a question forbids is one of gradlab's exports: a misspelt ban would silently ban nothing. */
+function checkForbids(config: AssignmentConfig, file: string): void {
+  const gradlab = require("../../lib") as Record<string, unknown>;
+  const exists = (name: string) => {
+    const [ns, member] = name.includes(".") ? name.split(".", 2) : [undefined, name];
+    const scope = ns ? gradlab[ns] : gradlab;
+    return !!scope && typeof scope === "object" && member in (scope as object) || (!ns && name in gradlab);
+  };
+  config.questions.forEach((q, i) => {
+    const bad = q.forbids.find((n) => !exists(n));
+    if (bad) throw new AssignmentError(`${file}: questions[${i}].forbids: gradlab has no export named "${bad}"`);
+  });
 }

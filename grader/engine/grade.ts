@@ -16,11 +16,12 @@ import { compileProgram, CompiledProgram } from "../program/compile";
 import { studentFrames } from "../program/stack";
 import { GradeResult, Outcome, QuestionResult, TestResult } from "../report/result";
 import { ChildFailure, Program, StudentError } from "../sandbox/program";
-import { LoadedAssignment, programCells, programFiles } from "./assignment";
+import { AssignmentError, LoadedAssignment, programCells, programFiles } from "./assignment";
 import { lateness } from "./late";
 import { gradlabVersion } from "../release/release";
 import { RecordingProgram, Recording, ReplayProgram } from "./recording";
 import type { Notebook } from "../../kernel/runner/nbformat";
+import { cellRoles } from "../notebook/cells";
 
 export interface SubmissionInput {
   /** The student's id (from the file name, or Gradescope's metadata). */
@@ -60,7 +61,7 @@ function gradedNames(questions: Question[]): string[] {
   return [...new Set(questions.filter((q) => !q.manual).flatMap((q) => q.grades))].sort();
 }
 
-function cellsOf(assignment: LoadedAssignment, sub: SubmissionInput): { cells: ProgramCell[]; missing: string[] } {
+function cellsOf(assignment: LoadedAssignment, sub: SubmissionInput): { cells: ProgramCell[]; missing: string[]; duplicated?: Array<{ gradeId: string; cells: number[] }> } {
   if (sub.notebook) {
     if (!assignment.released) throw new Error(`assignment ${assignment.config.id} has no notebook, but ${sub.file} is one`);
     return programCells(assignment.released, sub.notebook);
@@ -76,6 +77,16 @@ export function hashSubmission(cells: ProgramCell[]): string {
   const h = createHash("sha256");
   for (const c of cells) if (c.role === "solution") h.update(`${c.gradeId ?? c.file}\0${c.source}\0`);
   return h.digest("hex");
+}
+
+/** Top-level names declared in a notebook's scratch cells (code the grader ignores), by cell number. */
+function scratchNames(nb: Notebook): Map<string, number> {
+  const names = new Map<string, number>();
+  for (const c of cellRoles(nb, { strict: false })) {
+    if (c.role !== "scratch") continue;
+    for (const m of c.source.matchAll(/^\s*(?:export\s+)?(?:const|let|var|function\*?|class)\s+([A-Za-z_$][\w$]*)/gm)) names.set(m[1], c.index + 1);
+  }
+  return names;
 }
 
 interface Prepared {
@@ -108,18 +119,24 @@ export function referenceProgram(assignment: LoadedAssignment): Prepared {
       : undefined;
   if (!cells) throw new Error(`${assignment.dir} has no reference solution (a student folder replays recorded answers instead)`);
   const prepared = prepare(cells, assignment);
+  const undefinedName = gradedNames(assignment.config.questions).find((n) => !prepared.compiled.declaredIn.has(n));
+  if (undefinedName) {
+    rmSync(prepared.dir, { recursive: true, force: true });
+    const q = assignment.config.questions.find((q) => q.grades.includes(undefinedName))!;
+    throw new AssignmentError(`assignment.json: question "${q.id}" grades "${undefinedName}", which the reference solution does not define`);
+  }
   const errors = prepared.compiled.diagnostics;
   if (errors.length) {
     rmSync(prepared.dir, { recursive: true, force: true });
     const first = errors[0];
-    throw new Error(`the reference solution does not compile: ${first.origin ? describeOrigin(first.origin) : `line ${first.line}`}: ${first.message}`);
+    throw new AssignmentError(`the reference solution does not compile: ${first.origin ? describeOrigin(first.origin) : `line ${first.line}`}: ${first.message}`);
   }
   referenceCache.set(assignment, prepared);
   return prepared;
 }
 
 /** Questions that cannot earn points before any test runs, with the reason. */
-function blockedQuestions(assignment: LoadedAssignment, prepared: Prepared): Map<string, { outcome: Outcome; note: string }> {
+function blockedQuestions(assignment: LoadedAssignment, prepared: Prepared, scratch: Map<string, number>): Map<string, { outcome: Outcome; note: string }> {
   const blocked = new Map<string, { outcome: Outcome; note: string }>();
   const { compiled } = prepared;
   const firstSyntax = compiled.diagnostics.find((d) => d.syntax);
@@ -133,7 +150,12 @@ function blockedQuestions(assignment: LoadedAssignment, prepared: Prepared): Map
     const cellsOfQ = new Set(q.grades.map((n) => compiled.declaredIn.get(n)).filter((c): c is number => c !== undefined));
     const typeError = compiled.diagnostics.find((d) => d.origin && cellsOfQ.has(d.origin.cell));
     if (typeError) {
-      blocked.set(q.id, { outcome: "compile-error", note: `type error in ${describeOrigin(typeError.origin!)}: ${typeError.message} (the kernel would not run this cell either)` });
+      const missingName = /^Cannot find name '([^']+)'/.exec(typeError.message)?.[1];
+      const scratchCell = missingName ? scratch.get(missingName) : undefined;
+      const why = scratchCell !== undefined
+        ? ` (${missingName} is defined in cell ${scratchCell}, which is not a solution cell: only solution cells are graded, so move it into one)`
+        : " (the kernel would not run this cell either)";
+      blocked.set(q.id, { outcome: "compile-error", note: `type error in ${describeOrigin(typeError.origin!)}: ${typeError.message}${why}` });
       continue;
     }
     const importProblem = prepared.program.problems.find((p) => cellsOfQ.has(p.origin.cell));
@@ -214,6 +236,10 @@ const BLOCKED_SUMMARY: Partial<Record<Outcome, string>> = {
   malformed: "malformed answer",
 };
 
+function blockSummary(block: { outcome: Outcome; summary?: string }): string {
+  return block.summary ?? BLOCKED_SUMMARY[block.outcome] ?? block.outcome;
+}
+
 /** Timeouts in one question after which its remaining tests are not run. */
 export const MAX_TIMEOUTS_PER_QUESTION = 2;
 
@@ -224,13 +250,13 @@ export async function gradeSubmission(
 ): Promise<GradeResult> {
   const startedAt = new Date().toISOString();
   const started = Date.now();
-  const { cells, missing } = cellsOf(assignment, sub);
+  const { cells, missing, duplicated = [] } = cellsOf(assignment, sub);
   const prepared = prepare(cells, assignment);
   const reference = opts.reference ?? (assignment.reference || assignment.referenceFiles
     ? factory.reference(referenceProgram(assignment).jsFile)
     : new ReplayProgram(JSON.parse(readFileSync(assignment.recordingFile!, "utf8"))));
   const student = opts.trustedStudent ? opts.trustedStudent(prepared.jsFile) : factory.student(prepared.jsFile);
-  const blocked = blockedQuestions(assignment, prepared);
+  const blocked = blockedQuestions(assignment, prepared, sub.notebook ? scratchNames(sub.notebook) : new Map());
   const tests: TestResult[] = [];
   // What the student's code printed before the first hidden test: after it, output could echo hidden inputs.
   let shownOutput: string | undefined;
@@ -238,7 +264,7 @@ export async function gradeSubmission(
   // its own timeout (a class of endless loops would take hours); they score 0 as timed out.
   const timeouts = new Map<string, number>();
   const stalled = (question: string) => ((timeouts.get(question) ?? 0) >= MAX_TIMEOUTS_PER_QUESTION
-    ? { outcome: "timeout" as Outcome, note: `not run: ${MAX_TIMEOUTS_PER_QUESTION} earlier tests of this question timed out (an endless loop?)` }
+    ? { outcome: "timeout" as Outcome, note: `not run: ${MAX_TIMEOUTS_PER_QUESTION} earlier tests of this question timed out (an endless loop?)`, summary: "not run after repeated timeouts" }
     : undefined);
   let output = "";
   try {
@@ -270,7 +296,7 @@ export async function gradeSubmission(
       const block = blocked.get(test.question) ?? stalled(test.question);
       const result: TestResult = block
         ? { question: test.question, name: test.name, score: 0, maxScore: test.points, visibility: test.visibility, outcome: block.outcome,
-          seed: test.seed, durationMs: 0, checks: [{ ok: false, message: block.note }], summary: BLOCKED_SUMMARY[block.outcome] ?? block.outcome }
+          seed: test.seed, durationMs: 0, checks: [{ ok: false, message: block.note }], summary: blockSummary(block) }
         : await runTest(test, student, reference, assignment, prepared);
       tests.push(result);
       if (result.outcome === "timeout") timeouts.set(test.question, (timeouts.get(test.question) ?? 0) + 1);
@@ -302,6 +328,8 @@ export async function gradeSubmission(
       diagnostics: [
         ...prepared.program.problems.map((p) => ({ cell: p.origin.cell, gradeId: p.origin.gradeId, line: p.origin.line, column: 1, message: p.message })),
         ...prepared.compiled.diagnostics.map((d) => ({ cell: d.origin?.cell, gradeId: d.origin?.gradeId, line: d.origin?.line ?? d.line, column: d.column, message: d.message })),
+        ...duplicated.map((d) => ({ cell: d.cells[d.cells.length - 1], gradeId: d.gradeId, line: 0, column: 0,
+          message: `solution cell "${d.gradeId}" appears ${d.cells.length} times (cells ${d.cells.join(", ")}); the last one is graded: delete the others` })),
         ...missing.map((id) => ({ gradeId: id, line: 0, column: 0, message: sub.notebook
           ? `solution cell "${id}" is missing from your notebook; graded as released`
           : `${id} is missing from your submission; graded as released` })),
@@ -335,7 +363,7 @@ export async function recordReference(assignment: LoadedAssignment, factory: Pro
   const failed = result.tests.filter((t) => t.outcome !== "passed");
   if (failed.length) {
     const first = failed[0];
-    throw new Error(`the reference solution fails visible test "${first.question}: ${first.name}": ${first.checks.find((c) => !c.ok)?.message ?? first.summary}`);
+    throw new AssignmentError(`the reference solution fails visible test "${first.question}: ${first.name}": ${first.checks.find((c) => !c.ok)?.message ?? first.summary}`);
   }
   return recorder.recording();
 }

@@ -187,6 +187,9 @@ export function releaseNotebook(nb: Notebook, name = "notebook"): Notebook {
     const code = cell as CodeCell;
     code.execution_count = null;
     code.outputs = [];
+    // Jupyter's own lock (nbgrader's "locked" alone is not enforced by JupyterLab): the grader uses the
+    // released text of these cells anyway, so an edit would only mislead the student.
+    if (role === "provided" || role === "check") Object.assign(code.metadata, { editable: false, deletable: false });
     if (role === "solution") {
       const hint = defaultCellHint(gradeId!);
       code.source = hasSolutionRegion(code.source)

@@ -6,10 +6,12 @@
 import { writeFileSync } from "fs";
 import { join } from "path";
 import { loadAssignment, RECORDING_FILE } from "../engine/assignment";
-import { recordReference, ProgramFactory } from "../engine/grade";
+import { recordReference, referenceProgram, ProgramFactory } from "../engine/grade";
 import { releaseAssignment, ReleaseOptions, ReleaseResult } from "./release";
 
 export async function releaseWithAnswers(assignmentDir: string, options: ReleaseOptions, factory: ProgramFactory): Promise<ReleaseResult> {
+  // Everything the grader will check, checked on the source first: a broken assignment writes nothing.
+  referenceProgram(loadAssignment(assignmentDir));
   const result = releaseAssignment(assignmentDir, options);
   const bundle = loadAssignment(result.autograderDir);
   const recording = await recordReference(bundle, factory);

@@ -38,6 +38,9 @@ export interface ReleaseResult {
 }
 
 /** A problem with the assignment folder; the message says which file and what to do. */
+/** Where a student folder keeps the notebook as released (gradlab check takes the provided cells from it). */
+export const STUDENT_RELEASE_DIR = ".gradlab";
+
 export class ReleaseError extends Error {
   constructor(message: string) {
     super(message);
@@ -179,6 +182,8 @@ export function releaseAssignment(assignmentDir: string, options: ReleaseOptions
     const text = readFileSync(path, "utf8");
     const released = serializeNotebook(releaseNotebook(parseNotebook(text, rel), rel));
     student.set(rel, released);
+    // gradlab check builds the program from this pristine copy, as the grader does from release/.
+    student.set(`${STUDENT_RELEASE_DIR}/${rel}`, released);
     autograder.set(`reference/${rel}`, text);
     autograder.set(`release/${rel}`, released);
   }
@@ -188,6 +193,8 @@ export function releaseAssignment(assignmentDir: string, options: ReleaseOptions
     const text = readFileSync(path, "utf8");
     const released = stripSolutions(text, rel);
     student.set(rel, released);
+    // gradlab check builds the program from this pristine copy, as the grader does from release/.
+    student.set(`${STUDENT_RELEASE_DIR}/${rel}`, released);
     autograder.set(`reference/${rel}`, text);
     autograder.set(`release/${rel}`, released);
   });

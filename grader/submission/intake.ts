@@ -8,7 +8,7 @@ import { createHash } from "crypto";
 import { lstatSync, readdirSync, readFileSync, statSync } from "fs";
 import { basename, join } from "path";
 import { parseNotebook, type Notebook } from "../../kernel/runner/nbformat";
-import { DEFAULT_ZIP_LIMITS, readZip, type ZipLimits } from "./zip";
+import { DEFAULT_ZIP_LIMITS, readZip, ZipError, type ZipLimits } from "./zip";
 
 export type Submission =
   | {
@@ -127,7 +127,14 @@ export function readSubmission(path: string, limits: Partial<ZipLimits> = {}): S
   if (st.isDirectory()) return fromFiles(readFolder(path, all), path);
   const name = basename(path);
   if (name.toLowerCase().endsWith(".zip")) {
-    const entries = readZip(readFileSync(path), name, all).filter((e) => !e.directory);
+    let entries;
+    try {
+      entries = readZip(readFileSync(path), name, all).filter((e) => !e.directory);
+    } catch (err) {
+      // A refused archive is a bad submission like any other: reported, and the class run goes on.
+      if (err instanceof ZipError) throw new SubmissionError(err.message);
+      throw err;
+    }
     return fromFiles(new Map(entries.map((e) => [e.name, e.data])), name);
   }
   if (name.endsWith(".ipynb")) return readNotebookFile(readFileSync(path), name, name);

@@ -7,11 +7,11 @@ import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { loadAssignment, LoadedAssignment } from "../../grader/engine/assignment";
 import { sandboxFactory } from "../../grader/engine/factory";
-import { gradeSubmission, recordReference, SubmissionInput } from "../../grader/engine/grade";
+import { gradeSubmission, recordReference, referenceProgram, SubmissionInput } from "../../grader/engine/grade";
 import { ReplayProgram } from "../../grader/engine/recording";
 import { parseNotebook } from "../../kernel/runner/nbformat";
 import type { GradeResult } from "../../grader/report/result";
-import { MISTAKES, notebook, writeMiniAssignment } from "./fixture";
+import { cells, MISTAKES, MULTIPLY, notebook, writeMiniAssignment } from "./fixture";
 import { tempDir } from "../support/temp";
 
 jest.setTimeout(180_000);
@@ -214,5 +214,43 @@ question("multiply", () => test("switches its inputs", { points: 2 }, async (t) 
   it("points a type error at the student's file and line", async () => {
     const r = await grade({ "gates.ts": GATES.replace("return x * y;", "const s: string = x; return x * y;") });
     expect(r.questions[0].note).toMatch(/type error in gates.ts, line 8: Type 'number' is not assignable to type 'string'/);
+  });
+});
+
+describe("what a student's notebook does that the kernel allows", () => {
+  it("a duplicated solution cell: the last copy is graded, and the report says so", async () => {
+    const buggy = MISTAKES["multiply-no-switch"].cells[2];
+    const good = cells()[2];
+    const spec = [...cells().slice(0, 2), buggy, good, ...cells().slice(3)];
+    const r = await gradeSubmission(assignment, { id: "dup", file: "dup.ipynb", notebook: parseNotebook(notebook(spec)) }, factory);
+    expect(r.questions.find((q) => q.id === "multiply")!.score).toBe(4);
+    expect(r.compile.diagnostics.map((d) => d.message)).toContain('solution cell "multiply" appears 2 times (cells 3, 4); the last one is graded: delete the others');
+  });
+
+  it("a helper defined in a scratch cell: the type error says to move it into a solution cell", async () => {
+    const spec = cells(MULTIPLY.replace("return typeof x", "twice(1); return typeof x"));
+    spec.splice(2, 0, { kind: "code", source: "function twice(v: number) { return 2 * v; }" });
+    const r = await gradeSubmission(assignment, { id: "scratch", file: "s.ipynb", notebook: parseNotebook(notebook(spec)) }, factory);
+    expect(r.questions.find((q) => q.id === "multiply")!.note).toMatch(/Cannot find name 'twice'. \(twice is defined in cell 3, which is not a solution cell: only solution cells are graded, so move it into one\)/);
+  });
+});
+
+describe("assignment.json mistakes the grader catches", () => {
+  const variant = (mutate: (cfg: any) => void) => {
+    const dir = writeMiniAssignment(join(tempDir("grader-cfg"), "mini"));
+    const cfg = JSON.parse(require("fs").readFileSync(join(dir, "assignment.json"), "utf8"));
+    mutate(cfg);
+    writeFileSync(join(dir, "assignment.json"), JSON.stringify(cfg));
+    return dir;
+  };
+
+  it("a forbidden name gradlab does not export (a misspelt ban would ban nothing)", () => {
+    expect(() => loadAssignment(variant((c) => { c.questions[2].forbids = ["nn.Linaer"]; })))
+      .toThrow(/questions\[2\]\.forbids: gradlab has no export named "nn.Linaer"/);
+  });
+
+  it("a graded name the reference does not define", () => {
+    const a = loadAssignment(variant((c) => { c.questions[0].grades = ["MultiplyGat"]; }));
+    expect(() => referenceProgram(a)).toThrow(/question "multiply" grades "MultiplyGat", which the reference solution does not define/);
   });
 });

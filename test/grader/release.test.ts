@@ -86,7 +86,7 @@ describe("releaseAssignment", () => {
   });
 
   it("writes the student folder and the autograder bundle", () => {
-    expect(result.studentFiles).toEqual(["README.md", "assignment.json", "assignment1.ipynb", "helpers.ts", "package.json", "tests/public/gates.ts"]);
+    expect(result.studentFiles).toEqual([".gradlab/assignment1.ipynb", ".gradlab/helpers.ts", "README.md", "assignment.json", "assignment1.ipynb", "helpers.ts", "package.json", "tests/public/gates.ts"]);
     expect(result.autograderFiles).toEqual([
       "assignment.json",
       "bundle.json",
@@ -224,7 +224,7 @@ describe("gradlab release (cli/release.ts)", () => {
   it("says when assignment.json is missing", async () => {
     const empty = tempDir("release-src");
     expect(await main([empty, "--out", tempDir("release-out")])).toBe(1);
-    expect(logs.join("\n")).toContain(`gradlab release: ${empty}: no assignment.json`);
+    expect(logs.join("\n")).toContain(`gradlab release: ${empty} is not an assignment folder: it has no assignment.json`);
   });
 
   it("releases", async () => {

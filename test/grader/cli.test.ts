@@ -1,0 +1,88 @@
+/**
+ * The grading commands as a student and a teaching assistant meet them: what each says for the
+ * mistakes people make on the command line, and that a broken assignment releases nothing.
+ */
+import { spawnSync } from "child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
+import { join } from "path";
+import { writeZip } from "../../grader/submission/zip";
+import { MISTAKES, notebook, writeMiniAssignment } from "./fixture";
+import { tempDir } from "../support/temp";
+
+jest.setTimeout(180_000);
+
+const ROOT = join(__dirname, "..", "..");
+const cli = (args: string[], cwd = ROOT) =>
+  spawnSync(process.execPath, [join(ROOT, "bin", "gradlab.js"), ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+
+let work: string, mini: string, released: string;
+
+beforeAll(() => {
+  work = tempDir("grader-cli");
+  mini = writeMiniAssignment(join(work, "mini"));
+  const r = cli(["release", mini, "--out", join(work, "dist")]);
+  if (r.status !== 0) throw new Error(r.stderr);
+  released = join(work, "dist", "student", "mini");
+});
+
+test("gradlab check NOTEBOOK checks that notebook in its folder", () => {
+  const r = cli(["check", join(released, "mini.ipynb")]);
+  expect(r.stdout).toMatch(/visible tests passed: 0 of 4 \(0 of 6 points\); 3 hidden tests run at grading\./);
+  expect(r.status).toBe(1);
+});
+
+test("gradlab check uses the provided cells as released, whatever the student did to them", () => {
+  const copy = join(work, "edited");
+  cpSync(released, copy, { recursive: true });
+  const nb = JSON.parse(readFileSync(join(copy, "mini.ipynb"), "utf8"));
+  // The student's own copy: the imports cell removed, the solutions filled in.
+  const perfect = JSON.parse(notebook(MISTAKES.perfect.cells));
+  nb.cells = perfect.cells.filter((c: any) => c.metadata?.nbgrader?.grade_id !== "imports");
+  writeFileSync(join(copy, "mini.ipynb"), JSON.stringify(nb));
+  const r = cli(["check"], copy);
+  expect(r.stdout).toMatch(/visible tests passed: 4 of 4/);
+  // The release locks those cells in Jupyter too.
+  const cell = JSON.parse(readFileSync(join(released, "mini.ipynb"), "utf8")).cells.find((c: any) => c.metadata?.nbgrader?.grade_id === "imports");
+  expect(cell.metadata).toMatchObject({ editable: false, deletable: false });
+});
+
+test("gradlab grade refuses a student folder and a submission time that is not one", () => {
+  const sub = join(work, "perfect.ipynb");
+  writeFileSync(sub, notebook(MISTAKES.perfect.cells));
+  const student = cli(["grade", released, sub, "--out", join(work, "r1")]);
+  expect(student.stderr).toMatch(/is a student folder \(visible tests only, no reference\): grade with the autograder bundle/);
+  expect(student.status).toBe(1);
+  const time = cli(["grade", mini, sub, "--submitted-at", "yesterday", "--out", join(work, "r2")]);
+  expect(time.stderr).toMatch(/--submitted-at needs an ISO 8601 time with its offset/);
+  expect(time.status).toBe(2);
+});
+
+test("a class with a refused zip and two students' same-named notebooks: every readable one graded", () => {
+  const subs = join(work, "class");
+  for (const who of ["alice", "bob"]) {
+    mkdirSync(join(subs, who), { recursive: true });
+    writeFileSync(join(subs, who, "mini.ipynb"), notebook(MISTAKES[who === "alice" ? "perfect" : "max-to-both"].cells));
+  }
+  writeFileSync(join(work, "evil.zip"), writeZip([{ name: "../evil.ipynb", data: notebook(MISTAKES.perfect.cells) }]));
+  const r = cli(["grade", mini, join(subs, "alice", "mini.ipynb"), join(subs, "bob", "mini.ipynb"), join(work, "evil.zip"), "--out", join(work, "class-out"), "--jobs", "1"]);
+  expect(r.stdout).toMatch(/alice/);
+  expect(r.stdout).toMatch(/bob/);
+  expect(existsSync(join(work, "class-out", "alice", "results.json"))).toBe(true);
+  expect(existsSync(join(work, "class-out", "bob", "results.json"))).toBe(true);
+  expect(r.stdout + r.stderr).toMatch(/evil/);
+  expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
+  expect(r.status).toBe(1);
+});
+
+test("a broken assignment releases nothing and says why, without a stack trace", () => {
+  const broken = join(work, "broken");
+  cpSync(mini, broken, { recursive: true });
+  const cfg = JSON.parse(readFileSync(join(broken, "assignment.json"), "utf8"));
+  cfg.questions[0].points = 5;
+  writeFileSync(join(broken, "assignment.json"), JSON.stringify(cfg));
+  const out = join(work, "broken-out");
+  const r = cli(["release", broken, "--out", out]);
+  expect(r.stderr).toMatch(/^gradlab release: .*broken\/assignment.json: question "multiply" is worth 5 points but its tests add up to 4\n$/);
+  expect(r.status).toBe(1);
+  expect(existsSync(out)).toBe(false);
+});
