@@ -18,8 +18,10 @@ export type Isolation = "bwrap" | "unshare" | "none";
 export interface Limits {
   /** V8's old-space limit (--max-old-space-size). */
   heapMB: number;
-  /** All memory the process may map (RLIMIT_AS): typed arrays live outside the V8 heap. Node 20 maps
-   *  about 730 MB of address space just to start, so this must leave room above that. */
+  /** Memory the process may write (RLIMIT_DATA): typed arrays live outside the V8 heap. Not RLIMIT_AS:
+   *  a WebAssembly memory reserves about 10 GiB of address space (guard regions, never written), so an
+   *  address-space limit would cost the child the wasm backend; RLIMIT_DATA counts only what is made
+   *  writable, and a typed-array bomb still stops at this limit. */
   memoryMB: number;
   /** CPU seconds over the child's whole life (RLIMIT_CPU): a backstop; the per-request wall-clock
    *  timeout is what normally ends a loop. */
@@ -113,7 +115,7 @@ function prlimitOptions(limits: Limits): string[] {
   const prlimit = which("prlimit");
   if (!prlimit) return [];
   // CPU: soft limit N sends SIGXCPU (reported as the CPU limit), the hard limit N+1 a SIGKILL after it.
-  const wanted = [`--as=${limits.memoryMB * 1024 * 1024}`, `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 1}`, "--fsize=0", "--core=0"];
+  const wanted = [`--data=${limits.memoryMB * 1024 * 1024}`, `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 1}`, "--fsize=0", "--core=0"];
   // RLIMIT_NPROC is left out on purpose: it counts every process and thread of the *user*, not of the
   // sandbox (a TA's desktop would fail to start node), and root ignores it. The permission model forbids
   // child processes and workers, and bubblewrap's pid namespace dies with the sandbox.
@@ -150,7 +152,7 @@ export function describeSandbox(limits: Limits = DEFAULT_LIMITS, env: NodeJS.Pro
   const isolation = chooseIsolation(env);
   const prlimit = prlimitOptions(limits);
   const resources = prlimit.length
-    ? ` + prlimit (memory ${prlimit.some((o) => o.startsWith("--as")) ? `${limits.memoryMB} MB` : "unlimited"}, ` +
+    ? ` + prlimit (memory ${prlimit.some((o) => o.startsWith("--data")) ? `${limits.memoryMB} MB` : "unlimited"}, ` +
       `CPU ${prlimit.some((o) => o.startsWith("--cpu")) ? `${limits.cpuSeconds} s` : "unlimited"}, heap ${limits.heapMB} MB)`
     : ` (heap ${limits.heapMB} MB; no prlimit: typed arrays and CPU time are not limited)`;
   if (isolation === "bwrap") return `bubblewrap (no network, read-only view) + Node permission model${resources}`;
