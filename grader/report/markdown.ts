@@ -3,8 +3,11 @@
  * student views (student-view.ts); every student-influenced string is escaped (mdText) or fenced (mdBlock).
  */
 import { mdBlock, mdText } from "./escape";
-import type { GradeResult } from "./result";
-import { describeOutcome, diagnosticPlace, points, studentTests, type StudentTestView } from "./student-view";
+import type { Check, GradeResult, QuestionResult } from "./result";
+import {
+  describeOutcome, diagnosticPlace, fixFirst, headline, isPendingManual, points, sharedFailure, splitMessage, studentTests,
+  type FixItem, type SharedFailure, type StudentTestView,
+} from "./student-view";
 
 /** How a teaching assistant's comment on a manual question starts its note (grader/batch/manual.ts). */
 export const TA_COMMENT = "graded by a teaching assistant: ";
@@ -27,59 +30,143 @@ export function lateLine(result: GradeResult): string | null {
   return `Late by ${result.late.days} day${result.late.days === 1 ? "" : "s"}: ${points(result.late.penalty * 100)}% penalty (included in the total).`;
 }
 
+function messageLines(message: string, mark = ""): string[] {
+  const { first, rest } = splitMessage(message);
+  const lines = [`${mark}${mdText(first)}`, ""];
+  if (rest.length) lines.push(mdBlock(rest.map((l) => `  ${l}`).join("\n")), "");
+  return lines;
+}
+
+function checkDetail(check: Check): string[] {
+  const lines = messageLines(check.message, check.ok ? "✓ " : "✗ ");
+  for (const [label, value] of [["input", check.input], ["expected", check.expected], ["got", check.got]] as const) {
+    if (value !== undefined) lines.push(`${label}:`, "", mdBlock(value), "");
+  }
+  if (check.hint !== undefined) lines.push(`Hint: ${mdText(check.hint)}`, "");
+  return lines;
+}
+
+/** A failed test's checks: the failed ones in full, the passed ones one line each. A passed test's: one line each. */
 function checkLines(test: StudentTestView): string[] {
   const lines: string[] = [];
-  for (const check of test.checks) {
-    lines.push(`${check.ok ? "✓" : "✗"} ${mdText(check.message)}`, "");
-    for (const [label, value] of [["input", check.input], ["expected", check.expected], ["got", check.got]] as const) {
-      if (value !== undefined) lines.push(`${label}:`, "", mdBlock(value), "");
-    }
-    if (check.hint !== undefined) lines.push(`Hint: ${mdText(check.hint)}`, "");
+  for (const check of test.checks.filter((c) => !c.ok)) lines.push(...checkDetail(check));
+  const passed = test.checks.filter((c) => c.ok);
+  if (passed.length) {
+    if (test.outcome !== "passed") lines.push(`Passed checks:`, "");
+    for (const c of passed) lines.push(`- ✓ ${mdText(splitMessage(c.message).first)}`);
+    lines.push("");
   }
   return lines;
 }
 
-function testLines(test: StudentTestView): string[] {
-  const mark = test.outcome === "passed" ? "✅" : test.score > 0 ? "🟨" : "❌";
-  const hidden = test.visibility === "visible" ? "" : " (hidden test)";
-  const head = `#### ${mark} ${mdText(test.name)}${hidden}: ${points(test.score)} / ${points(test.maxScore)}`;
-  const lines = [head, ""];
-  if (test.outcome !== "passed") lines.push(mdText(describeOutcome(test)), "");
-  return [...lines, ...checkLines(test)];
+function mark(test: StudentTestView): string {
+  return test.outcome === "passed" ? "✅" : test.score > 0 ? "🟨" : "❌";
+}
+
+function testName(test: StudentTestView): string {
+  return `${mdText(test.name)}${test.visibility === "visible" ? "" : " (hidden test)"}`;
+}
+
+/** One line: a passed test, a test the question's shared message covers, or a test with nothing more to show. */
+function testOneLine(test: StudentTestView, withSummary: boolean): string {
+  const why = withSummary && test.outcome !== "passed" ? `, ${mdText(describeOutcome(test))}` : "";
+  return `- ${mark(test)} ${testName(test)}: ${points(test.score)} / ${points(test.maxScore)}${why}`;
+}
+
+function testLines(test: StudentTestView, covered: boolean): string[] {
+  if (test.outcome === "passed" || covered) return [testOneLine(test, false)];
+  const failedChecks = test.checks.filter((c) => !c.ok);
+  if (!failedChecks.length) return [testOneLine(test, true)];
+  return ["", `#### ${mark(test)} ${testName(test)}: ${points(test.score)} / ${points(test.maxScore)}`, "", mdText(describeOutcome(test)), "", ...checkLines(test)];
+}
+
+/** "1 test" / "3 tests". */
+export function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** Text safe to show as is in Markdown (a version number): no escaping needed, so none added. */
+function plain(text: string): string {
+  return /^[A-Za-z0-9.+:-]*$/.test(text) ? text : mdText(text);
+}
+
+function fixFirstLines(result: GradeResult, tests: StudentTestView[]): string[] {
+  const items = fixFirst(result, tests);
+  if (!items.length) return [];
+  const out = ["## What to fix first", ""];
+  // Questions failing only for one and the same shared reason (a syntax error) are listed together.
+  const byShared = new Map<string, FixItem[]>();
+  for (const item of items) {
+    if (item.shared !== null && item.tests.length === 0) byShared.set(item.shared, [...(byShared.get(item.shared) ?? []), item]);
+  }
+  const done = new Set<string>();
+  for (const item of items) {
+    if (item.shared !== null && item.tests.length === 0) {
+      if (done.has(item.shared)) continue;
+      done.add(item.shared);
+      const group = byShared.get(item.shared)!;
+      const n = group.reduce((s, i) => s + i.coveredCount, 0), pts = group.reduce((s, i) => s + i.coveredPoints, 0);
+      if (group.length === 1) out.push(`- **${mdText(item.title)}**: ${count(n, "test")} (${points(pts)} points): ${mdText(splitMessage(item.shared).first)}`);
+      else out.push(`- ${mdText(splitMessage(item.shared).first)}: ${count(n, "test")} (${points(pts)} points) of`, ...group.map((i) => `  - **${mdText(i.title)}**`));
+      continue;
+    }
+    out.push(`- **${mdText(item.title)}**`);
+    if (item.shared !== null) out.push(`  - ${count(item.coveredCount, "test")} (${points(item.coveredPoints)} points): ${mdText(splitMessage(item.shared).first)}`);
+    for (const t of item.tests) out.push(`  ${testOneLine(t, true)}`);
+  }
+  return [...out, ""];
+}
+
+function questionRow(q: QuestionResult, shared: SharedFailure | null): string {
+  if (isPendingManual(q)) return `| ${mdText(q.title)} | pending: graded by a teaching assistant (${points(q.maxScore)} points) |`;
+  let note = "";
+  if (q.manual) {
+    const comment = q.note?.startsWith(TA_COMMENT) ? `: ${mdText(q.note.slice(TA_COMMENT.length))}` : "";
+    note = ` (graded by a TA)${comment}`;
+  } else if (q.note && shared?.message === q.note) {
+    note = `: ${mdText(describeOutcome([...shared.covered][0]))} (below)`;
+  } else if (q.note) note = `: ${mdText(q.note)}`;
+  return `| ${mdText(q.title)}${note} | ${points(q.score)} / ${points(q.maxScore)} |`;
+}
+
+function sectionLines(title: string, q: QuestionResult | undefined, mine: StudentTestView[]): string[] {
+  const shared = sharedFailure(q, mine);
+  const out = [`### ${mdText(title)}`, ""];
+  if (shared) {
+    const n = shared.covered.size;
+    out.push(...messageLines(shared.message, `❌ ${n === mine.length ? `All ${n} tests` : count(n, "test")} of this question: `));
+  }
+  for (const t of mine) out.push(...testLines(t, shared?.covered.has(t) ?? false));
+  return [...out, ""];
 }
 
 export function feedbackMarkdown(result: GradeResult): string {
   const tests = studentTests(result);
   const out: string[] = [
-    `# ${mdText(result.assignment.title)}: ${points(result.score)} / ${points(result.maxScore)}`,
+    `# ${mdText(result.assignment.title)}: ${headline(result)}`,
     "",
-    `Submission ${mdText(result.submission.file)} (sha256 ${result.submission.sha256.slice(0, 12)}), graded ${mdText(result.startedAt)} with gradlab ${mdText(result.versions.gradlab)}.`,
+    `Submission ${mdText(result.submission.file)} (sha256 ${result.submission.sha256.slice(0, 12)}), graded ${mdText(result.startedAt)} with gradlab ${plain(result.versions.gradlab)}.`,
     "",
     result.unsandboxed ? `> **${mdText(sandboxLine(result))}**` : mdText(sandboxLine(result)),
     "",
   ];
   const late = lateLine(result);
   if (late) out.push(mdText(late), "");
+  out.push(...fixFirstLines(result, tests));
   if (!result.compile.ok || result.compile.diagnostics.length) {
     out.push("## Compile errors", "");
     for (const d of result.compile.diagnostics) out.push(`- ${mdText(diagnosticPlace(d))}: ${mdText(d.message)}`);
     out.push("");
   }
   out.push("## Questions", "", "| question | points |", "| --- | ---: |");
-  for (const q of result.questions) {
-    const comment = q.manual && q.note?.startsWith(TA_COMMENT) ? `: ${mdText(q.note.slice(TA_COMMENT.length))}` : "";
-    const note = q.manual ? ` (graded by a TA)${comment}` : q.note ? `: ${mdText(q.note)}` : "";
-    out.push(`| ${mdText(q.title)}${note} | ${points(q.score)} / ${points(q.maxScore)} |`);
-  }
+  for (const q of result.questions) out.push(questionRow(q, sharedFailure(q, tests.filter((t) => t.question === q.id))));
   out.push("");
   for (const q of result.questions) {
     const mine = tests.filter((t) => t.question === q.id);
-    if (mine.length === 0) continue;
-    out.push(`### ${mdText(q.title)}`, "");
-    for (const t of mine) out.push(...testLines(t));
+    if (mine.length) out.push(...sectionLines(q.title, q, mine));
   }
   const orphans = tests.filter((t) => !result.questions.some((q) => q.id === t.question));
-  if (orphans.length) out.push("### Other tests", "", ...orphans.flatMap(testLines));
+  if (orphans.length) out.push(...sectionLines("Other tests", undefined, orphans));
   if (result.studentOutput) {
     out.push("## Your program's output", "", "<details><summary>show</summary>", "", mdBlock(capOutput(result.studentOutput)), "", "</details>", "");
   }

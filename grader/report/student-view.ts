@@ -4,7 +4,7 @@
  * see them because this builds each view field by field from an allow-list instead of copying the test and
  * deleting what is secret (a field added to TestResult later stays out until it is listed here).
  */
-import type { Check, GradeResult, Outcome, TestResult, Visibility } from "./result";
+import type { Check, GradeResult, Outcome, QuestionResult, TestResult, Visibility } from "./result";
 
 export interface StudentTestView {
   question: string;
@@ -94,4 +94,111 @@ export function describeOutcome(test: StudentTestView): string {
 export function diagnosticPlace(d: GradeResult["compile"]["diagnostics"][number]): string {
   const cell = d.cell !== undefined ? `cell ${d.cell}${d.gradeId ? ` (${d.gradeId})` : ""}, ` : d.gradeId ? `${d.gradeId}, ` : "";
   return `${cell}line ${d.line}, column ${d.column}`;
+}
+
+/** How the engine and a TA's merge (grader/batch/manual.ts) mark a manual question's note. */
+export const TA_NOTE = "graded by a teaching assistant";
+
+/**
+ * A manual (written) question no TA has scored yet: the engine gives it 0 points and the bare note; a TA's
+ * merge sets the points and, with a comment, a longer note. (A TA's 0 without a comment cannot be told apart
+ * from "not graded yet" in a GradeResult, so it reads as pending too.)
+ */
+export function isPendingManual(q: QuestionResult): boolean {
+  return q.manual && !(q.score > 0) && (q.note === undefined || q.note.trim() === "" || q.note === TA_NOTE);
+}
+
+/** Points still waiting for a TA (0 when nothing is pending). */
+export function pendingPoints(result: GradeResult): number {
+  return result.questions.filter(isPendingManual).reduce((s, q) => s + q.maxScore, 0);
+}
+
+/** "90 / 90 autograded, 10 points pending a TA", or "87 / 100" once nothing is pending. */
+export function headline(result: GradeResult): string {
+  const pending = pendingPoints(result);
+  if (pending <= 0) return `${points(result.score)} / ${points(result.maxScore)}`;
+  const allManualPending = result.questions.filter((q) => q.manual).every(isPendingManual);
+  return `${points(result.score)} / ${points(result.maxScore - pending)} ${allManualPending ? "autograded" : "so far"}, ${points(pending)} points pending a TA`;
+}
+
+/** The denominator of the score bar: what can be scored now. */
+export function scoredMax(result: GradeResult): number {
+  return result.maxScore - pendingPoints(result);
+}
+
+/** A failed test's message when it is all the test says: one failed check with nothing but a message. */
+function soleMessage(t: StudentTestView): string | undefined {
+  if (t.outcome === "passed" || t.checks.length !== 1) return undefined;
+  const c = t.checks[0];
+  return !c.ok && c.input === undefined && c.expected === undefined && c.got === undefined && c.hint === undefined ? c.message : undefined;
+}
+
+export interface SharedFailure {
+  /** The message all the covered tests share, said once at the question. */
+  message: string;
+  /** The tests it covers: shown as one-liners without the message. */
+  covered: Set<StudentTestView>;
+}
+
+/**
+ * When tests of a question fail with the same message (a compile error, a forbidden name, a failure while
+ * loading, "not run" after timeouts), the message once for the question and the tests it covers. Hidden
+ * tests are covered when they failed with the same one-line summary as the covered visible ones (their
+ * checks are never looked at). Null when fewer than two tests share a message.
+ */
+export function sharedFailure(q: QuestionResult | undefined, tests: StudentTestView[]): SharedFailure | null {
+  const counts = new Map<string, number>();
+  for (const t of tests) {
+    const m = soleMessage(t);
+    if (m !== undefined) counts.set(m, (counts.get(m) ?? 0) + 1);
+  }
+  let message: string | undefined;
+  if (q && !q.manual && q.note && counts.has(q.note)) message = q.note;
+  else for (const [m, n] of counts) if (n >= 2 && (message === undefined || n > counts.get(message)!)) message = m;
+  if (message === undefined) return null;
+  const covered = new Set(tests.filter((t) => soleMessage(t) === message));
+  const summaries = new Set([...covered].map((t) => `${t.outcome}\n${t.summary}`));
+  for (const t of tests) {
+    if (t.visibility !== "visible" && t.outcome !== "passed" && t.score === 0 && summaries.has(`${t.outcome}\n${t.summary}`)) covered.add(t);
+  }
+  return covered.size >= 2 ? { message, covered } : null;
+}
+
+/** A message's first line, and the rest (stack lines, "at cell 5, line 3") to be shown on their own lines. */
+export function splitMessage(message: string): { first: string; rest: string[] } {
+  const lines = String(message).split(/\r?\n/);
+  return { first: lines[0], rest: lines.slice(1).map((l) => l.trim()).filter((l) => l !== "") };
+}
+
+export interface FixItem {
+  question: QuestionResult | undefined;
+  title: string;
+  /** A message shared by several failing tests of the question, or null. */
+  shared: string | null;
+  /** Failing tests not covered by the shared message. */
+  tests: StudentTestView[];
+  /** How many tests the shared message covers, and their points. */
+  coveredCount: number;
+  coveredPoints: number;
+}
+
+/** The failing tests by question, for "what to fix first": empty when every autograded test passed. */
+export function fixFirst(result: GradeResult, tests: StudentTestView[] = studentTests(result)): FixItem[] {
+  const items: FixItem[] = [];
+  const groups: Array<[QuestionResult | undefined, string, StudentTestView[]]> = result.questions.map((q) => [q, q.title, tests.filter((t) => t.question === q.id)]);
+  const orphans = tests.filter((t) => !result.questions.some((q) => q.id === t.question));
+  if (orphans.length) groups.push([undefined, "Other tests", orphans]);
+  for (const [q, title, mine] of groups) {
+    const failing = mine.filter((t) => t.outcome !== "passed");
+    if (!failing.length) continue;
+    const shared = sharedFailure(q, mine);
+    const covered = failing.filter((t) => shared?.covered.has(t));
+    items.push({
+      question: q, title, shared: shared?.message ?? null,
+      tests: failing.filter((t) => !shared?.covered.has(t)),
+      coveredCount: covered.length,
+      coveredPoints: covered.reduce((s, t) => s + (t.maxScore - t.score), 0),
+    });
+  }
+  return items;
 }
