@@ -11,7 +11,7 @@ import { loadAssignment } from "../engine/assignment";
 import { sandboxFactory } from "../engine/factory";
 import { gradeSubmission } from "../engine/grade";
 import type { GradeResult, TestResult } from "../report/result";
-import { sharedFailure, splitMessage, studentTestView } from "../report/student-view";
+import { coveredTests, sharedFailures, splitMessage, studentTestView } from "../report/student-view";
 import { toInput } from "./grade";
 
 export const HELP = `usage: gradlab check [<assignment folder>] [--notebook FILE]
@@ -56,13 +56,15 @@ export function formatCheck(result: GradeResult, hiddenCount: number, s: Style):
     // A message every (or many a) test of the question fails with (a compile error, a forbidden name, a
     // failure while loading, "not run" after timeouts): said once here, the tests listed without it.
     const views = tests.map(studentTestView);
-    const shared = sharedFailure(q, views);
-    if (shared) {
-      const { first, rest } = splitMessage(shared.message);
-      const n = shared.covered.size;
+    const shared = sharedFailures(q, views);
+    for (const g of shared) {
+      const { first, rest } = splitMessage(g.message);
+      const n = g.covered.size;
       lines.push(`  ${s.bad("✗")} ${n === tests.length ? `all ${n} tests` : `${n} tests`}: ${first}`, ...rest.map((l) => `        ${l}`));
+      tests.forEach((t, i) => { if (g.covered.has(views[i])) lines.push(...formatTest(t, s, true).map((l) => `  ${l}`)); });
     }
-    tests.forEach((t, i) => lines.push(...formatTest(t, s, shared?.covered.has(views[i]) ?? false)));
+    const covered = coveredTests(shared);
+    tests.forEach((t, i) => { if (!covered.has(views[i])) lines.push(...formatTest(t, s)); });
   }
   const visible = result.tests;
   const passed = visible.filter((t) => t.outcome === "passed").length;

@@ -7,8 +7,8 @@ import { html } from "./escape";
 import { capOutput, count, lateLine, sandboxLine, TA_COMMENT } from "./markdown";
 import type { GradeResult, QuestionResult } from "./result";
 import {
-  describeOutcome, diagnosticPlace, fixFirst, fraction, headline, isPendingManual, points, scoredMax, sharedFailure, splitMessage, studentTests,
-  type SharedFailure, type StudentTestView,
+  coveredTests, describeOutcome, diagnosticPlace, fixFirst, fixLines, fraction, headline, isPendingManual, points, scoredMax, sharedFailures,
+  splitMessage, studentTests, type SharedFailure, type StudentTestView,
 } from "./student-view";
 
 const CSS = `
@@ -79,49 +79,50 @@ function testHtml(test: StudentTestView, covered: boolean): string {
   return `<div class="test ${state}">${testHead(test, false)}<div>${html(describeOutcome(test))}</div>${failed.map(checkHtml).join("")}${passedHtml}</div>`;
 }
 
-function questionRow(q: QuestionResult, shared: SharedFailure | null): string {
+function questionRow(q: QuestionResult, shared: SharedFailure[]): string {
   if (isPendingManual(q)) {
     return `<tr><td>${html(q.title)}</td><td class="pts pending" colspan="2">pending: graded by a teaching assistant (${points(q.maxScore)} points)</td></tr>`;
   }
   let note = "";
+  const blocked = shared.find((g) => g.message === q.note);
   if (q.manual) {
     const comment = q.note?.startsWith(TA_COMMENT) ? `<div class="meta">${html(q.note.slice(TA_COMMENT.length))}</div>` : "";
     note = ` <span class="meta">(graded by a TA)</span>${comment}`;
-  } else if (q.note && shared?.message === q.note) {
-    note = ` <span class="bad">${html(describeOutcome([...shared.covered][0]))} (below)</span>`;
+  } else if (q.note && blocked) {
+    note = ` <span class="bad">${html(describeOutcome([...blocked.covered][0]))} (below)</span>`;
   } else if (q.note) note = `<div class="bad">${html(q.note)}</div>`;
   return `<tr><td>${html(q.title)}${note}</td><td class="pts">${points(q.score)} / ${points(q.maxScore)}</td><td>${bar(q.score, q.maxScore)}</td></tr>`;
 }
 
 function sectionHtml(title: string, q: QuestionResult | undefined, mine: StudentTestView[]): string[] {
-  const shared = sharedFailure(q, mine);
+  const shared = sharedFailures(q, mine);
+  const covered = coveredTests(shared);
   const out = [`<h3>${html(title)}</h3>`];
-  if (shared) {
-    const n = shared.covered.size;
-    out.push(`<div class="shared">✗ ${n === mine.length ? `All ${n} tests` : count(n, "test")} of this question: ${messageHtml(shared.message)}</div>`);
+  for (const g of shared) {
+    const n = g.covered.size;
+    out.push(`<div class="shared">✗ ${n === mine.length ? `All ${n} tests` : count(n, "test")} of this question: ${messageHtml(g.message)}</div>`);
+    out.push(...mine.filter((t) => g.covered.has(t)).map((t) => testHtml(t, true)));
   }
-  return [...out, ...mine.map((t) => testHtml(t, shared?.covered.has(t) ?? false))];
+  return [...out, ...mine.filter((t) => !covered.has(t)).map((t) => testHtml(t, false))];
 }
 
 function fixFirstHtml(result: GradeResult, tests: StudentTestView[]): string[] {
-  const items = fixFirst(result, tests);
-  if (!items.length) return [];
+  const lines = fixLines(fixFirst(result, tests));
+  if (!lines.length) return [];
   const out = [`<h2>What to fix first</h2><ul class="fix">`];
-  const done = new Set<string>();
-  for (const item of items) {
-    if (item.shared !== null && item.tests.length === 0) {
-      if (done.has(item.shared)) continue;
-      done.add(item.shared);
-      const group = items.filter((i) => i.shared === item.shared && i.tests.length === 0);
-      const n = group.reduce((s, i) => s + i.coveredCount, 0), pts = group.reduce((s, i) => s + i.coveredPoints, 0);
-      out.push(group.length === 1
-        ? `<li><strong>${html(item.title)}</strong>: ${count(n, "test")} (${points(pts)} points): ${html(splitMessage(item.shared).first)}</li>`
-        : `<li>${html(splitMessage(item.shared).first)}: ${count(n, "test")} (${points(pts)} points) of<ul>${group.map((i) => `<li><strong>${html(i.title)}</strong></li>`).join("")}</ul></li>`);
+  for (const line of lines) {
+    if (line.kind === "together") {
+      const what = `${count(line.count, "test")} (${points(line.points)} points)`;
+      out.push(line.titles.length === 1
+        ? `<li><strong>${html(line.titles[0])}</strong>: ${what}: ${html(splitMessage(line.message).first)}</li>`
+        : `<li>${html(splitMessage(line.message).first)}: ${what} of<ul>${line.titles.map((t) => `<li><strong>${html(t)}</strong></li>`).join("")}</ul></li>`);
       continue;
     }
-    const lines = item.tests.map((t) => `<li>${testHead(t, true)}</li>`);
-    if (item.shared !== null) lines.unshift(`<li>${count(item.coveredCount, "test")} (${points(item.coveredPoints)} points): ${html(splitMessage(item.shared).first)}</li>`);
-    out.push(`<li><strong>${html(item.title)}</strong><ul>${lines.join("")}</ul></li>`);
+    const items = [
+      ...line.shared.map((g) => `<li>${count(g.count, "test")} (${points(g.points)} points): ${html(splitMessage(g.message).first)}</li>`),
+      ...line.tests.map((t) => `<li>${testHead(t, true)}</li>`),
+    ];
+    out.push(`<li><strong>${html(line.title)}</strong><ul>${items.join("")}</ul></li>`);
   }
   return [...out, `</ul>`];
 }
@@ -140,7 +141,7 @@ export function feedbackHtml(result: GradeResult): string {
   if (!result.compile.ok || result.compile.diagnostics.length) {
     body.push(`<h2>Compile errors</h2><ul>`, ...result.compile.diagnostics.map((d) => `<li class="diag">${html(diagnosticPlace(d))}: ${html(d.message)}</li>`), `</ul>`);
   }
-  body.push(`<h2>Questions</h2><table><tr><th>question</th><th class="pts">points</th><th></th></tr>`, ...result.questions.map((q) => questionRow(q, sharedFailure(q, tests.filter((t) => t.question === q.id)))), `</table>`);
+  body.push(`<h2>Questions</h2><table><tr><th>question</th><th class="pts">points</th><th></th></tr>`, ...result.questions.map((q) => questionRow(q, sharedFailures(q, tests.filter((t) => t.question === q.id)))), `</table>`);
   for (const q of result.questions) {
     const mine = tests.filter((t) => t.question === q.id);
     if (mine.length) body.push(...sectionHtml(q.title, q, mine));

@@ -5,8 +5,8 @@
 import { mdBlock, mdText } from "./escape";
 import type { Check, GradeResult, QuestionResult } from "./result";
 import {
-  describeOutcome, diagnosticPlace, fixFirst, headline, isPendingManual, points, sharedFailure, splitMessage, studentTests,
-  type FixItem, type SharedFailure, type StudentTestView,
+  coveredTests, describeOutcome, diagnosticPlace, fixFirst, fixLines, headline, isPendingManual, points, sharedFailures, splitMessage,
+  studentTests, type SharedFailure, type StudentTestView,
 } from "./student-view";
 
 /** How a teaching assistant's comment on a manual question starts its note (grader/batch/manual.ts). */
@@ -91,52 +91,47 @@ function plain(text: string): string {
 }
 
 function fixFirstLines(result: GradeResult, tests: StudentTestView[]): string[] {
-  const items = fixFirst(result, tests);
-  if (!items.length) return [];
+  const lines = fixLines(fixFirst(result, tests));
+  if (!lines.length) return [];
   const out = ["## What to fix first", ""];
-  // Questions failing only for one and the same shared reason (a syntax error) are listed together.
-  const byShared = new Map<string, FixItem[]>();
-  for (const item of items) {
-    if (item.shared !== null && item.tests.length === 0) byShared.set(item.shared, [...(byShared.get(item.shared) ?? []), item]);
-  }
-  const done = new Set<string>();
-  for (const item of items) {
-    if (item.shared !== null && item.tests.length === 0) {
-      if (done.has(item.shared)) continue;
-      done.add(item.shared);
-      const group = byShared.get(item.shared)!;
-      const n = group.reduce((s, i) => s + i.coveredCount, 0), pts = group.reduce((s, i) => s + i.coveredPoints, 0);
-      if (group.length === 1) out.push(`- **${mdText(item.title)}**: ${count(n, "test")} (${points(pts)} points): ${mdText(splitMessage(item.shared).first)}`);
-      else out.push(`- ${mdText(splitMessage(item.shared).first)}: ${count(n, "test")} (${points(pts)} points) of`, ...group.map((i) => `  - **${mdText(i.title)}**`));
+  for (const line of lines) {
+    if (line.kind === "together") {
+      const what = `${count(line.count, "test")} (${points(line.points)} points)`;
+      if (line.titles.length === 1) out.push(`- **${mdText(line.titles[0])}**: ${what}: ${mdText(splitMessage(line.message).first)}`);
+      else out.push(`- ${mdText(splitMessage(line.message).first)}: ${what} of`, ...line.titles.map((t) => `  - **${mdText(t)}**`));
       continue;
     }
-    out.push(`- **${mdText(item.title)}**`);
-    if (item.shared !== null) out.push(`  - ${count(item.coveredCount, "test")} (${points(item.coveredPoints)} points): ${mdText(splitMessage(item.shared).first)}`);
-    for (const t of item.tests) out.push(`  ${testOneLine(t, true)}`);
+    out.push(`- **${mdText(line.title)}**`);
+    for (const g of line.shared) out.push(`  - ${count(g.count, "test")} (${points(g.points)} points): ${mdText(splitMessage(g.message).first)}`);
+    for (const t of line.tests) out.push(`  ${testOneLine(t, true)}`);
   }
   return [...out, ""];
 }
 
-function questionRow(q: QuestionResult, shared: SharedFailure | null): string {
+function questionRow(q: QuestionResult, shared: SharedFailure[]): string {
   if (isPendingManual(q)) return `| ${mdText(q.title)} | pending: graded by a teaching assistant (${points(q.maxScore)} points) |`;
   let note = "";
+  const blocked = shared.find((g) => g.message === q.note);
   if (q.manual) {
     const comment = q.note?.startsWith(TA_COMMENT) ? `: ${mdText(q.note.slice(TA_COMMENT.length))}` : "";
     note = ` (graded by a TA)${comment}`;
-  } else if (q.note && shared?.message === q.note) {
-    note = `: ${mdText(describeOutcome([...shared.covered][0]))} (below)`;
+  } else if (q.note && blocked) {
+    note = `: ${mdText(describeOutcome([...blocked.covered][0]))} (below)`;
   } else if (q.note) note = `: ${mdText(q.note)}`;
   return `| ${mdText(q.title)}${note} | ${points(q.score)} / ${points(q.maxScore)} |`;
 }
 
 function sectionLines(title: string, q: QuestionResult | undefined, mine: StudentTestView[]): string[] {
-  const shared = sharedFailure(q, mine);
+  const shared = sharedFailures(q, mine);
+  const covered = coveredTests(shared);
   const out = [`### ${mdText(title)}`, ""];
-  if (shared) {
-    const n = shared.covered.size;
-    out.push(...messageLines(shared.message, `❌ ${n === mine.length ? `All ${n} tests` : count(n, "test")} of this question: `));
+  // Each shared message once, with the tests it covers under it; then the other tests.
+  for (const g of shared) {
+    const n = g.covered.size;
+    out.push(...messageLines(g.message, `❌ ${n === mine.length ? `All ${n} tests` : count(n, "test")} of this question: `));
+    out.push(...mine.filter((t) => g.covered.has(t)).map((t) => testOneLine(t, false)), "");
   }
-  for (const t of mine) out.push(...testLines(t, shared?.covered.has(t) ?? false));
+  for (const t of mine) if (!covered.has(t)) out.push(...testLines(t, false));
   return [...out, ""];
 }
 
@@ -159,7 +154,7 @@ export function feedbackMarkdown(result: GradeResult): string {
     out.push("");
   }
   out.push("## Questions", "", "| question | points |", "| --- | ---: |");
-  for (const q of result.questions) out.push(questionRow(q, sharedFailure(q, tests.filter((t) => t.question === q.id))));
+  for (const q of result.questions) out.push(questionRow(q, sharedFailures(q, tests.filter((t) => t.question === q.id))));
   out.push("");
   for (const q of result.questions) {
     const mine = tests.filter((t) => t.question === q.id);

@@ -140,28 +140,46 @@ export interface SharedFailure {
   covered: Set<StudentTestView>;
 }
 
+/** Outcomes a hidden test may be grouped under a visible test's message by: the test could not run at all. */
+const BLOCKED_OUTCOMES = new Set<Outcome>(["compile-error", "forbidden", "timeout", "crash", "limit", "error", "malformed", "not-implemented"]);
+
 /**
  * When tests of a question fail with the same message (a compile error, a forbidden name, a failure while
- * loading, "not run" after timeouts), the message once for the question and the tests it covers. Hidden
- * tests are covered when they failed with the same one-line summary as the covered visible ones (their
- * checks are never looked at). Null when fewer than two tests share a message.
+ * loading, "not run" after timeouts), each such message once for the question and the tests it covers.
+ * A hidden test is covered when it could not run (BLOCKED_OUTCOMES) and has the outcome and one-line
+ * summary of a message's visible tests (its checks are never looked at). A message covering fewer than
+ * two tests is no group; the question's note (the engine's reason it blocked the question) comes first.
  */
-export function sharedFailure(q: QuestionResult | undefined, tests: StudentTestView[]): SharedFailure | null {
-  const counts = new Map<string, number>();
+export function sharedFailures(q: QuestionResult | undefined, tests: StudentTestView[]): SharedFailure[] {
+  const byMessage = new Map<string, StudentTestView[]>();
   for (const t of tests) {
     const m = soleMessage(t);
-    if (m !== undefined) counts.set(m, (counts.get(m) ?? 0) + 1);
+    if (m !== undefined) byMessage.set(m, [...(byMessage.get(m) ?? []), t]);
   }
-  let message: string | undefined;
-  if (q && !q.manual && q.note && counts.has(q.note)) message = q.note;
-  else for (const [m, n] of counts) if (n >= 2 && (message === undefined || n > counts.get(message)!)) message = m;
-  if (message === undefined) return null;
-  const covered = new Set(tests.filter((t) => soleMessage(t) === message));
-  const summaries = new Set([...covered].map((t) => `${t.outcome}\n${t.summary}`));
-  for (const t of tests) {
-    if (t.visibility !== "visible" && t.outcome !== "passed" && t.score === 0 && summaries.has(`${t.outcome}\n${t.summary}`)) covered.add(t);
+  const order = [...byMessage.keys()].sort((a, b) => {
+    const note = (m: string) => (q && !q.manual && q.note === m ? 1 : 0);
+    return note(b) - note(a) || byMessage.get(b)!.length - byMessage.get(a)!.length;
+  });
+  const taken = new Set<StudentTestView>();
+  const groups: SharedFailure[] = [];
+  for (const message of order) {
+    const covered = new Set(byMessage.get(message)!);
+    const kinds = new Set([...covered].map((t) => `${t.outcome}\n${t.summary}`));
+    for (const t of tests) {
+      if (t.visibility !== "visible" && !taken.has(t) && BLOCKED_OUTCOMES.has(t.outcome) && t.score === 0 && kinds.has(`${t.outcome}\n${t.summary}`)) covered.add(t);
+    }
+    if (covered.size < 2) continue;
+    for (const t of covered) taken.add(t);
+    groups.push({ message, covered });
   }
-  return covered.size >= 2 ? { message, covered } : null;
+  // Shown in the order of their first tests.
+  const first = (g: SharedFailure) => tests.findIndex((t) => g.covered.has(t));
+  return groups.sort((a, b) => first(a) - first(b));
+}
+
+/** The tests any shared message covers. */
+export function coveredTests(groups: SharedFailure[]): Set<StudentTestView> {
+  return new Set(groups.flatMap((g) => [...g.covered]));
 }
 
 /** A message's first line, and the rest (stack lines, "at cell 5, line 3") to be shown on their own lines. */
@@ -173,13 +191,10 @@ export function splitMessage(message: string): { first: string; rest: string[] }
 export interface FixItem {
   question: QuestionResult | undefined;
   title: string;
-  /** A message shared by several failing tests of the question, or null. */
-  shared: string | null;
-  /** Failing tests not covered by the shared message. */
+  /** Messages shared by several failing tests of the question, with how many tests and points each covers. */
+  shared: Array<{ message: string; count: number; points: number }>;
+  /** Failing tests no shared message covers. */
   tests: StudentTestView[];
-  /** How many tests the shared message covers, and their points. */
-  coveredCount: number;
-  coveredPoints: number;
 }
 
 /** The failing tests by question, for "what to fix first": empty when every autograded test passed. */
@@ -191,14 +206,42 @@ export function fixFirst(result: GradeResult, tests: StudentTestView[] = student
   for (const [q, title, mine] of groups) {
     const failing = mine.filter((t) => t.outcome !== "passed");
     if (!failing.length) continue;
-    const shared = sharedFailure(q, mine);
-    const covered = failing.filter((t) => shared?.covered.has(t));
+    const shared = sharedFailures(q, mine);
+    const covered = coveredTests(shared);
     items.push({
-      question: q, title, shared: shared?.message ?? null,
-      tests: failing.filter((t) => !shared?.covered.has(t)),
-      coveredCount: covered.length,
-      coveredPoints: covered.reduce((s, t) => s + (t.maxScore - t.score), 0),
+      question: q, title,
+      shared: shared.map((g) => ({ message: g.message, count: g.covered.size, points: [...g.covered].reduce((s, t) => s + (t.maxScore - t.score), 0) })),
+      tests: failing.filter((t) => !covered.has(t)),
     });
   }
   return items;
+}
+
+/**
+ * "What to fix first" as lines of a list, for both renderers: a question failing for one shared reason only
+ * is one line, and questions failing for the same reason (one syntax error) are listed under it together.
+ */
+export type FixLine =
+  | { kind: "together"; message: string; count: number; points: number; titles: string[] }
+  | { kind: "question"; title: string; shared: FixItem["shared"]; tests: StudentTestView[] };
+
+export function fixLines(items: FixItem[]): FixLine[] {
+  const alone = (i: FixItem) => i.shared.length === 1 && i.tests.length === 0;
+  const out: FixLine[] = [];
+  const done = new Set<string>();
+  for (const item of items) {
+    if (!alone(item)) {
+      out.push({ kind: "question", title: item.title, shared: item.shared, tests: item.tests });
+      continue;
+    }
+    const message = item.shared[0].message;
+    if (done.has(message)) continue;
+    done.add(message);
+    const group = items.filter((i) => alone(i) && i.shared[0].message === message);
+    out.push({
+      kind: "together", message, titles: group.map((i) => i.title),
+      count: group.reduce((s, i) => s + i.shared[0].count, 0), points: group.reduce((s, i) => s + i.shared[0].points, 0),
+    });
+  }
+  return out;
 }

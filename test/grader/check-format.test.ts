@@ -33,7 +33,7 @@ describe("gradlab check's text", () => {
     const tests = [...["a1", "a2", "a3"].map((n) => blocked("a", n)), ...["b1", "b2"].map((n) => blocked("b", n))];
     const text = formatCheck(result(tests, { a: SYNTAX, b: SYNTAX }), 4, style(false));
     expect(text.split(SYNTAX).length - 1).toBe(2);
-    expect(text).toContain(`  ✗ all 3 tests: ${SYNTAX}\n  ✗ a1  0 / 1\n  ✗ a2  0 / 1\n  ✗ a3  0 / 1\n`);
+    expect(text).toContain(`  ✗ all 3 tests: ${SYNTAX}\n    ✗ a1  0 / 1\n    ✗ a2  0 / 1\n    ✗ a3  0 / 1\n`);
     expect(text).toContain("visible tests passed: 0 of 5 (0 of 5 points); 4 hidden tests run at grading.");
   });
 
@@ -48,7 +48,7 @@ describe("gradlab check's text", () => {
     expect(text.split(notRun).length - 1).toBe(1);
     expect(text).toContain(`  ✗ 3 tests: ${notRun}`);
     expect(text).toContain("timed out after 10 s (again)");
-    expect(text).toMatch(/^ {2}✗ t4 {2}0 \/ 1$/m);
+    expect(text).toMatch(/^ {4}✗ t4 {2}0 \/ 1$/m);
   });
 
   it("shows call, expected and got undimmed, stack lines on their own lines", () => {

@@ -250,6 +250,21 @@ describe("short reports", () => {
     expect(markdown.split("\n").length).toBeLessThan(120);
   });
 
+  it("after timeouts: 'not run' said once for the visible and hidden tests it covers; a hidden wrong answer is not grouped", () => {
+    const notRun = "not run: 2 earlier tests of this question timed out (an endless loop?)";
+    const r = bigResult((q, t, test) => {
+      if (q !== 1) return test;
+      if (t < 2) return { ...test, score: 0, outcome: "timeout", summary: "timed out after 3 s", checks: [{ ok: false, message: "timed out after 3 s" }] };
+      if (t === 8) return { ...test, score: 0, outcome: "wrong", summary: "wrong answer" };
+      return { ...test, score: 0, outcome: "timeout", summary: "timed out", checks: [{ ok: false, message: notRun }] };
+    });
+    const { markdown, html } = written(r);
+    expect(occurrences(markdown, notRun)).toBe(2); // what to fix first, and the question
+    expect(occurrences(html, notRun)).toBe(2);
+    expect(markdown).toContain(`  - 2 tests (4 points): timed out after 3 s\n  - 6 tests (12 points): ${notRun}\n  - ❌ test 1.8 (hidden test): 0 / 2, wrong answer`);
+    expect(markdown).toContain(`❌ 6 tests of this question: ${notRun}\n\n- ❌ test 1.2: 0 / 2\n`);
+  });
+
   it("a message's stack lines go on their own indented lines", () => {
     const r = bigResult((q, t, test) => (q === 0 && t === 0
       ? { ...test, score: 0, outcome: "error", summary: "error: TypeError", checks: [{ ok: false, message: "your code threw TypeError: x is undefined\n  at forward (cell 5, line 3)\n  at backward (cell 5, line 9)" }] }
