@@ -45,7 +45,7 @@ export function formatCheck(result: GradeResult, hiddenCount: number, s: Style):
   if (result.unsandboxed) lines.push(s.dim(`(${result.sandbox})`));
   for (const q of result.questions) {
     if (q.manual) {
-      lines.push(`\n${s.bold(q.title)}  ${s.dim(`${points(q.maxScore)} points, graded by a teaching assistant`)}`);
+      lines.push(`\n${s.bold(q.title)}  ${s.dim(`pending: graded by a teaching assistant (${points(q.maxScore)} points)`)}`);
       continue;
     }
     const tests = result.tests.filter((t) => t.question === q.id);

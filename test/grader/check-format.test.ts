@@ -74,5 +74,6 @@ describe("gradlab check's text", () => {
     const text = formatCheck(result([test("a", "t1"), test("a", "t2")]), 1, style(false));
     expect(text).toContain("Question a  2 / 2\n  ✓ t1  1 / 1\n  ✓ t2  1 / 1\n");
     expect(text).toContain("visible tests passed: 2 of 2 (2 of 2 points); 1 hidden tests run at grading.");
+    expect(text).toContain("Written  pending: graded by a teaching assistant (5 points)");
   });
 });
