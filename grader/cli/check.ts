@@ -11,6 +11,7 @@ import { loadAssignment } from "../engine/assignment";
 import { sandboxFactory } from "../engine/factory";
 import { gradeSubmission } from "../engine/grade";
 import type { GradeResult, TestResult } from "../report/result";
+import { coveredTests, sharedFailures, splitMessage, studentTestView } from "../report/student-view";
 import { toInput } from "./grade";
 
 export const HELP = `usage: gradlab check [<assignment folder> | <notebook.ipynb>] [--notebook FILE]
@@ -23,14 +24,14 @@ options:
   --no-color        plain output (also when piped, or with NO_COLOR set)
   -h, --help        this text`;
 
-interface Style {
+export interface Style {
   ok(s: string): string;
   bad(s: string): string;
   dim(s: string): string;
   bold(s: string): string;
 }
 
-function style(color: boolean): Style {
+export function style(color: boolean): Style {
   const wrap = (code: string) => (s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   return { ok: wrap("32"), bad: wrap("31"), dim: wrap("2"), bold: wrap("1") };
 }
@@ -44,7 +45,7 @@ export function formatCheck(result: GradeResult, hiddenCount: number, s: Style):
   if (result.unsandboxed) lines.push(s.dim(`(${result.sandbox})`));
   for (const q of result.questions) {
     if (q.manual) {
-      lines.push(`\n${s.bold(q.title)}  ${s.dim(`${points(q.maxScore)} points, graded by a teaching assistant`)}`);
+      lines.push(`\n${s.bold(q.title)}  ${s.dim(`pending: graded by a teaching assistant (${points(q.maxScore)} points)`)}`);
       continue;
     }
     const tests = result.tests.filter((t) => t.question === q.id);
@@ -52,7 +53,18 @@ export function formatCheck(result: GradeResult, hiddenCount: number, s: Style):
     const max = tests.reduce((a, t) => a + t.maxScore, 0);
     const got = tests.reduce((a, t) => a + t.score, 0);
     lines.push(`\n${s.bold(q.title)}  ${got === max ? s.ok(`${points(got)} / ${points(max)}`) : s.bad(`${points(got)} / ${points(max)}`)}`);
-    for (const t of tests) lines.push(...formatTest(t, s));
+    // A message every (or many a) test of the question fails with (a compile error, a forbidden name, a
+    // failure while loading, "not run" after timeouts): said once here, the tests listed without it.
+    const views = tests.map(studentTestView);
+    const shared = sharedFailures(q, views);
+    for (const g of shared) {
+      const { first, rest } = splitMessage(g.message);
+      const n = g.covered.size;
+      lines.push(`  ${s.bad("✗")} ${n === tests.length ? `all ${n} tests` : `${n} tests`}: ${first}`, ...rest.map((l) => `        ${l}`));
+      tests.forEach((t, i) => { if (g.covered.has(views[i])) lines.push(...formatTest(t, s, true).map((l) => `  ${l}`)); });
+    }
+    const covered = coveredTests(shared);
+    tests.forEach((t, i) => { if (!covered.has(views[i])) lines.push(...formatTest(t, s)); });
   }
   const visible = result.tests;
   const passed = visible.filter((t) => t.outcome === "passed").length;
@@ -70,17 +82,20 @@ export function formatCheck(result: GradeResult, hiddenCount: number, s: Style):
   return lines.join("\n");
 }
 
-function formatTest(t: TestResult, s: Style): string[] {
+export function formatTest(t: TestResult, s: Style, covered = false): string[] {
   const mark = t.outcome === "passed" ? s.ok("✓") : t.outcome === "partial" ? s.bad("~") : s.bad("✗");
-  const out = [`  ${mark} ${t.name}  ${s.dim(`${points(t.score)} / ${points(t.maxScore)}`)}${t.outcome === "passed" ? "" : `  ${s.bad(t.summary)}`}`];
-  if (t.outcome !== "passed") {
+  const why = t.outcome === "passed" || covered ? "" : `  ${s.bad(t.summary)}`;
+  const out = [`  ${mark} ${t.name}  ${s.dim(`${points(t.score)} / ${points(t.maxScore)}`)}${why}`];
+  if (t.outcome !== "passed" && !covered) {
     for (const c of t.checks.filter((c) => !c.ok)) {
-      out.push(...c.message.split("\n").map((l, i) => `      ${i === 0 ? "" : "  "}${l}`));
-      if (c.input) out.push(s.dim(`        call:     ${c.input}`));
-      if (c.expected !== undefined && c.got !== undefined) {
-        out.push(s.dim(`        expected: ${c.expected}`));
-        out.push(s.dim(`        got:      ${c.got}`));
-      }
+      const { first, rest } = splitMessage(c.message);
+      out.push(`      ${first}`, ...rest.map((l) => `        ${l}`));
+      // The call, the expected and the actual answer are what the student needs: plain, not dimmed.
+      const field = (label: string, value: string) => `        ${label.padEnd(10)}${String(value).replace(/\r?\n/g, `\n${" ".repeat(18)}`)}`;
+      if (c.input) out.push(field("call:", c.input));
+      if (c.expected !== undefined) out.push(field("expected:", c.expected));
+      if (c.got !== undefined) out.push(field("got:", c.got));
+      if (c.hint && !c.message.includes(c.hint)) out.push(field("hint:", c.hint));
     }
   }
   return out;

@@ -4,6 +4,7 @@ import { gradescopeResults } from "../../grader/report/gradescope";
 import type { GradeResult, TestResult, Visibility } from "../../grader/report/result";
 import { studentTestView } from "../../grader/report/student-view";
 import { writeReports } from "../../grader/report/write";
+import { withManual } from "../../grader/batch/manual";
 import { tempDir } from "../support/temp";
 
 const SECRET_VISIBILITIES: Visibility[] = ["hidden", "after_due_date", "after_published"];
@@ -149,13 +150,13 @@ describe("escaping", () => {
 describe("feedback content", () => {
   it("shows the total, per-question points and bars, the sandbox, compile errors with cell and line", () => {
     const { html, markdown } = written(sample());
-    expect(html).toContain(`<div class="total">5.5 / 12</div>`);
+    expect(html).toContain(`<div class="total">5.5 / 10 autograded, 2 points pending a TA</div>`);
     expect(html).toContain(`<div class="bar"><span style="width:35.0%"></span></div>`); // gates: 3.5 of 10
     expect(html).toContain("Sandbox: bubblewrap + permission model + prlimit");
     expect(html).toContain("cell 5 (gates-multiply), line 3, column 7");
-    expect(html).toContain("(graded by a TA)");
+    expect(html).toContain("pending: graded by a teaching assistant (2 points)");
     expect(html).toMatch(/<details><summary>show<\/summary><pre>debug: 1/);
-    expect(markdown).toMatch(/^# Assignment 1: Backpropagation by hand: 5\.5 \/ 12$/m);
+    expect(markdown).toMatch(/^# Assignment 1: Backpropagation by hand: 5\.5 \/ 10 autograded, 2 points pending a TA$/m);
     expect(markdown).toContain("| Part 1a: gates: forbidden: \\<b\\>MultiplyGate");
     expect(markdown).toContain("Hint: swapped inputs? \\`dx\\` looks like \\`dy\\` \\| \\[link\\](http://evil)");
   });
@@ -171,5 +172,136 @@ describe("feedback content", () => {
     const { html, markdown } = written(sample({ studentOutput: "" }));
     expect(html).not.toContain("<details>");
     expect(markdown).not.toContain("Your program's output");
+  });
+});
+
+/** A result shaped like assignment1's: five autograded questions of nine tests (each with several detailed checks), two written ones. */
+function bigResult(fail?: (q: number, t: number, test: TestResult) => TestResult): GradeResult {
+  const questions: GradeResult["questions"] = [];
+  const tests: TestResult[] = [];
+  for (let q = 0; q < 5; q++) {
+    questions.push({ id: `q${q}`, title: `Part ${q + 1}: question ${q}`, score: 18, maxScore: 18, manual: false });
+    for (let t = 0; t < 9; t++) {
+      const visibility: Visibility = t < 6 ? "visible" : "hidden";
+      const checks = visibility === "visible"
+        ? Array.from({ length: 6 }, (_, c) => ({ ok: true, message: `check ${c} of test ${q}.${t} is correct`, input: `x = [${c}, ${t}]`, expected: `${c * t}`, got: `${c * t}` }))
+        : [{ ok: true, message: `HIDDEN-CHECK-${q}-${t}`, expected: "HIDDEN-EXPECTED" }];
+      let test: TestResult = { question: `q${q}`, name: `test ${q}.${t}`, score: 2, maxScore: 2, visibility, outcome: "passed", seed: t, durationMs: 3, checks, summary: "passed" };
+      if (fail) test = fail(q, t, test);
+      tests.push(test);
+    }
+  }
+  questions.push({ id: "w1", title: "Part 5a: written", score: 0, maxScore: 5, manual: true, note: "graded by a teaching assistant" });
+  questions.push({ id: "w2", title: "Part 5b: written", score: 0, maxScore: 5, manual: true, note: "graded by a teaching assistant" });
+  for (const q of questions) if (!q.manual) q.score = tests.filter((t) => t.question === q.id).reduce((s, t) => s + t.score, 0);
+  const score = questions.reduce((s, q) => s + q.score, 0);
+  return sample({ questions, tests, score, maxScore: 100, compile: { ok: true, diagnostics: [] }, studentOutput: "" });
+}
+
+const SYNTAX = "your code does not compile (cell 9 (gates-multiply), line 9: ',' expected.), so none of it can run";
+
+function syntaxError(): GradeResult {
+  const r = bigResult((q, t, test) => ({ ...test, score: 0, outcome: "compile-error", checks: [{ ok: false, message: SYNTAX }], summary: "does not compile" }));
+  r.questions = r.questions.map((q) => (q.manual ? q : { ...q, note: SYNTAX }));
+  r.compile = { ok: false, diagnostics: [{ cell: 9, gradeId: "gates-multiply", line: 9, column: 67, message: "',' expected." }] };
+  return r;
+}
+
+const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
+
+describe("short reports", () => {
+  it("a perfect result: each passed test one line, no check details in feedback.md, well under 250 lines", () => {
+    const { markdown, html } = written(bigResult());
+    expect(markdown.split("\n").length).toBeLessThan(250);
+    expect(markdown).not.toMatch(/expected:|got:|input:/);
+    expect(markdown).toMatch(/^- ✅ test 0\.0: 2 \/ 2$/m);
+    expect(markdown).not.toContain("What to fix first");
+    // In HTML a passed test's checks are there, but collapsed in its <details>.
+    expect(html).toMatch(/<details class="test passed one"><summary><span class="ok">✓<\/span> <strong>test 0\.0<\/strong>: 2 \/ 2<\/summary><div class="check">/);
+    expect(html).not.toContain("What to fix first");
+    for (const text of [markdown, html]) expect(text).not.toMatch(/HIDDEN-/);
+  });
+
+  it("a failed test shows its failed checks in full, its passed ones collapsed, and leads 'what to fix first'", () => {
+    const r = bigResult((q, t, test) => (q === 2 && t === 1
+      ? { ...test, score: 1, outcome: "partial", summary: "1 of 6 checks failed", checks: test.checks.map((c, i) => (i === 3 ? { ...c, ok: false, got: "WRONG-42", hint: "look at the sign" } : c)) }
+      : q === 3 && t === 8 ? { ...test, score: 0, outcome: "wrong", summary: "wrong answer" } : test));
+    const { markdown, html } = written(r);
+    const fix = markdown.slice(markdown.indexOf("## What to fix first"), markdown.indexOf("## Questions"));
+    expect(fix).toContain("- **Part 3: question 2**\n  - 🟨 test 2.1: 1 / 2, 1 of 6 checks failed");
+    expect(fix).toContain("- **Part 4: question 3**\n  - ❌ test 3.8 (hidden test): 0 / 2, wrong answer");
+    expect(markdown.indexOf("## What to fix first")).toBeLessThan(markdown.indexOf("## Questions"));
+    expect(markdown).toContain("✗ check 3 of test 2.1 is correct\n\ninput:\n\n```text\nx = [3, 1]\n```\n\nexpected:\n\n```text\n3\n```\n\ngot:\n\n```text\nWRONG-42\n```\n\nHint: look at the sign");
+    expect(markdown).toContain("- ✓ check 0 of test 2.1 is correct");
+    expect(occurrences(markdown, "got:")).toBe(1);
+    expect(html).toMatch(/<h2>What to fix first<\/h2><ul class="fix">\n<li><strong>Part 3: question 2<\/strong><ul><li><span class="bad">✗<\/span> <strong>test 2\.1<\/strong>: 1 \/ 2 <span class="bad">1 of 6 checks failed<\/span>/);
+    expect(html).toContain(`<div>got:</div><pre>WRONG-42</pre><div class="hint">Hint: look at the sign</div></div><details class="passed-checks"><summary>5 passed checks</summary>`);
+  });
+
+  it("a syntax error is said once per question, not under every test", () => {
+    const { markdown, html } = written(syntaxError());
+    // once in "what to fix first" (all five questions together) and once at each question
+    expect(occurrences(markdown, "your code does not compile (cell 9")).toBe(1 + 5);
+    expect(occurrences(html, "your code does not compile (cell 9")).toBe(1 + 5);
+    expect(markdown).toContain("❌ All 9 tests of this question: your code does not compile");
+    expect(markdown).toMatch(/^- ❌ test 0\.0: 0 \/ 2$/m);
+    expect(markdown).toMatch(/^- ❌ test 0\.8 \(hidden test\): 0 \/ 2$/m);
+    expect(markdown).toContain("| Part 1: question 0: does not compile (below) | 0 / 18 |");
+    expect(markdown.split("\n").length).toBeLessThan(120);
+  });
+
+  it("after timeouts: 'not run' said once for the visible and hidden tests it covers; a hidden wrong answer is not grouped", () => {
+    const notRun = "not run: 2 earlier tests of this question timed out (an endless loop?)";
+    const r = bigResult((q, t, test) => {
+      if (q !== 1) return test;
+      if (t < 2) return { ...test, score: 0, outcome: "timeout", summary: "timed out after 3 s", checks: [{ ok: false, message: "timed out after 3 s" }] };
+      if (t === 8) return { ...test, score: 0, outcome: "wrong", summary: "wrong answer" };
+      return { ...test, score: 0, outcome: "timeout", summary: "timed out", checks: [{ ok: false, message: notRun }] };
+    });
+    const { markdown, html } = written(r);
+    expect(occurrences(markdown, notRun)).toBe(2); // what to fix first, and the question
+    expect(occurrences(html, notRun)).toBe(2);
+    expect(markdown).toContain(`  - 2 tests (4 points): timed out after 3 s\n  - 6 tests (12 points): ${notRun}\n  - ❌ test 1.8 (hidden test): 0 / 2, wrong answer`);
+    expect(markdown).toContain(`❌ 6 tests of this question: ${notRun}\n\n- ❌ test 1.2: 0 / 2\n`);
+  });
+
+  it("a message's stack lines go on their own indented lines", () => {
+    const r = bigResult((q, t, test) => (q === 0 && t === 0
+      ? { ...test, score: 0, outcome: "error", summary: "error: TypeError", checks: [{ ok: false, message: "your code threw TypeError: x is undefined\n  at forward (cell 5, line 3)\n  at backward (cell 5, line 9)" }] }
+      : test));
+    const { markdown, html } = written(r);
+    expect(markdown).toContain("✗ your code threw TypeError: x is undefined\n\n```text\n  at forward (cell 5, line 3)\n  at backward (cell 5, line 9)\n```");
+    expect(html).toContain(`x is undefined<pre class="stack">  at forward (cell 5, line 3)\n  at backward (cell 5, line 9)</pre>`);
+  });
+
+  it("shows the gradlab version without Markdown escapes", () => {
+    expect(written(bigResult()).markdown).toContain("with gradlab 0.1.0.");
+  });
+});
+
+describe("manual (written) questions", () => {
+  it("pending until a TA's score is merged: the headline counts the autograded points only", () => {
+    const { markdown, html, results } = written(bigResult());
+    expect(markdown).toMatch(/^# Assignment 1: Backpropagation by hand: 90 \/ 90 autograded, 10 points pending a TA$/m);
+    expect(markdown).toContain("| Part 5a: written | pending: graded by a teaching assistant (5 points) |");
+    expect(markdown).not.toMatch(/0 \/ 5/);
+    expect(html).toContain(`<div class="total">90 / 90 autograded, 10 points pending a TA</div>`);
+    expect(html).toContain("pending: graded by a teaching assistant (5 points)");
+    expect(html).not.toMatch(/0 \/ 5/);
+    // Gradescope's numbers are unchanged.
+    expect(JSON.parse(results).score).toBe(90);
+  });
+
+  it("a TA's merged score (grader/batch/manual.ts) replaces pending, with the comment", () => {
+    const r = withManual(bigResult(), new Map([["w1", { points: 4, comment: "good <b>derivation</b>" }], ["w2", { points: 5 }]]));
+    const { markdown, html } = written(r);
+    expect(markdown).toMatch(/^# Assignment 1: Backpropagation by hand: 99 \/ 100$/m);
+    expect(markdown).toContain("| Part 5a: written (graded by a TA): good \\<b\\>derivation\\</b\\> | 4 / 5 |");
+    expect(markdown).toContain("| Part 5b: written (graded by a TA) | 5 / 5 |");
+    expect(markdown).not.toContain("pending");
+    expect(html).toContain(`<div class="total">99 / 100</div>`);
+    // One graded, one still pending.
+    const half = written(withManual(bigResult(), new Map([["w1", { points: 3 }]])));
+    expect(half.markdown).toMatch(/: 93 \/ 95 so far, 5 points pending a TA$/m);
   });
 });
