@@ -83,7 +83,7 @@ export function withManual(result: GradeResult, mine: Map<string, ManualScore> |
   if (!mine || mine.size === 0) return result;
   const questions = result.questions.map((q) => {
     const m = q.manual ? mine.get(q.id) : undefined;
-    return m ? { ...q, score: m.points, note: m.comment ? `graded by a teaching assistant: ${m.comment}` : "graded by a teaching assistant" } : q;
+    return m ? { ...q, score: m.points, graded: true, note: m.comment ? `graded by a teaching assistant: ${m.comment}` : "graded by a teaching assistant" } : q;
   });
   const raw = round(questions.reduce((s, q) => s + q.score, 0));
   return { ...result, questions, score: round(raw * (1 - (result.late?.penalty ?? 0))) };

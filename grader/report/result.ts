@@ -12,7 +12,9 @@ export interface TestResult { question: string; name: string; score: number; max
   checks: Array<{ ok: boolean; message: string; input?: string; expected?: string; got?: string; hint?: string }>;
   /** Allowed for every test: one short line ("wrong answer", "timed out after 10 s"). */
   summary: string; }
-export interface QuestionResult { id: string; title: string; score: number; maxScore: number; manual: boolean; note?: string /* e.g. forbidden name, compile error */ }
+export interface QuestionResult { id: string; title: string; score: number; maxScore: number; manual: boolean; note?: string /* e.g. forbidden name, compile error */;
+  /** A manual question a teaching assistant has scored (a 0 included); absent or false: pending. */
+  graded?: boolean }
 export interface GradeResult { assignment: { id: string; title: string; version: string }; submission: { id: string; sha256: string; file: string; submittedAt?: string };
   score: number; maxScore: number; late?: { days: number; penalty: number }; questions: QuestionResult[]; tests: TestResult[];
   compile: { ok: boolean; diagnostics: Array<{ cell?: number; gradeId?: string; line: number; column: number; message: string }> };

@@ -96,16 +96,9 @@ export function diagnosticPlace(d: GradeResult["compile"]["diagnostics"][number]
   return `${cell}line ${d.line}, column ${d.column}`;
 }
 
-/** How the engine and a TA's merge (grader/batch/manual.ts) mark a manual question's note. */
-export const TA_NOTE = "graded by a teaching assistant";
-
-/**
- * A manual (written) question no TA has scored yet: the engine gives it 0 points and the bare note; a TA's
- * merge sets the points and, with a comment, a longer note. (A TA's 0 without a comment cannot be told apart
- * from "not graded yet" in a GradeResult, so it reads as pending too.)
- */
+/** A manual (written) question no TA has scored yet (a TA's merge marks it graded, a 0 included). */
 export function isPendingManual(q: QuestionResult): boolean {
-  return q.manual && !(q.score > 0) && (q.note === undefined || q.note.trim() === "" || q.note === TA_NOTE);
+  return q.manual && !q.graded;
 }
 
 /** Points still waiting for a TA (0 when nothing is pending). */

@@ -303,5 +303,9 @@ describe("manual (written) questions", () => {
     // One graded, one still pending.
     const half = written(withManual(bigResult(), new Map([["w1", { points: 3 }]])));
     expect(half.markdown).toMatch(/: 93 \/ 95 so far, 5 points pending a TA$/m);
+    // A TA's 0 is a grade, not "pending".
+    const zero = written(withManual(bigResult(), new Map([["w1", { points: 0 }], ["w2", { points: 0 }]])));
+    expect(zero.markdown).not.toContain("pending");
+    expect(zero.markdown).toContain("| Part 5a: written (graded by a TA) | 0 / 5 |");
   });
 });
