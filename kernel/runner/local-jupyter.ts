@@ -84,7 +84,9 @@ function stopAllOnExit(server: LocalJupyterServer): void {
 }
 
 export class LocalJupyterServer {
-  private stopped = false;
+  /** The one stop under way: a second stop() waits for it instead of returning early. */
+  private stopping: Promise<void> | null = null;
+  private removed = false;
   private stderrText = "";
 
   private constructor(
@@ -182,11 +184,18 @@ export class LocalJupyterServer {
     return this.child.pid;
   }
 
-  /** Stops the server (it shuts its kernels down on SIGTERM); kills the process group if it hangs. */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    running.delete(this);
+  /**
+   * Stops the server (it shuts its kernels down on SIGTERM); kills the process group if it hangs. Every
+   * caller waits for the same stop (a SIGTERM handler and the run's own cleanup both call it; the one that
+   * returned early let the process exit with the folder still there), and the server stays in `running`
+   * until its folder is gone, so an exit mid-stop still removes it.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopAndRemove();
+    return this.stopping;
+  }
+
+  private async stopAndRemove(): Promise<void> {
     const child = this.child;
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((r) => child.once("exit", () => r()));
@@ -205,14 +214,18 @@ export class LocalJupyterServer {
         await exited;
       }
     }
+    this.remove();
+  }
+
+  private remove(): void {
+    this.removed = true;
+    running.delete(this);
     rmSync(this.tempDir, { recursive: true, force: true });
   }
 
   /** stop() for a process that is exiting and cannot wait: TERM the group, remove the folder, at once. */
   stopNow(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    running.delete(this);
+    if (this.removed) return;
     const child = this.child;
     if (child.exitCode === null && child.signalCode === null) {
       try {
@@ -221,6 +234,6 @@ export class LocalJupyterServer {
         child.kill("SIGTERM");
       }
     }
-    rmSync(this.tempDir, { recursive: true, force: true });
+    this.remove();
   }
 }
