@@ -18,6 +18,8 @@ export interface GradebookRow {
   lateDays: number;
   latePenalty: number;
   questions: Record<string, number>;
+  /** Manual questions no teaching assistant has scored yet. */
+  pending: string[];
   total: number;
   maxScore: number;
   /** "graded", "unreadable", "does not compile", "crashed", "grader fault" */
@@ -67,6 +69,7 @@ export function gradebookRows(stored: StoredGrade[], config: AssignmentConfig): 
     return {
       id: s.id, name: s.name, email: s.email, submittedAt: r?.submission.submittedAt,
       lateDays: r?.late?.days ?? 0, latePenalty: r?.late?.penalty ?? 0, questions,
+      pending: (r?.questions ?? []).filter((q) => q.manual && !q.graded).map((q) => q.id),
       total: r?.score ?? 0, maxScore: totalPoints(config), status: statusOf(s, r).status,
       sha256: r?.submission.sha256, executionMs: r?.executionMs,
     };

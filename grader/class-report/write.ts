@@ -32,7 +32,8 @@ export async function writeClassReports(out: string, config: AssignmentConfig, s
 export function classTable(rows: GradebookRow[], config: AssignmentConfig): string {
   const auto = config.questions;
   const head = ["student", ...auto.map((q) => q.id), "late", "total", "status"];
-  const body = rows.map((r) => [r.id, ...auto.map((q) => points(r.questions[q.id] ?? 0)), r.lateDays ? `${r.lateDays}d` : "", `${points(r.total)}/${points(r.maxScore)}`, r.status]);
+  // A written question no TA has scored yet shows as "-", not as a 0 the student earned.
+  const body = rows.map((r) => [r.id, ...auto.map((q) => (r.pending.includes(q.id) ? "-" : points(r.questions[q.id] ?? 0))), r.lateDays ? `${r.lateDays}d` : "", `${points(r.total)}/${points(r.maxScore)}`, r.status]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
   return [fmt(head), fmt(widths.map((w) => "-".repeat(w))), ...body.map(fmt)].join("\n");

@@ -23,6 +23,8 @@ test("npm start prints the class table of Assignment 1's example submissions and
     const row = lines.slice(header + 2).find((l) => l.startsWith(`${expected.example} `));
     expect(row).toBeDefined();
     expect(row).toMatch(new RegExp(`\\s${expected.autograded}/100\\s`));
+    // The two written questions wait for a TA: "-", not 0.
+    expect(row!.split(/\s+/).filter((c) => c === "-")).toHaveLength(2);
   }
   const summary = /class summary: (\S+summary\.html)/.exec(r.stdout)?.[1];
   expect(summary).toBeDefined();
