@@ -6,7 +6,7 @@
  * submission, id, time and assignment version are unchanged.
  */
 import { cpus } from "os";
-import { gradeSubmission, SubmissionInput, type ProgramFactory } from "../engine/grade";
+import { gradeSubmission, submissionInput, SubmissionInput, type ProgramFactory } from "../engine/grade";
 import type { LoadedAssignment } from "../engine/assignment";
 import { cellRoles } from "../notebook/cells";
 import type { GradeResult } from "../report/result";
@@ -100,9 +100,7 @@ export async function gradeClass(
           continue;
         }
       }
-      const input: SubmissionInput = sub.kind === "notebook"
-        ? { id: item.id, file: item.label ?? item.path, notebook: sub.notebook, submittedAt: item.submittedAt }
-        : { id: item.id, file: item.label ?? item.path, files: sub.files, submittedAt: item.submittedAt };
+      const input = submissionInput(sub, { id: item.id, file: item.label ?? item.path, submittedAt: item.submittedAt });
       opts.onStart?.(item);
       let result;
       try {

@@ -11,7 +11,7 @@ import { basename, extname, join } from "path";
 import { parseArgs } from "util";
 import { loadAssignment } from "../engine/assignment";
 import { sandboxFactory } from "../engine/factory";
-import { gradeSubmission, SubmissionInput } from "../engine/grade";
+import { gradeSubmission, submissionInput, SubmissionInput } from "../engine/grade";
 import { writeReports } from "../report/write";
 import { readSubmission, SubmissionError } from "../submission/intake";
 import { collectSubmissions, CollectError, parseShard, shardOf, type BatchItem } from "../batch/collect";
@@ -57,10 +57,7 @@ export function studentId(path: string): string {
 }
 
 export function toInput(path: string, id: string, submittedAt?: string): SubmissionInput {
-  const sub = readSubmission(path);
-  return sub.kind === "notebook"
-    ? { id, file: path, notebook: sub.notebook, submittedAt }
-    : { id, file: path, files: sub.files, submittedAt };
+  return submissionInput(readSubmission(path), { id, file: path, submittedAt });
 }
 
 function readTimes(file: string): Map<string, string> {

@@ -21,6 +21,7 @@ import { lateness } from "./late";
 import { gradlabVersion } from "../release/release";
 import { RecordingProgram, Recording, ReplayProgram } from "./recording";
 import type { Notebook } from "../../kernel/runner/nbformat";
+import type { Submission } from "../submission/intake";
 import { cellRoles } from "../notebook/cells";
 
 export interface SubmissionInput {
@@ -32,6 +33,11 @@ export interface SubmissionInput {
   /** A folder submission: relative path → text of each .ts file. */
   files?: Map<string, string>;
   submittedAt?: string;
+}
+
+/** A read submission (notebook or files) with who handed it in, as the engine grades it. */
+export function submissionInput(sub: Submission, who: { id: string; file: string; submittedAt?: string }): SubmissionInput {
+  return sub.kind === "notebook" ? { ...who, notebook: sub.notebook } : { ...who, files: sub.files };
 }
 
 export interface ProgramFactory {
