@@ -10,7 +10,7 @@ import { unravelIndex } from "../../lib/tensor/shape";
 import type { Tolerance } from "../config/assignment";
 import { BatchCall, ChildFailure, Program, StudentError } from "../sandbox/program";
 import { gradientHint } from "./hints";
-import { atIndex, compareNumeric, describeValue, formatNumber, kindOf, numeric } from "./values";
+import { atIndex, compareNumeric, describeValue, formatNumber, kindOf, numeric, relativeError } from "./values";
 
 export interface Check {
   ok: boolean;
@@ -404,7 +404,7 @@ export class TestContext {
         const minus = weightedSum(pick(outcomes[2 * j + 1].value), upstream);
         const num = (plus - minus) / (2 * H);
         const an = a.data[k];
-        const err = Math.abs(an - num) / Math.max(1e-8, Math.abs(an) + Math.abs(num));
+        const err = relativeError(an, num);
         const bad = Number.isNaN(err) || (err > this.tolerance.gradcheckRelError && Math.abs(an - num) > 1e-7);
         if (bad && (worstK < 0 || !(err <= worst))) {
           worst = err;

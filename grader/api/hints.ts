@@ -4,7 +4,8 @@
  * of 2, no reduction over broadcast axes, a transpose, a max that routes to both inputs, overflow).
  * The same spirit as gradlab's `checkGate` hints, but against the reference rather than numerics.
  */
-import { numeric, Numeric, sizeOf } from "./values";
+import { sizeOf } from "../../lib/tensor/shape";
+import { numeric, Numeric } from "./values";
 
 function near(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length || a.length === 0) return false;

@@ -4,7 +4,7 @@
  * sees data, never the student's objects.
  */
 import { Tensor } from "../../lib/tensor/tensor";
-import { formatShape, unravelIndex } from "../../lib/tensor/shape";
+import { formatShape, sizeOf, unravelIndex } from "../../lib/tensor/shape";
 
 /** Relative error as the course defines it: |a − b| / max(1e-8, |a| + |b|). */
 export function relativeError(a: number, b: number): number {
@@ -22,10 +22,6 @@ export function numeric(v: unknown): Numeric | null {
   if (typeof v === "number") return { shape: [], data: [v] };
   if (v instanceof Tensor) return { shape: v.shape.slice(), data: v.data };
   return null;
-}
-
-export function sizeOf(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
 }
 
 const num = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(6))) : String(v));

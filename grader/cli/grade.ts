@@ -9,6 +9,7 @@
 import { copyFileSync, mkdirSync } from "fs";
 import { basename, extname, join } from "path";
 import { parseArgs } from "util";
+import { isTimeWithOffset } from "../config/assignment";
 import { loadAssignment } from "../engine/assignment";
 import { sandboxFactory } from "../engine/factory";
 import { gradeSubmission, submissionInput, SubmissionInput } from "../engine/grade";
@@ -153,7 +154,7 @@ export async function main(args: string[]): Promise<number> {
     return 1;
   }
   const submittedAt = values["submitted-at"];
-  if (submittedAt !== undefined && (!/[zZ]|[+-]\d\d:\d\d$/.test(submittedAt) || Number.isNaN(Date.parse(submittedAt)))) {
+  if (submittedAt !== undefined && !isTimeWithOffset(submittedAt)) {
     console.error(`gradlab grade: --submitted-at needs an ISO 8601 time with its offset (2026-10-03T09:30:00-04:00), got "${submittedAt}"`);
     return 2;
   }

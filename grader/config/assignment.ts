@@ -141,6 +141,11 @@ class Fields {
   }
 }
 
+/** An ISO 8601 time that says its offset ("…Z", "…-04:00"): a bare local time means different instants on different machines. */
+export function isTimeWithOffset(text: string): boolean {
+  return /[zZ]|[+-]\d\d:\d\d$/.test(text) && !Number.isNaN(Date.parse(text));
+}
+
 const positive = (n: number) => n > 0;
 const nonNegative = (n: number) => n >= 0;
 const ID = /^[A-Za-z0-9_.-]+$/;
@@ -175,7 +180,7 @@ export function parseAssignmentConfig(json: Json, file = "assignment.json"): Ass
   const notebook = f.optionalString("notebook");
   const sources = f.strings("sources");
   const due = f.optionalString("due");
-  if (due !== undefined && (!/[zZ]|[+-]\d\d:\d\d$/.test(due) || Number.isNaN(Date.parse(due)))) {
+  if (due !== undefined && !isTimeWithOffset(due)) {
     f.fail("due", `expected an ISO 8601 time with its offset ("2026-10-02T23:59:00-04:00"), got ${show(due)}`);
   }
   const late = f.object("late_policy");

@@ -12,7 +12,8 @@ import { TestContext, CheckStop, Check } from "../api/context";
 import { TestDefinition } from "../api/registry";
 import { Question, totalPoints } from "../config/assignment";
 import { assembleProgram, AssembledProgram, describeOrigin, ProgramCell } from "../program/assemble";
-import { compileProgram, CompiledProgram } from "../program/compile";
+import { compileProgram, CompiledProgram, topLevelNames } from "../program/compile";
+import * as ts from "typescript";
 import { studentFrames } from "../program/stack";
 import { GradeResult, Outcome, QuestionResult, TestResult } from "../report/result";
 import { ChildFailure, Program, StudentError } from "../sandbox/program";
@@ -90,7 +91,8 @@ function scratchNames(nb: Notebook): Map<string, number> {
   const names = new Map<string, number>();
   for (const c of cellRoles(nb, { strict: false })) {
     if (c.role !== "scratch") continue;
-    for (const m of c.source.matchAll(/^\s*(?:export\s+)?(?:const|let|var|function\*?|class)\s+([A-Za-z_$][\w$]*)/gm)) names.set(m[1], c.index + 1);
+    const sf = ts.createSourceFile("scratch.ts", c.source, ts.ScriptTarget.ES2022);
+    for (const { name } of topLevelNames(sf)) names.set(name, c.index + 1);
   }
   return names;
 }

@@ -99,7 +99,8 @@ function makeHost(source: string): ts.CompilerHost {
   return host;
 }
 
-function topLevelNames(sf: ts.SourceFile): Array<{ name: string; pos: number }> {
+/** The names a source file declares at its top level (classes, functions, variables), with their positions. */
+export function topLevelNames(sf: ts.SourceFile): Array<{ name: string; pos: number }> {
   const out: Array<{ name: string; pos: number }> = [];
   for (const st of sf.statements) {
     if ((ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st)) && st.name) out.push({ name: st.name.text, pos: st.getStart(sf) });
