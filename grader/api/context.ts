@@ -288,15 +288,7 @@ export class TestContext {
   /** CS231n layers: forward(...inputs) → [out, cache]; backward(dout, cache) → gradients (or one gradient). */
   async checkLayer(forwardName: string, backwardName: string, inputs: unknown[], opts: CheckLayerOptions = {}): Promise<void> {
     const names = opts.inputs ?? defaultNames(inputs.length);
-    const call = `${forwardName}(${inputs.map((x) => describeValue(x, 6)).join(", ")})`;
-    const fwd = await this.student.callFunction(forwardName, inputs, { echoArgs: true });
-    const ref = (await this.reference.callFunction(forwardName, inputs)).value as unknown[];
-    this.expectUnchanged(inputs, fwd.args, names, forwardName);
-    if (!Array.isArray(fwd.value) || fwd.value.length !== 2) {
-      this.record({ ok: false, message: `${forwardName} must return [out, cache], got ${kindOf(fwd.value)}`, input: call });
-      throw new CheckStop(`${forwardName} must return [out, cache]`);
-    }
-    const [out, cache] = fwd.value;
+    const { got: [out, cache], want: ref, call } = await this.pairFromBoth(forwardName, inputs, names, "[out, cache]");
     if (!this.expectClose(out, ref[0], `the output of ${forwardName}`, { input: call }) && !numeric(out)) {
       throw new CheckStop(`${forwardName} must return a Tensor`);
     }
@@ -321,21 +313,30 @@ export class TestContext {
   /** Losses: name(scores, y) → [loss, dscores]; the loss and its gradient against the reference and numerics. */
   async checkLoss(name: string, inputs: unknown[], opts: { inputs?: string[]; sample?: number; gradcheck?: boolean; mistakes?: Mistake[] } = {}): Promise<void> {
     const names = opts.inputs ?? ["scores", "y"];
-    const call = `${name}(${inputs.map((x) => describeValue(x, 6)).join(", ")})`;
-    const res = await this.student.callFunction(name, inputs, { echoArgs: true });
-    const ref = (await this.reference.callFunction(name, inputs)).value as unknown[];
-    this.expectUnchanged(inputs, res.args, names, name);
-    if (!Array.isArray(res.value) || res.value.length !== 2) {
-      this.record({ ok: false, message: `${name} must return [loss, dscores], got ${kindOf(res.value)}`, input: call });
-      throw new CheckStop(`${name} must return [loss, dscores]`);
-    }
-    this.expectClose(res.value[0], ref[0], `the loss of ${name}`, { input: call });
-    const good = this.expectGradients([res.value[1]], [ref[1]], {
+    const { got: [loss, dscores], want: ref, call } = await this.pairFromBoth(name, inputs, names, "[loss, dscores]");
+    this.expectClose(loss, ref[0], `the loss of ${name}`, { input: call });
+    const good = this.expectGradients([dscores], [ref[1]], {
       gate: name, inputs: [names[0]], mistakes: opts.mistakes, inputValues: inputs, call,
     });
     if (opts.gradcheck !== false) {
-      await this.gradcheckFunction(name, inputs, [res.value[1]], 1, names, [0], opts.sample ?? 16, good, (v) => (Array.isArray(v) ? v[0] : v));
+      await this.gradcheckFunction(name, inputs, [dscores], 1, names, [0], opts.sample ?? 16, good, (v) => (Array.isArray(v) ? v[0] : v));
     }
+  }
+
+  /**
+   * `name(...inputs)` in both programs, for functions that return a pair ([out, cache] of a layer,
+   * [loss, dscores] of a loss): the student's must be a pair and must leave its inputs unchanged.
+   */
+  private async pairFromBoth(name: string, inputs: unknown[], names: string[], pair: string): Promise<{ got: unknown[]; want: unknown[]; call: string }> {
+    const call = `${name}(${inputs.map((x) => describeValue(x, 6)).join(", ")})`;
+    const mine = await this.student.callFunction(name, inputs, { echoArgs: true });
+    const want = (await this.reference.callFunction(name, inputs)).value as unknown[];
+    this.expectUnchanged(inputs, mine.args, names, name);
+    if (!Array.isArray(mine.value) || mine.value.length !== 2) {
+      this.record({ ok: false, message: `${name} must return ${pair}, got ${kindOf(mine.value)}`, input: call });
+      throw new CheckStop(`${name} must return ${pair}`);
+    }
+    return { got: mine.value, want, call };
   }
 
   private randomLike(like: unknown): unknown {
