@@ -11,7 +11,7 @@ import { gradeSubmission, recordReference, referenceProgram, SubmissionInput } f
 import { ReplayProgram } from "../../grader/engine/recording";
 import { parseNotebook } from "../../kernel/runner/nbformat";
 import type { GradeResult } from "../../grader/report/result";
-import { cells, MISTAKES, MULTIPLY, notebook, writeMiniAssignment } from "./fixture";
+import { AFFINE, cells, MAX, MISTAKES, MULTIPLY, notebook, writeMiniAssignment } from "./fixture";
 import { tempDir } from "../support/temp";
 
 jest.setTimeout(180_000);
@@ -63,6 +63,10 @@ describe("the mini assignment", () => {
     expect(scalar.outcome).toBe("wrong");
     expect(scalar.checks.find((c) => !c.ok)!.message).toBe(
       "the gradient of input x is wrong: expected -8, got 6: this is the gradient that belongs to y: did the gate swap its inputs? (d(xy)/dx = y: the multiply gate switches its inputs)",
+    );
+    // And backward is checked against centred differences of the student's own forward.
+    expect(scalar.checks.filter((c) => !c.ok).map((c) => c.message)).toContain(
+      "MultiplyGate.backward disagrees with centred differences of your own forward for input x: backward gives 6, numeric -8 (relative error 1): re-derive the local gradient from your forward",
     );
   });
 
@@ -252,5 +256,20 @@ describe("assignment.json mistakes the grader catches", () => {
   it("a graded name the reference does not define", () => {
     const a = loadAssignment(variant((c) => { c.questions[0].grades = ["MultiplyGat"]; }));
     expect(() => referenceProgram(a)).toThrow(/question "multiply" grades "MultiplyGat", which the reference solution does not define/);
+  });
+});
+
+describe("inputs are not the student's to change", () => {
+  it("a gate's forward and a layer's forward that write into their input tensors are named", async () => {
+    const spec = cells(
+      MULTIPLY.replace("this.x = x; this.y = y;", "this.x = x; this.y = y; if (typeof x !== \"number\") x.data[0] = 0;"),
+      MAX,
+      AFFINE.replace("return [x.matmul(w).add(b), { x, w }];", "const out = x.matmul(w).add(b); x.data[1] = 0; return [out, { x, w }];"),
+    );
+    const r = await gradeSubmission(assignment, { id: "mutates", file: "m.ipynb", notebook: parseNotebook(notebook(spec)) }, factory);
+    const messages = r.tests.flatMap((t) => t.checks.filter((c) => !c.ok).map((c) => c.message));
+    expect(messages).toContain("MultiplyGate.forward changed its input x at index [0, 0]: a gate must not modify its inputs (copy before changing values in place)");
+    expect(messages).toContain("affineForward changed its input x at index [0, 1]: a gate must not modify its inputs (copy before changing values in place)");
+    expect(r.questions.find((q) => q.id === "multiply")!.score).toBe(1); // only the scalar test passes
   });
 });
