@@ -345,7 +345,8 @@ export class Tensor {
   /** Applies fn to every element (not differentiable: write a gate for that). */
   map(fn: (x: number, i: number) => number): Tensor {
     const out = Tensor.empty(this.shape, this.dtype);
-    for (let i = 0; i < this.size; i++) out.data[i] = fn(this.data[i], i);
+    const src = this.data, dst = out.data;
+    for (let i = 0; i < src.length; i++) dst[i] = fn(src[i], i);
     return out;
   }
 

@@ -4,20 +4,60 @@
  * swap for a faster kernel later.
  */
 import { formatShape, normalizeAxes, normalizeAxis, sizeOf } from "../shape";
-import { Tensor } from "../tensor";
+import { Tensor, type TypedData } from "../tensor";
 import { square, sub } from "./elementwise";
 
 export type Axis = number | number[] | undefined | null;
 
+/**
+ * One reduction over a contiguous [outer, len, inner] view into dst[outer, inner]. Each reducer has its
+ * loop written out so that V8 inlines its arithmetic (a step function called per element was not).
+ */
+type ReduceLoop = (src: TypedData, dst: TypedData, outer: number, len: number, inner: number) => void;
+
 interface Reducer {
   init: number;
-  step: (acc: number, x: number) => number;
+  loop: ReduceLoop;
   name: string;
 }
 
-const SUM: Reducer = { init: 0, step: (a, x) => a + x, name: "sum" };
-const MAX: Reducer = { init: -Infinity, step: (a, x) => (x > a || Number.isNaN(x) ? x : a), name: "max" };
-const MIN: Reducer = { init: Infinity, step: (a, x) => (x < a || Number.isNaN(x) ? x : a), name: "min" };
+const SUM: Reducer = {
+  init: 0, name: "sum",
+  loop: (src, dst, outer, len, inner) => {
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0, row = o * len * inner; k < len; k++, row += inner) {
+        for (let i = 0, j = o * inner; i < inner; i++, j++) dst[j] += src[row + i];
+      }
+    }
+  },
+};
+// NaN wins (NumPy's max/min): once a NaN is the accumulator, no comparison with it is true.
+const MAX: Reducer = {
+  init: -Infinity, name: "max",
+  loop: (src, dst, outer, len, inner) => {
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0, row = o * len * inner; k < len; k++, row += inner) {
+        for (let i = 0, j = o * inner; i < inner; i++, j++) {
+          const x = src[row + i];
+          if (x > dst[j] || x !== x) dst[j] = x;
+        }
+      }
+    }
+  },
+};
+const MIN: Reducer = {
+  init: Infinity, name: "min",
+  loop: (src, dst, outer, len, inner) => {
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0, row = o * len * inner; k < len; k++, row += inner) {
+        for (let i = 0, j = o * inner; i < inner; i++, j++) {
+          const x = src[row + i];
+          if (x < dst[j] || x !== x) dst[j] = x;
+        }
+      }
+    }
+  },
+};
 
 function reduceOneAxis(t: Tensor, axis: number, r: Reducer): Tensor {
   const shape = t.shape;
@@ -27,15 +67,8 @@ function reduceOneAxis(t: Tensor, axis: number, r: Reducer): Tensor {
   const outShape = shape.slice();
   outShape[axis] = 1;
   const out = Tensor.empty(outShape, t.dtype);
-  const src = t.data, dst = out.data;
-  for (let o = 0; o < outer; o++) {
-    const base = o * len * inner;
-    for (let i = 0; i < inner; i++) dst[o * inner + i] = r.init;
-    for (let k = 0; k < len; k++) {
-      const row = base + k * inner;
-      for (let i = 0; i < inner; i++) dst[o * inner + i] = r.step(dst[o * inner + i], src[row + i]);
-    }
-  }
+  if (r.init !== 0) out.data.fill(r.init);
+  r.loop(t.data, out.data, outer, len, inner);
   return out;
 }
 
