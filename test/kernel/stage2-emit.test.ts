@@ -1,9 +1,9 @@
 /**
  * tslab compiles each cell twice: TypeScript to an ES module (checked), then that JavaScript to
- * CommonJS with transpileModule. The loader's "emit-without-check" patch (kernel/engine/ts-loader.ts)
+ * CommonJS with transpileModule. The "emit-without-check" patch (kernel/engine/private-surface.ts)
  * lets the second stage skip type-checking the JavaScript it is given. This test converts every code
  * cell of the ten lecture notebooks, and a set of cells that use every kind of statement and module
- * syntax tslab rewrites, once with the patch and once with GRADLAB_KERNEL_CHECK_STAGE2=1 (the check kept),
+ * syntax tslab rewrites, once with the patch and once with GRADLAB_KERNEL_PATCHES=-emit-without-check (the check kept),
  * each in a fresh process, and requires byte-identical JavaScript, side outputs (a local module) and
  * source maps of both stages. Runs the compiled kernel code (dist/): `npm run build` first.
  */
@@ -61,7 +61,7 @@ async function convertAll(cwd: string, cacheDir: string, notebooks: string[][], 
       return converted;
     });
     console.log(JSON.stringify({ patches: lt.loaderInfo && lt.loaderInfo.patches, out }));`;
-  const env = { ...process.env, GRADLAB_CACHE_DIR: cacheDir, GRADLAB_KERNEL_CHECK_STAGE2: keepCheck ? "1" : "" };
+  const env = { ...process.env, GRADLAB_CACHE_DIR: cacheDir, GRADLAB_KERNEL_PATCHES: keepCheck ? "-emit-without-check" : "" };
   const child = run(process.execPath, ["-e", script], { cwd, env, timeout: 180_000, maxBuffer: 1 << 28 });
   child.child.stdin!.end(JSON.stringify(notebooks));
   const { stdout } = await child;

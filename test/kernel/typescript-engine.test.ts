@@ -55,7 +55,7 @@ describe("the plain Program per cell (instead of tslab's builder program)", () =
       const lt = loadTypeScript(process.cwd(), []);
       const cells = ${JSON.stringify(CELLS)};
       function runAll(builder) {
-        process.env.GRADLAB_KERNEL_BUILDER = builder;
+        process.env.GRADLAB_KERNEL_PATCHES = builder === "tslab" ? "-plain-builder" : "";
         const converter = lt.createConverter();
         let decl = "";
         const out = cells.map((cell) => {
@@ -98,6 +98,41 @@ describe("the plain Program per cell (instead of tslab's builder program)", () =
       process.exit(0);`, dir, { GRADLAB_CACHE_DIR: join(dir, "cache") });
     expect([...r.loader.patches].sort()).toEqual(["emit-without-check", "module-not-found-hook", "no-jsdoc-in-lib-declarations", "script-target-features-once"]);
     expect(r.text).toBe("(method) Math.max(...values: number[]): number\n\nReturns the larger of a set of supplied numeric expressions.\n@param values Numeric expressions to be evaluated.");
+  });
+});
+
+describe("the static-watchers patch", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "gradlab-ts-watchers-"));
+    copyFileSync(fixture, join(dir, "geometry.ts"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("no watcher on declarations under node_modules or TypeScript's lib; all of them with GRADLAB_KERNEL_PATCHES=-static-watchers", async () => {
+    const r = await inChild(`
+      const { loadTypeScript } = require(DIST + "/typescript.js");
+      const lt = loadTypeScript(process.cwd(), []);
+      // tslab's System hands every watcher it keeps to TypeScript's own sys.watchFile.
+      const watched = [];
+      const watchFile = lt.ts.sys.watchFile;
+      lt.ts.sys.watchFile = (path, ...rest) => (watched.push(path), watchFile.call(lt.ts.sys, path, ...rest));
+      const watchedFiles = (patches) => {
+        process.env.GRADLAB_KERNEL_PATCHES = patches;
+        watched.length = 0;
+        const converter = lt.createConverter();
+        converter.convert("", 'import { area } from "./geometry";\\narea({ width: 3, height: 4 })');
+        converter.close();
+        return [...watched];
+      };
+      console.log(JSON.stringify({ patched: watchedFiles(""), all: watchedFiles("-static-watchers") }));
+      process.exit(0);`, dir);
+    const declarations = (files: string[]) => files.filter((f) => f.endsWith(".d.ts") && (f.includes("/node_modules/") || f.includes("/lib/lib.")));
+    expect(r.patched).toContain(join(dir, "geometry.ts"));
+    expect(declarations(r.patched)).toEqual([]);
+    expect(r.all).toContain(join(dir, "geometry.ts"));
+    expect(declarations(r.all).length).toBeGreaterThan(20);
+    expect(declarations(r.all)).toEqual(expect.arrayContaining([expect.stringMatching(/\/@types\/node\/globals\.d\.ts$/), expect.stringMatching(/\/lib\.es5\.d\.ts$/)]));
   });
 });
 
@@ -158,12 +193,15 @@ describe("ts-loader on a small script", () => {
     expect(readdirSync(join(dir, "cache")).filter((f) => f.endsWith(".js"))).toHaveLength(1); // comments.js only
   });
 
-  test("GRADLAB_KERNEL_TS_PATCHES=0 loads the script unchanged", async () => {
+  test("GRADLAB_KERNEL_PATCHES=0, or -name, loads the script without the patches turned off", async () => {
     const file = join(dir, "off.js");
     writeFileSync(file, "  function getScriptTargetFeatures() {\n    return {};\n  }\nexports.value = () => typeof getScriptTargetFeatures;\n");
-    const r = await inChild(`
+    const patches = (setting: string) => inChild(`
       const { loadTypeScriptScript } = require(DIST + "/ts-loader.js");
-      console.log(JSON.stringify(loadTypeScriptScript(${JSON.stringify(file)}).patches));`, dir, { GRADLAB_CACHE_DIR: join(dir, "cache"), GRADLAB_KERNEL_TS_PATCHES: "0" });
-    expect(r).toEqual([]);
+      console.log(JSON.stringify(loadTypeScriptScript(${JSON.stringify(file)}).patches));`, dir, { GRADLAB_CACHE_DIR: join(dir, "cache"), GRADLAB_KERNEL_PATCHES: setting });
+    expect(await patches("")).toEqual(["script-target-features-once"]);
+    expect(await patches("0")).toEqual([]);
+    expect(await patches("-script-target-features-once")).toEqual([]);
+    expect(await patches("-emit-without-check")).toEqual(["script-target-features-once"]);
   });
 });
