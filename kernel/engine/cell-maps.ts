@@ -50,9 +50,9 @@ export class MapCapture {
       }, ...rest);
   }
 
-  /** tslab's second stage with its source map kept; `extra` compiler options are added. */
-  transpile(ts: any, input: string, options: any, extra: object): any {
-    const out = ts.transpileModule(input, { ...options, compilerOptions: { ...options.compilerOptions, sourceMap: true, ...extra } });
+  /** tslab's second stage, with its source map kept. */
+  transpile(ts: any, input: string, options: any): any {
+    const out = ts.transpileModule(input, { ...options, compilerOptions: { ...options.compilerOptions, sourceMap: true } });
     if (this.emitting) this.sideMaps(this.emitting).stage2 = out.sourceMapText ?? null;
     else this.cell.stage2 = out.sourceMapText ?? null;
     return { ...out, outputText: stripMapComment(out.outputText) };

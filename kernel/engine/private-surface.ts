@@ -24,8 +24,6 @@ import { dirname, join, resolve } from "path";
 export const PATCH_NAMES = [
   "no-jsdoc-in-lib-declarations",
   "module-not-found-hook",
-  "emit-without-check",
-  "script-target-features-once",
   "plain-builder",
   "lazy-node-types",
   "static-watchers",
@@ -77,24 +75,6 @@ export const TEXT_PATCHES: TextPatch[] = [
     name: "module-not-found-hook",
     anchor: "      if (ambientModule) {\n        return ambientModule;\n      }\n      const currentSourceFile = getSourceFileOfNode(location);",
     replacement: "      if (ambientModule) {\n        return ambientModule;\n      }\n      __gradlab.moduleNotFound(moduleReference);\n      const currentSourceFile = getSourceFileOfNode(location);",
-  },
-  {
-    // Emitting asks the checker for an emit resolver, which first type-checks the whole file. tslab's
-    // second stage (ES module -> CommonJS with transpileModule) compiles JavaScript that the first stage
-    // has just checked and emitted, and throws those diagnostics away; a program created with
-    // `gradlabEmitWithoutCheck` skips that check (TypeScript 5.5 made the same change to transpileModule).
-    name: "emit-without-check",
-    anchor: "    function getEmitResolver(sourceFile, cancellationToken2) {\n      getDiagnostics2(sourceFile, cancellationToken2);",
-    replacement: "    function getEmitResolver(sourceFile, cancellationToken2) {\n      if (compilerOptions.gradlabEmitWithoutCheck !== true) getDiagnostics2(sourceFile, cancellationToken2);",
-  },
-  {
-    // The checker's table of which lib adds which built-in: a fresh 400-entry Map on every lookup of
-    // an unknown name (tslab's second stage looks up `exports` in every cell), built once instead.
-    name: "script-target-features-once",
-    anchor: "  function getScriptTargetFeatures() {\n",
-    replacement: "  let __gradlabScriptTargetFeatures;\n  function getScriptTargetFeatures() {\n" +
-      "    return __gradlabScriptTargetFeatures ??= getScriptTargetFeaturesUncached();\n  }\n" +
-      "  function getScriptTargetFeaturesUncached() {\n",
   },
 ];
 
@@ -259,16 +239,6 @@ export const PRIVATE_USES: PrivateUse[] = [
     name: "module-not-found-hook", kind: "patch",
     relies: "the checker's resolveExternalModule, after its ambient-module lookup (text anchor)",
     verify: anchorOf("module-not-found-hook"),
-  },
-  {
-    name: "emit-without-check", kind: "patch",
-    relies: "the checker's getEmitResolver and its `compilerOptions` (text anchor)",
-    verify: anchorOf("emit-without-check"),
-  },
-  {
-    name: "script-target-features-once", kind: "patch",
-    relies: "the checker's getScriptTargetFeatures (text anchor)",
-    verify: anchorOf("script-target-features-once"),
   },
   {
     name: "plain-builder", kind: "patch",

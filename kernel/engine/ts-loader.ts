@@ -1,9 +1,8 @@
 /**
  * Loads tslab's TypeScript (@tslab/typescript-for-tslab, a 10 MB script) faster than `require` does,
  * and with the text patches of private-surface.ts (TEXT_PATCHES: no JSDoc parsed in lib and @types/node
- * declarations, the checker reporting modules it could not find, no type check in tslab's second stage,
- * the checker's lib table built once), edits of the script's text in memory (node_modules is not
- * touched); each one is applied only when its anchor is found exactly once, so another TypeScript build
+ * declarations, the checker reporting modules it could not find), edits of the script's text in memory
+ * (node_modules is not touched); each one is applied only when its anchor is found exactly once, so another TypeScript build
  * simply loads without it, and GRADLAB_KERNEL_PATCHES turns them off (all with "0", one with "-name").
  *
  * The compiled code is kept in a V8 code cache under the user's cache folder (Node 20 has no

@@ -152,8 +152,6 @@ function forwardingCopy(real: any, overrides: Record<string, unknown>): object {
 /** The four TypeScript functions tslab gets from the kernel instead (the adapters and patches of private-surface.ts). */
 function tslabOverrides(session: Session, cwd: string, extraRootFiles: string[], libDir: string): Record<string, unknown> {
   const { real, maps, cellPass } = session;
-  // gradlabEmitWithoutCheck: the JavaScript was checked as TypeScript a moment ago (the emit-without-check patch).
-  const stage2Extra = enabledPatches().has("emit-without-check") ? { gradlabEmitWithoutCheck: true } : {};
   return {
     createWatchCompilerHost: (rootFiles: string[], options: any, system: any, createProgram: unknown, ...more: unknown[]) => {
       const on = enabledPatches();
@@ -175,7 +173,7 @@ function tslabOverrides(session: Session, cwd: string, extraRootFiles: string[],
       return real.createWatchProgram(host);
     },
     transpileModule: (input: string, options: any) =>
-      options?.fileName === TSLAB_FILES.stage2Input ? maps.transpile(real, input, options, stage2Extra) : real.transpileModule(input, options),
+      options?.fileName === TSLAB_FILES.stage2Input ? maps.transpile(real, input, options) : real.transpileModule(input, options),
     // TS2742 ("the inferred type of x cannot be named without a reference to ...") comes from the
     // declarations tslab emits to carry types to the next cell, not from the user's code; e.g.
     // `const vega = await import("vega")` hits it. The emitted reference still resolves, so drop it.

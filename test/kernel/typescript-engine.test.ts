@@ -10,7 +10,7 @@
  * Runs the compiled kernel code (dist/): `npm run build` first.
  */
 import { execFile } from "child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { promisify } from "util";
@@ -96,7 +96,7 @@ describe("the plain Program per cell (instead of tslab's builder program)", () =
       const info = converter.inspect("", "Math.max", 8);
       console.log(JSON.stringify({ loader: lt.loaderInfo, text: lt.printQuickInfo(info) }));
       process.exit(0);`, dir, { GRADLAB_CACHE_DIR: join(dir, "cache") });
-    expect([...r.loader.patches].sort()).toEqual(["emit-without-check", "module-not-found-hook", "no-jsdoc-in-lib-declarations", "script-target-features-once"]);
+    expect([...r.loader.patches].sort()).toEqual(["module-not-found-hook", "no-jsdoc-in-lib-declarations"]);
     expect(r.text).toBe("(method) Math.max(...values: number[]): number\n\nReturns the larger of a set of supplied numeric expressions.\n@param values Numeric expressions to be evaluated.");
   });
 });
@@ -168,17 +168,28 @@ describe("ts-loader on a small script", () => {
     expect(await load(file)).toEqual({ before: "hit", after: "hit", patches: [], value: "v2", shared: true });
   });
 
+  /** A script with the module-not-found-hook patch's anchor `times` times: value() asks for module "fs". */
+  const hookScript = (times: number) => "function getSourceFileOfNode(location) { return location; }\n" +
+    Array.from({ length: times }, (_, i) => `function resolve${i}(moduleReference, ambientModule, location) {\n` +
+      "      if (ambientModule) {\n        return ambientModule;\n      }\n      const currentSourceFile = getSourceFileOfNode(location);\n" +
+      "      return currentSourceFile;\n}\n").join("") +
+    "exports.value = () => resolve0(\"fs\", undefined, \"here\");\n";
+  /** Loads `file`, calls value() and reports the module names the hook heard. */
+  const heard = (file: string, patches = "") => inChild(`
+    const { loadTypeScriptScript } = require(DIST + "/ts-loader.js");
+    const loaded = loadTypeScriptScript(${JSON.stringify(file)});
+    const names = [];
+    loaded.onModuleNotFound((name) => names.push(name));
+    console.log(JSON.stringify({ patches: loaded.patches, value: loaded.exports.value(), heard: names }));`,
+  dir, { GRADLAB_CACHE_DIR: join(dir, "cache"), GRADLAB_KERNEL_PATCHES: patches });
+
   test("a patch applies where its anchor occurs once, and not where it occurs twice", async () => {
     const once = join(dir, "once.js");
-    writeFileSync(once, "  function getScriptTargetFeatures() {\n    return new Map([['calls', (globalThis.n = (globalThis.n || 0) + 1)]]);\n  }\n" +
-      "exports.value = () => { getScriptTargetFeatures(); return getScriptTargetFeatures().get('calls'); };\n");
-    const r = await load(once);
-    expect(r.patches).toEqual(["script-target-features-once"]);
-    expect(r.value).toBe(1); // built once, however often it is asked for
+    writeFileSync(once, hookScript(1));
+    expect(await heard(once)).toEqual({ patches: ["module-not-found-hook"], value: "here", heard: ["fs"] });
     const twice = join(dir, "twice.js");
-    writeFileSync(twice, "  function getScriptTargetFeatures() {\n    return 1;\n  }\n  function getScriptTargetFeatures() {\n    return 2;\n  }\nexports.value = () => getScriptTargetFeatures();\n");
-    expect((await load(twice)).patches).toEqual([]);
-    expect(existsSync(join(dir, "cache"))).toBe(true);
+    writeFileSync(twice, hookScript(2));
+    expect(await heard(twice)).toEqual({ patches: [], value: "here", heard: [] });
   });
 
   test("non-ASCII text survives: in strings as it is, in line comments as the loader likes", async () => {
@@ -195,13 +206,10 @@ describe("ts-loader on a small script", () => {
 
   test("GRADLAB_KERNEL_PATCHES=0, or -name, loads the script without the patches turned off", async () => {
     const file = join(dir, "off.js");
-    writeFileSync(file, "  function getScriptTargetFeatures() {\n    return {};\n  }\nexports.value = () => typeof getScriptTargetFeatures;\n");
-    const patches = (setting: string) => inChild(`
-      const { loadTypeScriptScript } = require(DIST + "/ts-loader.js");
-      console.log(JSON.stringify(loadTypeScriptScript(${JSON.stringify(file)}).patches));`, dir, { GRADLAB_CACHE_DIR: join(dir, "cache"), GRADLAB_KERNEL_PATCHES: setting });
-    expect(await patches("")).toEqual(["script-target-features-once"]);
-    expect(await patches("0")).toEqual([]);
-    expect(await patches("-script-target-features-once")).toEqual([]);
-    expect(await patches("-emit-without-check")).toEqual(["script-target-features-once"]);
+    writeFileSync(file, hookScript(1));
+    expect(await heard(file, "")).toMatchObject({ patches: ["module-not-found-hook"], heard: ["fs"] });
+    expect(await heard(file, "0")).toEqual({ patches: [], value: "here", heard: [] });
+    expect(await heard(file, "-module-not-found-hook")).toEqual({ patches: [], value: "here", heard: [] });
+    expect(await heard(file, "-no-jsdoc-in-lib-declarations")).toMatchObject({ patches: ["module-not-found-hook"], heard: ["fs"] });
   });
 });
