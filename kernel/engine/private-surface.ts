@@ -22,7 +22,6 @@ import { dirname, join, resolve } from "path";
 
 /** The patches, by the names GRADLAB_KERNEL_PATCHES, the guard test and the docs use. */
 export const PATCH_NAMES = [
-  "no-jsdoc-in-lib-declarations",
   "module-not-found-hook",
   "plain-builder",
   "lazy-node-types",
@@ -58,17 +57,10 @@ export interface TextPatch {
 
 /** The hooks the text patches call, passed to the script as `__gradlab`. */
 export interface TextPatchHooks {
-  skipJSDoc(fileName: string): boolean;
   moduleNotFound(name: string): void;
 }
 
 export const TEXT_PATCHES: TextPatch[] = [
-  {
-    // The parser's JSDoc pass, skipped in lib and @types/node declaration files (ts-loader.ts: skipsJSDoc).
-    name: "no-jsdoc-in-lib-declarations",
-    anchor: "function addJSDocComment(node) {\n          Debug.assert(!node.jsDoc);",
-    replacement: "function addJSDocComment(node) {\n          if (__gradlab.skipJSDoc(fileName)) return node;\n          Debug.assert(!node.jsDoc);",
-  },
   {
     // Tells lazy-node-types.ts which module the checker looked for and found no declaration of, so
     // that the @types/node file declaring it can join the program before the cell is used.
@@ -155,27 +147,6 @@ export function markChanged(sf: any, why: string): void {
   sf.version = why;
 }
 
-/**
- * Gives the nodes of `sf` (parsed without JSDoc) the JSDoc of `full` (the same text parsed with it):
- * the same text gives the same tree, and a part that is not the same after all is left as it is.
- */
-export function graftJSDoc(ts: any, sf: any, full: any): void {
-  const graft = (node: any, other: any) => {
-    if (other.jsDoc && !node.jsDoc) {
-      node.jsDoc = other.jsDoc;
-      for (const doc of other.jsDoc) doc.parent = node;
-    }
-    const mine: any[] = [], theirs: any[] = [];
-    ts.forEachChild(node, (n: any) => void mine.push(n));
-    ts.forEachChild(other, (n: any) => void theirs.push(n));
-    if (mine.length !== theirs.length) return;
-    for (let i = 0; i < mine.length; i++) {
-      if (mine[i].kind === theirs[i].kind && mine[i].pos === theirs[i].pos) graft(mine[i], theirs[i]);
-    }
-  };
-  graft(sf, full);
-}
-
 // ---- the list, and how each use is checked against the installed versions ----
 
 /** What the checks read: tslab's TypeScript (loaded) and its script text, and tslab's converter. */
@@ -227,14 +198,6 @@ function tinyProgram(ts: any, files: Record<string, string>): any {
 const same = (got: unknown, want: unknown, what: string) => (JSON.stringify(got) === JSON.stringify(want) ? null : `${what}: got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
 
 export const PRIVATE_USES: PrivateUse[] = [
-  {
-    name: "no-jsdoc-in-lib-declarations", kind: "patch",
-    relies: "the parser's addJSDocComment (text anchor); Node.jsDoc, to give the skipped comments back on the first inspect",
-    verify: all(anchorOf("no-jsdoc-in-lib-declarations"), (s) => {
-      const sf = s.ts.createSourceFile("/surface/doc.ts", "/** doc */\nfunction f() {}", s.ts.ScriptTarget.ES2022, true);
-      return sf.statements[0]?.jsDoc?.length === 1 ? null : "a parsed function has no Node.jsDoc";
-    }),
-  },
   {
     name: "module-not-found-hook", kind: "patch",
     relies: "the checker's resolveExternalModule, after its ambient-module lookup (text anchor)",

@@ -1,8 +1,7 @@
 /**
  * Loads tslab's TypeScript (@tslab/typescript-for-tslab, a 10 MB script) faster than `require` does,
- * and with the text patches of private-surface.ts (TEXT_PATCHES: no JSDoc parsed in lib and @types/node
- * declarations, the checker reporting modules it could not find), edits of the script's text in memory
- * (node_modules is not touched); each one is applied only when its anchor is found exactly once, so another TypeScript build
+ * and with the text patches of private-surface.ts (TEXT_PATCHES: the checker reporting modules it could
+ * not find), edits of the script's text in memory (node_modules is not touched); each one is applied only when its anchor is found exactly once, so another TypeScript build
  * simply loads without it, and GRADLAB_KERNEL_PATCHES turns them off (all with "0", one with "-name").
  *
  * The compiled code is kept in a V8 code cache under the user's cache folder (Node 20 has no
@@ -25,12 +24,6 @@ export interface LoadedScript {
   exports: any;
   /** The patches applied, by name (empty when disabled or no anchor matched). */
   patches: string[];
-  /** Whether a file was (or would be) parsed without its JSDoc. */
-  skipsJSDoc(fileName: string): boolean;
-  /** Runs `job` with JSDoc parsed in every file (to recover documentation, see typescript.ts). */
-  withAllJSDoc<T>(job: () => T): T;
-  /** From now on, parses JSDoc in every file (once documentation was restored, files loaded later need it too). */
-  keepAllJSDoc(): void;
   /**
    * Calls `listener` with each module name the type checker looks up and finds no ambient declaration
    * of (the "module-not-found-hook" patch; never called when that patch is not applied). Returns a
@@ -41,11 +34,6 @@ export interface LoadedScript {
   cache: "hit" | "miss" | "rejected" | "off";
   /** Writes the code cache if it was missing or stale; a no-op otherwise. Never throws. */
   saveCompileCache(): void;
-}
-
-/** Which declaration files are parsed without JSDoc: TypeScript's own lib files and @types/node's. */
-export function skipsJSDoc(fileName: string, libDir: string): boolean {
-  return fileName.endsWith(".d.ts") && (fileName.startsWith(libDir) || fileName.includes("/node_modules/@types/node/"));
 }
 
 /** Applies each enabled patch whose anchor occurs exactly once; searched as bytes (a string search of 10 MB is slow). */
@@ -117,7 +105,6 @@ function preparedSource(path: string, preparedFile: string, patches: TextPatch[]
  * require.cache, so that later `require`s of it (tslab's) get this instance.
  */
 export function loadTypeScriptScript(path: string, log: (text: string) => void = () => undefined): LoadedScript {
-  const libDir = dirname(path) + "/";
   const enabled = enabledPatches();
   const patches = TEXT_PATCHES.filter((p) => enabled.has(p.name));
   // Keyed by what the prepared text and V8's cache depend on: the script (its file's size and time),
@@ -146,11 +133,8 @@ export function loadTypeScriptScript(path: string, log: (text: string) => void =
   const mod = new Module(path, module);
   mod.filename = path;
   mod.paths = (Module as any)._nodeModulePaths(dirname(path));
-  let parseAllJSDoc = false;
-  let keepAll = false;
   const notFoundListeners = new Set<(name: string) => void>();
   const hooks: TextPatchHooks = {
-    skipJSDoc: (fileName: string) => !parseAllJSDoc && skipsJSDoc(fileName, libDir),
     moduleNotFound: (name: string) => {
       for (const listener of notFoundListeners) listener(name);
     },
@@ -162,18 +146,6 @@ export function loadTypeScriptScript(path: string, log: (text: string) => void =
   return {
     exports: mod.exports,
     patches: applied,
-    skipsJSDoc: (fileName) => applied.includes("no-jsdoc-in-lib-declarations") && skipsJSDoc(fileName, libDir),
-    withAllJSDoc<T>(job: () => T): T {
-      parseAllJSDoc = true;
-      try {
-        return job();
-      } finally {
-        parseAllJSDoc = keepAll;
-      }
-    },
-    keepAllJSDoc() {
-      keepAll = parseAllJSDoc = true;
-    },
     onModuleNotFound(listener) {
       notFoundListeners.add(listener);
       return () => void notFoundListeners.delete(listener);

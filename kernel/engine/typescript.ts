@@ -9,7 +9,7 @@
  *
  * For speed (docs/kernel-performance.md), the patches of private-surface.ts: each cell's program is a
  * plain Program rather than tslab's builder program (plain-builder.ts), TypeScript itself is loaded by
- * ts-loader.ts (code cache; text patches such as no JSDoc in lib declarations until inspect needs it),
+ * ts-loader.ts (code cache; the text patch that lets the checker report modules it could not find),
  * @types/node is loaded lazily (lazy-node-types.ts) and declaration files get no watchers.
  * GRADLAB_KERNEL_PATCHES=0 turns them all off (docs/kernel-compiler-layer.md).
  */
@@ -19,7 +19,7 @@ import { CellMaps, MapCapture, ModuleMaps } from "./cell-maps";
 import { LazyNodeTypes, NodeTypesMode } from "./lazy-node-types";
 import { enclosingPackage } from "./package-json";
 import { CellPass, createPlainBuilder } from "./plain-builder";
-import { enabledPatches, graftJSDoc, requireTslabWith, TSLAB_FILES, tslabPaths } from "./private-surface";
+import { enabledPatches, requireTslabWith, TSLAB_FILES, tslabPaths } from "./private-surface";
 import { resolvesOwnGradlab, shippedGradlab } from "./shipped-gradlab";
 import { cacheDir, LoadedScript, loadTypeScriptScript } from "./ts-loader";
 
@@ -241,30 +241,11 @@ function wrapConverter(converter: Converter, session: Session, loadedNow: Loaded
     return nodeTypes.missedModules ? completeOnce(prevDecl, src, position) : result;
   };
   const inspectOnce = converter.inspect.bind(converter);
-  let documented = !script;
   converter.inspect = (prevDecl, src, position) => {
-    if (!documented) {
-      documented = true;
-      restoreDocumentation(session.real, session.latestBuilder?.getProgram(), script!);
-    }
     const result = inspectOnce(prevDecl, src, position);
     return nodeTypes.missedModules ? inspectOnce(prevDecl, src, position) : result;
   };
   return converter;
-}
-
-/**
- * Documentation of built-ins (inspect) needs the JSDoc the loader skipped: the declaration files parsed
- * without it are parsed again with JSDoc (same text, so the same tree) and the comments moved onto the
- * nodes in use. Done once, on the first inspect (a few hundred ms then, instead of at every kernel
- * start); @types/node files loaded from then on (lazy-node-types.ts) are parsed with their JSDoc.
- */
-function restoreDocumentation(ts: any, program: any, loader: LoadedScript): void {
-  for (const sf of program?.getSourceFiles() ?? []) {
-    if (!loader.skipsJSDoc(sf.fileName)) continue;
-    graftJSDoc(ts, sf, loader.withAllJSDoc(() => ts.createSourceFile(sf.fileName, sf.text, sf.languageVersion, true, ts.ScriptKind.TS)));
-  }
-  loader.keepAllJSDoc();
 }
 
 /**

@@ -39,7 +39,7 @@ const PACKAGE_CELLS = [
   "const vega = await import(\"vega\");\ntypeof vega.parse",
   "import { Tensor } from \"gradlab\";\nconst z = Tensor.zeros([2, 3]);\nz.shape",
 ];
-/** Inspected before anything else (restoring the built-ins' documentation): isRaw is declared in tty. */
+/** Inspected before anything else: isRaw is declared in tty. */
 const EARLY_INSPECTION: [string, number] = ["process.stdin.isRaw", 16];
 /** Completed next: what __promisify__ returns is declared in timers/promises. */
 const EARLY_COMPLETION: [string, number] = ["setTimeout.__promisify__(1).", 28];
@@ -49,7 +49,7 @@ const COMPLETIONS: [string, number][] = [
   ["import * as zl from \"zlib\";\nzl.", 31],
   ["process.std", 11],
 ];
-/** inspect after the cells: child_process is loaded only after the documentation was restored. */
+/** inspect after the cells: child_process is loaded only here, with its documentation. */
 const INSPECTIONS: [string, number][] = [
   ["Math.max", 8],
   ["import { spawn } from \"child_process\";\nspawn", 44],
@@ -60,7 +60,7 @@ const INSPECTIONS: [string, number][] = [
  * Converts `cells` with a lazy and with an eager converter (cwd = the notebook folder), and with
  * `withoutHook` a lazy one without the module-not-found-hook patch (what a TypeScript without its anchor
  * gets: the global files load with everything their declarations import), each in a
- * fresh process: the loader's JSDoc state is per process (deprecation marks in completions depend on it).
+ * fresh process.
  */
 async function lazyAndEager(cwd: string, cells: string[], withoutHook = false): Promise<any> {
   const script = `
@@ -112,7 +112,7 @@ async function lazyAndEager(cwd: string, cells: string[], withoutHook = false): 
       process.exit(0);
     }
     // The first converter with this @types/node loads all of it and writes the analysis after its first
-    // cell (the first kernel start); the next one loads lazily. Its first cell leaves the JSDoc state as it was.
+    // cell (the first kernel start); the next one loads lazily.
     process.env.GRADLAB_KERNEL_PATCHES = "";
     const first = lt.createConverter();
     const firstMode = lt.nodeTypes().mode;

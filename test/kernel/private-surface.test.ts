@@ -34,10 +34,10 @@ describe("a TypeScript or tslab that no longer matches is named", () => {
   });
 
   test("an anchor found twice: that text patch", () => {
-    const anchor = TEXT_PATCHES.find((p) => p.name === "no-jsdoc-in-lib-declarations")!.anchor;
+    const anchor = TEXT_PATCHES.find((p) => p.name === "module-not-found-hook")!.anchor;
     const script = Buffer.concat([surface.tsScript, Buffer.from(anchor)]);
     expect(mismatches(doctored({ tsScript: script })).map(([name, problem]) => `${name}: ${problem}`))
-      .toEqual([expect.stringMatching(/^no-jsdoc-in-lib-declarations: TypeScript's script: anchor found more than once/)]);
+      .toEqual([expect.stringMatching(/^module-not-found-hook: TypeScript's script: anchor found more than once/)]);
   });
 
   test("an internal function gone: the uses that call it", () => {
@@ -72,7 +72,7 @@ describe("GRADLAB_KERNEL_PATCHES", () => {
   });
 
   test("anything else is refused by name", () => {
-    expect(() => on("-plain-buidler")).toThrow(/"-plain-buidler" is not -name for a patch among no-jsdoc-in-lib-declarations, /);
+    expect(() => on("-plain-buidler")).toThrow(/"-plain-buidler" is not -name for a patch among module-not-found-hook, plain-builder, /);
     expect(() => on("plain-builder")).toThrow(/"plain-builder" is not -name/);
     expect(() => on("1")).toThrow(/"1" is not -name/);
   });
