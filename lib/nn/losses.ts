@@ -1,4 +1,5 @@
 import { Tensor } from "../tensor";
+import { stableSigmoid } from "../tensor/ops/elementwise";
 
 /** A loss value and its gradient with respect to the loss's first argument (CS231n's `loss, dx`). */
 export interface LossResult {
@@ -98,8 +99,7 @@ export function bceWithLogits(logits: Tensor, targets: Tensor | ArrayLike<number
     const z = logits.data[i], ti = t.data[i];
     if (!(ti >= 0 && ti <= 1)) throw new RangeError(`bceWithLogits: targets must lie in [0, 1], got ${ti} at flat index ${i}`);
     loss += Math.max(z, 0) - z * ti + Math.log1p(Math.exp(-Math.abs(z)));
-    const s = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-    dx[i] = (s - ti) / n;
+    dx[i] = (stableSigmoid(z) - ti) / n;
   }
   return { loss: loss / n, dx: new Tensor(dx, logits.shape.slice()) };
 }
