@@ -9,7 +9,7 @@ import { Gate } from "../gates/gate";
 import { ForeignGate, GateLike, asGate, gateArity, gateLabel, gateName, isGateLike } from "../gates/gate-like";
 import { formatShape, sameShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
-import { GraphView, displayBundle, dotOf, svgOf, viewText, viewValue } from "./view";
+import { GraphView, GraphViewNode, displayBundle, dotOf, graphView, svgOf, viewText, viewValue } from "./view";
 import { type Inputs, backpropagate, gradientMap, topologicalOrder } from "../autograd/backprop";
 
 export type NodeKind = "input" | "constant" | "op";
@@ -230,29 +230,15 @@ export class Graph {
 
   /** The graph for drawing: nodes with op, value and gradient; edges carry per-branch gradients. */
   toView(): GraphView {
-    const nodes = [...this.nodes.values()].map((n) => {
-      const v: GraphView["nodes"][number] = { id: n.name, label: n.label };
-      if (n.gate) v.op = gateLabel(n.gate);
-      if (n.kind === "constant") v.constant = true;
+    return graphView([...this.nodes.values()].map((n) => {
+      const node: GraphViewNode = { id: n.name, label: n.label };
+      if (n.gate) node.op = gateLabel(n.gate);
+      if (n.kind === "constant") node.constant = true;
       const value = viewValue(n.value), grad = viewValue(n.grad);
-      if (value !== undefined) v.value = value;
-      if (grad !== undefined) v.grad = grad;
-      return v;
-    });
-    const fanOut = new Map<string, number>();
-    for (const n of this.nodes.values()) for (const i of n.inputs) fanOut.set(i, (fanOut.get(i) ?? 0) + 1);
-    const edges = [...this.nodes.values()].flatMap((n) =>
-      n.inputs.map((from, j) => {
-        const e: GraphView["edges"][number] = { from, to: n.name };
-        // Say which argument an edge is where the order matters (x - y, x / y, a @ b).
-        if (n.gate && !n.gate.commutative && n.inputs.length > 1) e.label = n.gate.inputName(j);
-        // Where a value fans out, each edge carries only its own branch's gradient.
-        const branch = this.sent.get(n)?.[j];
-        if ((fanOut.get(from) ?? 0) > 1 && branch !== undefined) e.grad = viewValue(branch);
-        return e;
-      }),
-    );
-    return { nodes, edges };
+      if (value !== undefined) node.value = value;
+      if (grad !== undefined) node.grad = grad;
+      return { node, gate: n.gate, inputs: n.inputs, sent: this.sent.get(n) };
+    }));
   }
 
   toSVG(): string {

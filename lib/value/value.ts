@@ -16,7 +16,7 @@ import {
   AbsGate, CosGate, ExpGate, LogGate, NegateGate, ReLUGate, SigmoidGate, SinGate, SqrtGate, SquareGate, TanhGate,
 } from "../gates/unary";
 import { add, describe, gtMask, mul, neg, relu, sub, tanh } from "../gates/arith";
-import { GraphView, displayBundle, dotOf, svgOf } from "../graph/view";
+import { GraphView, GraphViewNode, displayBundle, dotOf, graphView, svgOf } from "../graph/view";
 import { type Chain, type Gradients, type Mark, backpropagate, topologicalOrder } from "../autograd/backprop";
 
 export type ValueLike = Value | number;
@@ -255,30 +255,12 @@ export class Value {
   toView(): GraphView {
     const order = this.topologicalOrder();
     const id = (v: Value) => `v${v.id}`;
-    const uses = new Map<Value, number>();
-    for (const v of order) for (const x of v.inputs) uses.set(x, (uses.get(x) ?? 0) + 1);
-    const edgeGrads = new Map(order.map((v) => [v, v.edgeGrads()]));
-    return {
-      nodes: order.map((v) => {
-        const node: GraphView["nodes"][number] = { id: id(v), label: v.label || (v.gate ? "" : String(v.data)), value: v.data, grad: v.grad };
-        if (v.gate) node.op = v.gate.label;
-        return node;
-      }),
-      edges: order.flatMap((v) =>
-        v.inputs.map((x, j) => {
-          const e: GraphView["edges"][number] = { from: id(x), to: id(v) };
-          // Where a value fans out, each edge carries only its own branch's gradient.
-          const grads = edgeGrads.get(v);
-          if ((uses.get(x) ?? 0) > 1 && grads && !x.constant) e.grad = grads[j];
-          // A constant's .grad stays 0, but its edge shows what backward sent it (∂y/∂0.5 = 3, say),
-          // unless that is undefined (the exponent of x.pow(2) at x < 0).
-          if (x.constant && grads && Number.isFinite(grads[j])) e.grad = grads[j];
-          // Say which argument an edge is where the order matters (x - y, x / y, x ** y).
-          if (v.gate && !v.gate.commutative && v.inputs.length > 1) e.label = v.gate.inputName(j);
-          return e;
-        }),
-      ),
-    };
+    const constants = new Set(order.filter((v) => v.constant).map(id));
+    return graphView(order.map((v) => {
+      const node: GraphViewNode = { id: id(v), label: v.label || (v.gate ? "" : String(v.data)), value: v.data, grad: v.grad };
+      if (v.gate) node.op = v.gate.label;
+      return { node, gate: v.gate, inputs: v.inputs.map(id), sent: v.edgeGrads() };
+    }), (input) => constants.has(input));
   }
 
   toSVG(): string {
