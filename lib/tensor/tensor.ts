@@ -4,7 +4,8 @@
  * ops.ts; on a tensor that requires a gradient they go through the autograd hook instead, which records
  * the operation as a gate (see lib/autograd) so that `backward()` can run it in reverse.
  */
-import { getAutogradHook, isGradEnabled, type DifferentiableOp } from "./autograd-hook";
+import type { TensorMethods } from "../gates/table";
+import { differentiable, getAutogradHook } from "./autograd-hook";
 import { formatTensor, tensorHTML } from "./format";
 import * as ops from "./ops";
 import { toRandom, type Random } from "./random";
@@ -35,6 +36,9 @@ function allocate(dtype: DType, n: number): TypedData {
 function dtypeOf(data: TypedData): DType {
   return data instanceof Float32Array ? "float32" : "float64";
 }
+
+/** The elementwise methods of the op table (lib/gates/table.ts installs them). */
+export interface Tensor extends TensorMethods<Tensor, Operand> {}
 
 export class Tensor {
   data: TypedData;
@@ -319,25 +323,7 @@ export class Tensor {
 
   // ---------------------------------------------------------------- elementwise
 
-  add(other: Operand): Tensor { return differentiable("add", [this, other], {}, () => ops.add(this, other)); }
-  sub(other: Operand): Tensor { return differentiable("sub", [this, other], {}, () => ops.sub(this, other)); }
-  mul(other: Operand): Tensor { return differentiable("mul", [this, other], {}, () => ops.mul(this, other)); }
-  div(other: Operand): Tensor { return differentiable("div", [this, other], {}, () => ops.div(this, other)); }
-  pow(other: Operand): Tensor { return differentiable("pow", [this, other], {}, () => ops.pow(this, other)); }
-  maximum(other: Operand): Tensor { return differentiable("maximum", [this, other], {}, () => ops.maximum(this, other)); }
-  minimum(other: Operand): Tensor { return differentiable("minimum", [this, other], {}, () => ops.minimum(this, other)); }
-
-  neg(): Tensor { return differentiable("neg", [this], {}, () => ops.neg(this)); }
-  exp(): Tensor { return differentiable("exp", [this], {}, () => ops.exp(this)); }
-  log(): Tensor { return differentiable("log", [this], {}, () => ops.log(this)); }
-  sin(): Tensor { return differentiable("sin", [this], {}, () => ops.sin(this)); }
-  cos(): Tensor { return differentiable("cos", [this], {}, () => ops.cos(this)); }
-  tanh(): Tensor { return differentiable("tanh", [this], {}, () => ops.tanh(this)); }
-  sigmoid(): Tensor { return differentiable("sigmoid", [this], {}, () => ops.sigmoid(this)); }
-  relu(): Tensor { return differentiable("relu", [this], {}, () => ops.relu(this)); }
-  abs(): Tensor { return differentiable("abs", [this], {}, () => ops.abs(this)); }
-  sqrt(): Tensor { return differentiable("sqrt", [this], {}, () => ops.sqrt(this)); }
-  square(): Tensor { return differentiable("square", [this], {}, () => ops.square(this)); }
+  // add, sub, mul, div, pow, maximum, minimum, neg, exp, log, ... come from the op table (lib/gates/table.ts).
   clip(lo: number, hi: number): Tensor { return differentiable("clip", [this], { lo, hi }, () => ops.clip(this, lo, hi)); }
 
   /** Elementwise sign (-1, 0, 1); not differentiable. */
@@ -407,15 +393,6 @@ export class Tensor {
   [Symbol.for("Jupyter.display")](): Record<string, string> {
     return { "text/plain": formatTensor(this), "text/html": tensorHTML(this) };
   }
-}
-
-/** Runs the raw kernel, or records the operation through autograd when an input needs a gradient. */
-function differentiable(op: DifferentiableOp, inputs: Operand[], attrs: Record<string, unknown>, raw: () => Tensor): Tensor {
-  const hook = getAutogradHook();
-  if (hook && isGradEnabled() && inputs.some((x) => x instanceof Tensor && x.requiresGrad)) {
-    return hook.apply(op, inputs, attrs);
-  }
-  return raw();
 }
 
 function withOptions(t: Tensor, opts: TensorOptions): Tensor {

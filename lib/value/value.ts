@@ -11,11 +11,11 @@
  * (drawings, lectures), so what a reader sees is the same as for any other gate.
  */
 import { Gate } from "../gates/gate";
-import { AddGate, DivideGate, MaxGate, MinGate, MultiplyGate, PowGate, SubtractGate } from "../gates/binary";
 import {
-  AbsGate, CosGate, ExpGate, LogGate, NegateGate, ReLUGate, SigmoidGate, SinGate, SqrtGate, SquareGate, TanhGate,
-} from "../gates/unary";
-import { add, describe, gtMask, mul, neg, relu, sub, tanh } from "../gates/arith";
+  BINARY, BINARY_GATES, type BinaryName, type BinaryOp, UNARY, UNARY_GATES, type UnaryName, type UnaryOp, type ValueMethods,
+  defineMethod,
+} from "../gates/table";
+import { describe, gtMask } from "../gates/arith";
 import { GraphView, GraphViewNode, displayBundle, dotOf, graphView, svgOf } from "../graph/view";
 import { type Chain, type Gradients, type Mark, backpropagate, topologicalOrder } from "../autograd/backprop";
 
@@ -32,12 +32,17 @@ let nextId = 0;
 
 // Operation codes: LEAF has no inputs, GATE a gate object and an inputs array; the rest are the fast path.
 const LEAF = 0, GATE = 1, ADD = 2, SUB = 3, MUL = 4, NEG = 5, RELU = 6, TANH = 7;
-const FAST_GATES: Record<number, () => Gate> = {
-  [ADD]: () => new AddGate(), [SUB]: () => new SubtractGate(), [MUL]: () => new MultiplyGate(),
-  [NEG]: () => new NegateGate(), [RELU]: () => new ReLUGate(), [TANH]: () => new TanhGate(),
+const FAST_CODES: Partial<Record<UnaryName | BinaryName, number>> = { add: ADD, sub: SUB, mul: MUL, neg: NEG, relu: RELU, tanh: TANH };
+const FAST_GATES: Record<number, new () => Gate> = {
+  [ADD]: BINARY_GATES.add, [SUB]: BINARY_GATES.sub, [MUL]: BINARY_GATES.mul,
+  [NEG]: UNARY_GATES.neg, [RELU]: UNARY_GATES.relu, [TANH]: UNARY_GATES.tanh,
 };
+
 const NO_INPUTS: readonly Value[] = Object.freeze([]);
 const ONE = [0.5], TWO = [0.5, 0.5]; // doubles from the start (no elements-kind change when first written)
+
+/** The elementwise methods of the op table (installed below, in the class's static block). */
+export interface Value extends ValueMethods<Value, ValueLike> {}
 
 export class Value {
   /** The forward value. */
@@ -88,7 +93,7 @@ export class Value {
     if (this.op <= GATE) return this.gateObject;
     if (!this.gateObject) {
       // Made on request, with its forward run on the inputs so its cache matches a gate-made node's.
-      const g = FAST_GATES[this.op]();
+      const g = new FAST_GATES[this.op]();
       if (this.b) g.forward(this.a!.data, this.b.data);
       else g.forward(this.a!.data);
       this.gateObject = g;
@@ -135,24 +140,25 @@ export class Value {
     return v;
   }
 
-  add(other: ValueLike): Value { const o = Value.from(other); return Value.fast(add(this.data, o.data) as number, ADD, this, o); }
-  sub(other: ValueLike): Value { const o = Value.from(other); return Value.fast(sub(this.data, o.data) as number, SUB, this, o); }
-  mul(other: ValueLike): Value { const o = Value.from(other); return Value.fast(mul(this.data, o.data) as number, MUL, this, o); }
-  div(other: ValueLike): Value { return Value.run(new DivideGate(), [this, Value.from(other)]); }
-  pow(exponent: ValueLike): Value { return Value.run(new PowGate(), [this, Value.from(exponent)]); }
-  max(other: ValueLike): Value { return Value.run(new MaxGate(), [this, Value.from(other)]); }
-  min(other: ValueLike): Value { return Value.run(new MinGate(), [this, Value.from(other)]); }
-  neg(): Value { return Value.fast(neg(this.data) as number, NEG, this, null); }
-  exp(): Value { return Value.run(new ExpGate(), [this]); }
-  log(): Value { return Value.run(new LogGate(), [this]); }
-  sin(): Value { return Value.run(new SinGate(), [this]); }
-  cos(): Value { return Value.run(new CosGate(), [this]); }
-  tanh(): Value { return Value.fast(tanh(this.data) as number, TANH, this, null); }
-  sigmoid(): Value { return Value.run(new SigmoidGate(), [this]); }
-  relu(): Value { return Value.fast(relu(this.data) as number, RELU, this, null); }
-  abs(): Value { return Value.run(new AbsGate(), [this]); }
-  sqrt(): Value { return Value.run(new SqrtGate(), [this]); }
-  square(): Value { return Value.run(new SquareGate(), [this]); }
+  // The elementwise methods (add, mul, exp, max, ...) come from the op table: the operations a scalar
+  // network is made of take the fast path, the others run their gate.
+  static {
+    for (const [method, op] of Object.entries(UNARY) as [UnaryName, UnaryOp][]) {
+      const code = FAST_CODES[method], OpGate = UNARY_GATES[method];
+      defineMethod(this.prototype, method, code === undefined
+        ? function (this: Value) { return Value.run(new OpGate(), [this]); }
+        : function (this: Value) { return Value.fast(op.apply(this.data) as number, code, this, null); });
+    }
+    for (const [method, op] of Object.entries(BINARY) as [BinaryName, BinaryOp][]) {
+      const code = FAST_CODES[method], OpGate = BINARY_GATES[method];
+      defineMethod(this.prototype, op.scalarMethod ?? method, code === undefined
+        ? function (this: Value, other: ValueLike) { return Value.run(new OpGate(), [this, Value.from(other)]); }
+        : function (this: Value, other: ValueLike) {
+          const o = Value.from(other);
+          return Value.fast(op.apply(this.data, o.data) as number, code, this, o);
+        });
+    }
+  }
 
   /** Names this value (shown in drawings); returns this, for chaining. */
   named(label: string): this {
