@@ -7,6 +7,7 @@ export { UnaryGate, BinaryGate } from "./elementwise";
 export {
   AddGate, SubtractGate, MultiplyGate, DivideGate, MaxGate, MinGate, PowGate,
   NegateGate, ExpGate, LogGate, SinGate, CosGate, TanhGate, SigmoidGate, ReLUGate, AbsGate, SqrtGate, SquareGate,
+  SoftplusGate, AtanGate,
 } from "./table";
 export { ClipGate } from "./clip";
 export { MatMulGate } from "./matmul";

@@ -12,7 +12,7 @@
  * Adding an operation: add an entry to UNARY or BINARY and export its gate class at the bottom.
  */
 import { differentiable } from "../tensor/autograd-hook";
-import { unary as unaryKernel, binary as binaryKernel } from "../tensor/ops/elementwise";
+import { unary as unaryKernel, binary as binaryKernel, stableSoftplus } from "../tensor/ops/elementwise";
 import { Tensor, type Operand } from "../tensor/tensor";
 import {
   Num, abs, add, cos, div, exp, geMask, gtMask, isTensor, leMask, log, maximum, minimum, mul, neg, pow, relu, sigmoid,
@@ -65,6 +65,9 @@ export const UNARY = {
   abs: { gate: "AbsGate", symbol: "abs", apply: abs, local: (x) => sign(x) },
   sqrt: { gate: "SqrtGate", symbol: "sqrt", apply: sqrt, local: (_x, out) => div(0.5, out) },
   square: { gate: "SquareGate", symbol: "²", apply: square, local: (x) => mul(2, x) },
+  // log(1 + e^x), computed without overflow; its derivative is σ(x).
+  softplus: { gate: "SoftplusGate", symbol: "softplus", apply: elementwise(stableSoftplus, "softplus"), local: (x) => sigmoid(x) },
+  atan: { gate: "AtanGate", symbol: "atan", apply: elementwise(Math.atan, "atan"), local: (x) => div(1, add(1, square(x))) },
 } as const satisfies Record<string, UnaryOp>;
 
 export const BINARY = {
@@ -187,7 +190,7 @@ for (const [method, op] of Object.entries(BINARY) as [BinaryName, BinaryOp][]) {
 // The gate classes under their own names (one line per entry).
 export const {
   neg: NegateGate, exp: ExpGate, log: LogGate, sin: SinGate, cos: CosGate, tanh: TanhGate, sigmoid: SigmoidGate,
-  relu: ReLUGate, abs: AbsGate, sqrt: SqrtGate, square: SquareGate,
+  relu: ReLUGate, abs: AbsGate, sqrt: SqrtGate, square: SquareGate, softplus: SoftplusGate, atan: AtanGate,
 } = UNARY_GATES;
 export const { add: AddGate, sub: SubtractGate, mul: MultiplyGate, div: DivideGate, pow: PowGate, maximum: MaxGate, minimum: MinGate } = BINARY_GATES;
 export type NegateGate = InstanceType<typeof NegateGate>;
@@ -201,6 +204,8 @@ export type ReLUGate = InstanceType<typeof ReLUGate>;
 export type AbsGate = InstanceType<typeof AbsGate>;
 export type SqrtGate = InstanceType<typeof SqrtGate>;
 export type SquareGate = InstanceType<typeof SquareGate>;
+export type SoftplusGate = InstanceType<typeof SoftplusGate>;
+export type AtanGate = InstanceType<typeof AtanGate>;
 export type AddGate = InstanceType<typeof AddGate>;
 export type SubtractGate = InstanceType<typeof SubtractGate>;
 export type MultiplyGate = InstanceType<typeof MultiplyGate>;

@@ -85,6 +85,11 @@ export function stableSigmoid(x: number): number {
   return e / (1 + e);
 }
 
+/** log(1 + e^x), written so that e^x never overflows: x + log(1 + e^-x) for positive x. */
+export function stableSoftplus(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}
+
 export const add = (a: Operand, b: Operand) => binary(a, b, (x, y) => x + y, "add");
 export const sub = (a: Operand, b: Operand) => binary(a, b, (x, y) => x - y, "sub");
 export const mul = (a: Operand, b: Operand) => binary(a, b, (x, y) => x * y, "mul");
