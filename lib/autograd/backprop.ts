@@ -98,12 +98,12 @@ export function backpropagate<N, G>(order: readonly N[], grads: Gradients<N, G>,
   for (let k = order.length - 1; k >= 0; k--) {
     const node = order[k], upstream = grads.take(node);
     if (upstream === undefined) continue; // the output does not depend on this node
-    const downstream = chain.arity(node) === 0 ? LEAF : chain.backward(node, upstream);
+    const downstream = chain.arity(node) === 0 ? LEAF : chain.backward(node, upstream); // upstream × local
     for (let j = 0; j < downstream.length; j++) {
       const x = chain.input(node, j), g = downstream[j];
-      if (x !== null && g !== null) grads.add(x, g);
+      if (x !== null && g !== null) grads.add(x, g); // fan-out: the gradients of a node's uses add up
     }
-    chain.reached?.(node, upstream, downstream);
+    chain.reached?.(node, upstream, downstream); // observers: leaf .grad, Graph's trace, drawings
   }
 }
 
