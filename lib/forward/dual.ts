@@ -8,8 +8,9 @@
 import { Num, describe, isTensor, zerosLike } from "../gates/arith";
 import { Gate } from "../gates/gate";
 import { ClipGate } from "../gates/clip";
+import { defineMethod } from "../tensor/methods";
 import {
-  BINARY, BINARY_GATES, type BinaryName, type BinaryOp, type TensorMethods, UNARY_GATES, type ValueMethods, defineMethod,
+  BINARY, BINARY_GATES, type BinaryName, type BinaryOp, type TensorMethods, UNARY_GATES, type ValueMethods,
 } from "../gates/table";
 import { MatMulGate } from "../gates/matmul";
 import { MeanGate, SumGate } from "../gates/reduce";

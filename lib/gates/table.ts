@@ -13,6 +13,7 @@
  */
 import { differentiable } from "../tensor/autograd-hook";
 import { unary as unaryKernel, binary as binaryKernel, stableSoftplus } from "../tensor/ops/elementwise";
+import { defineMethod } from "../tensor/methods";
 import { Tensor, type Operand } from "../tensor/tensor";
 import {
   Num, abs, add, cos, div, exp, geMask, gtMask, isTensor, leMask, log, maximum, minimum, mul, neg, pow, relu, sigmoid,
@@ -169,11 +170,6 @@ const mapValues = <T, U>(o: Record<string, T>, f: (v: T) => U) => Object.fromEnt
 /** Each entry's gate class, by method name. */
 export const UNARY_GATES = mapValues<UnaryOp, UnaryGateClass>(UNARY, unaryGate) as Record<UnaryName, UnaryGateClass>;
 export const BINARY_GATES = mapValues<BinaryOp, BinaryGateClass>(BINARY, binaryGate) as Record<BinaryName, BinaryGateClass>;
-
-/** Puts a generated method on a class's prototype (like a method written in the class: writable, not enumerable). */
-export function defineMethod(prototype: object, name: string, method: Function): void {
-  Object.defineProperty(prototype, name, { value: method, writable: true, configurable: true });
-}
 
 // Tensor's methods: the raw kernel, or a recorded gate when an input requires a gradient.
 for (const [method, op] of Object.entries(UNARY) as [UnaryName, UnaryOp][]) {

@@ -1,5 +1,7 @@
 /** The numeric core: n-d tensors, their raw kernels, broadcasting and the seeded generator. */
-// Tensor's elementwise methods (add, exp, ...) are declared once, in the op table, which installs them.
+// Tensor's computing methods are installed by ./methods.ts and, for the elementwise ones (add, exp,
+// ...), by the op table, where each is declared once.
+import "./methods";
 import "../gates/table";
 export { Tensor, tensor } from "./tensor";
 export type { DType, TypedData, TensorLike, TensorOptions, Operand } from "./tensor";

@@ -13,9 +13,9 @@
 import { Gate } from "../gates/gate";
 import {
   BINARY, BINARY_GATES, type BinaryName, type BinaryOp, UNARY, UNARY_GATES, type UnaryName, type UnaryOp, type ValueMethods,
-  defineMethod,
 } from "../gates/table";
 import { describe, gtMask } from "../gates/arith";
+import { defineMethod } from "../tensor/methods";
 import { GraphView, GraphViewNode, displayBundle, dotOf, graphView, svgOf } from "../graph/view";
 import { type Chain, type Gradients, type Mark, backpropagate, topologicalOrder } from "../autograd/backprop";
 
