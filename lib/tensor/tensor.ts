@@ -1,8 +1,10 @@
 /**
  * Tensor: an n-dimensional array of float64 (default, for gradient checks) or float32, stored row-major
- * in one contiguous typed array with its shape and strides. Methods compute with the raw kernels in
- * ops.ts; on a tensor that requires a gradient they go through the autograd hook instead, which records
- * the operation as a gate (see lib/autograd) so that `backward()` can run it in reverse.
+ * in one contiguous typed array with its shape and strides. This file holds the data, creation, access
+ * and display; the computing methods are installed by ./methods.ts and the op table (lib/gates/table.ts).
+ * They compute with the raw kernels in ops/; on a tensor that requires a gradient they go through the
+ * autograd hook instead, which records the operation as a gate (see lib/autograd) so that `backward()`
+ * can run it in reverse.
  */
 import type { TensorMethods } from "../gates/table";
 import { getAutogradHook } from "./autograd-hook";
