@@ -9,7 +9,8 @@
  *   - the Value and Dual methods (lib/value/value.ts, lib/forward/dual.ts read this table),
  *   - the autograd registration (lib/autograd/gate-for-op.ts reads this table).
  *
- * Adding an operation: add an entry to UNARY or BINARY and export its gate class at the bottom.
+ * Adding an operation: add an entry to UNARY or BINARY, export its gate class at the bottom and list
+ * it in ./index.ts (docs/code-layout.md walks through softplus and atan).
  */
 import { differentiable } from "../tensor/autograd-hook";
 import { unary as unaryKernel, binary as binaryKernel, stableSoftplus } from "../tensor/ops/elementwise";
