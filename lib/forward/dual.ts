@@ -7,15 +7,20 @@
  */
 import { Num, describe, isTensor, zerosLike } from "../gates/arith";
 import { Gate } from "../gates/gate";
-import { AddGate, DivideGate, MaxGate, MinGate, MultiplyGate, PowGate, SubtractGate } from "../gates/binary";
+import { ClipGate } from "../gates/clip";
+import { defineMethod } from "../tensor/methods";
 import {
-  AbsGate, ClipGate, CosGate, ExpGate, LogGate, NegateGate, ReLUGate, SigmoidGate, SinGate, SqrtGate, SquareGate, TanhGate,
-} from "../gates/unary";
+  BINARY, BINARY_GATES, type BinaryName, type BinaryOp, type TensorMethods, UNARY_GATES, type ValueMethods,
+} from "../gates/table";
 import { MatMulGate } from "../gates/matmul";
 import { MeanGate, SumGate } from "../gates/reduce";
 import { ReshapeGate, TransposeGate } from "../gates/layout";
 
 export type DualLike = Dual | Num;
+
+/** The elementwise methods of the op table (installed below, in the class's static block). */
+export interface Dual extends TensorMethods<Dual, DualLike>, ValueMethods<Dual, DualLike> {}
+
 
 export class Dual {
   constructor(readonly value: Num, readonly tangent: Num = zerosLike(value)) {
@@ -32,30 +37,20 @@ export class Dual {
     return new Dual(value, gate.jvp(inputs.map((d) => d.tangent)));
   }
 
-  add(other: DualLike): Dual { return Dual.run(new AddGate(), [this, Dual.from(other)]); }
-  sub(other: DualLike): Dual { return Dual.run(new SubtractGate(), [this, Dual.from(other)]); }
-  mul(other: DualLike): Dual { return Dual.run(new MultiplyGate(), [this, Dual.from(other)]); }
-  div(other: DualLike): Dual { return Dual.run(new DivideGate(), [this, Dual.from(other)]); }
-  pow(exponent: DualLike): Dual { return Dual.run(new PowGate(), [this, Dual.from(exponent)]); }
-  /** Elementwise max (Value's name). */
-  max(other: DualLike): Dual { return Dual.run(new MaxGate(), [this, Dual.from(other)]); }
-  /** Elementwise min (Value's name). */
-  min(other: DualLike): Dual { return Dual.run(new MinGate(), [this, Dual.from(other)]); }
-  /** Elementwise max (Tensor's name). */
-  maximum(other: DualLike): Dual { return this.max(other); }
-  /** Elementwise min (Tensor's name). */
-  minimum(other: DualLike): Dual { return this.min(other); }
-  neg(): Dual { return Dual.run(new NegateGate(), [this]); }
-  exp(): Dual { return Dual.run(new ExpGate(), [this]); }
-  log(): Dual { return Dual.run(new LogGate(), [this]); }
-  sin(): Dual { return Dual.run(new SinGate(), [this]); }
-  cos(): Dual { return Dual.run(new CosGate(), [this]); }
-  tanh(): Dual { return Dual.run(new TanhGate(), [this]); }
-  sigmoid(): Dual { return Dual.run(new SigmoidGate(), [this]); }
-  relu(): Dual { return Dual.run(new ReLUGate(), [this]); }
-  abs(): Dual { return Dual.run(new AbsGate(), [this]); }
-  sqrt(): Dual { return Dual.run(new SqrtGate(), [this]); }
-  square(): Dual { return Dual.run(new SquareGate(), [this]); }
+  // The elementwise methods (add, mul, exp, ...) come from the op table, under Tensor's names and,
+  // where Value's differ, under those too (max and maximum, min and minimum).
+  static {
+    for (const [method, OpGate] of Object.entries(UNARY_GATES)) {
+      defineMethod(this.prototype, method, function (this: Dual) { return Dual.run(new OpGate(), [this]); });
+    }
+    for (const [method, OpGate] of Object.entries(BINARY_GATES)) {
+      const f = function (this: Dual, other: DualLike) { return Dual.run(new OpGate(), [this, Dual.from(other)]); };
+      defineMethod(this.prototype, method, f);
+      const scalarMethod = (BINARY[method as BinaryName] as BinaryOp).scalarMethod;
+      if (scalarMethod) defineMethod(this.prototype, scalarMethod, f);
+    }
+  }
+
   clip(lo: number, hi: number): Dual { return Dual.run(new ClipGate(lo, hi), [this]); }
   matmul(other: DualLike): Dual { return Dual.run(new MatMulGate(), [this, Dual.from(other)]); }
   sum(axis?: number | number[] | null, keepdims = false): Dual { return Dual.run(new SumGate({ axis, keepdims }), [this]); }

@@ -9,7 +9,7 @@
 import { Tensor } from "../tensor/tensor";
 import * as ops from "../tensor/ops";
 import { binary as binaryKernel, stableSigmoid } from "../tensor/ops/elementwise";
-import { sumToShape } from "../tensor/broadcast";
+import { sumToShape } from "../tensor/ops/reduce";
 import { formatShape, sameShape } from "../tensor/shape";
 
 /** A value flowing through a gate: a plain number or a Tensor. */

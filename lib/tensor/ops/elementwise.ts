@@ -114,6 +114,11 @@ export function stableSigmoid(x: number): number {
   return e / (1 + e);
 }
 
+/** log(1 + e^x), written so that e^x never overflows: x + log(1 + e^-x) for positive x. */
+export function stableSoftplus(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}
+
 // One loop per operation, each its own function so that V8 compiles the arithmetic inline.
 const ADD: BinaryLoop = (a, ai, sa, b, bi, sb, o, oi, n) => { for (let k = 0; k < n; k++, ai += sa, bi += sb) o[oi + k] = a[ai] + b[bi]; };
 const SUB: BinaryLoop = (a, ai, sa, b, bi, sb, o, oi, n) => { for (let k = 0; k < n; k++, ai += sa, bi += sb) o[oi + k] = a[ai] - b[bi]; };

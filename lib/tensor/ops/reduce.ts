@@ -3,9 +3,10 @@
  * One axis at a time over a contiguous [outer, len, inner] view: simple, cache-friendly, and easy to
  * swap for a faster kernel later.
  */
-import { formatShape, normalizeAxes, normalizeAxis, sizeOf } from "../shape";
+import { formatShape, normalizeAxes, normalizeAxis, sameShape, sizeOf } from "../shape";
 import { Tensor, type TypedData } from "../tensor";
 import { square, sub } from "./elementwise";
+import { reshape } from "./layout";
 
 export type Axis = number | number[] | undefined | null;
 
@@ -155,4 +156,24 @@ export function argmax(t: Tensor, axis?: number): Tensor {
 
 export function argmin(t: Tensor, axis?: number): Tensor {
   return argReduce(t, axis, (x, b) => x < b, "argmin");
+}
+
+/**
+ * Undoes broadcasting: sums `t` over the axes that broadcasting added or stretched so the result has
+ * `shape`. This is what every gate's backward does to hand each input a gradient of its own shape.
+ */
+export function sumToShape(t: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(t.shape, shape)) return t;
+  const lead = t.ndim - shape.length;
+  if (lead < 0) throw new RangeError(`cannot sum a gradient of shape ${formatShape(t.shape)} down to ${formatShape(shape)}`);
+  const axes: number[] = [];
+  for (let i = 0; i < t.ndim; i++) {
+    if (i < lead) axes.push(i);
+    else if (shape[i - lead] === 1 && t.shape[i] !== 1) axes.push(i);
+    else if (shape[i - lead] !== t.shape[i]) {
+      throw new RangeError(`cannot sum a gradient of shape ${formatShape(t.shape)} down to ${formatShape(shape)}`);
+    }
+  }
+  const summed = axes.length ? sum(t, axes, true) : t;
+  return reshape(summed, [...shape]);
 }
