@@ -104,7 +104,8 @@ function gradlabImpl(name: string, assignmentDir: (work: string) => string): Imp
         const reportsAt = performance.now();
         await writeClassReports(out, assignment.config);
         const ms = performance.now() - started, cpu1 = cpuSeconds();
-        process.stderr.write(`grade-class ${name}: CPU ${(cpu1.self - cpu0.self).toFixed(1)} s in the grader, ${(cpu1.children - cpu0.children).toFixed(1)} s in the sandboxed children; ` +
+        process.stderr.write(`grade-class ${name}: CPU ${(cpu1.self - cpu0.self).toFixed(1)} s in the grader, ${(cpu1.children - cpu0.children).toFixed(1)} s in the sandboxed children (counted only where the kernel hands their time back: under bubblewrap they are killed ` +
+          `inside their own pid namespace and count ~0; GRADLAB_SANDBOX=none counts them); ` +
           `wall time in tests ${(testsMs / 1000).toFixed(1)} s (training tests ${(trainingMs / 1000).toFixed(1)} s, timeouts ${(timeoutMs / 1000).toFixed(1)} s); class reports ${((ms - (reportsAt - started)) / 1000).toFixed(1)} s\n`);
         if (summary.graded !== CLASS_SIZE) throw new Error(`graded ${summary.graded} of ${CLASS_SIZE}`);
         const wrong = expectedMismatches(out, CLASS_SIZE);
