@@ -4,7 +4,7 @@ import { Num, add, div, geMask, isTensor, leMask, maximum, minimum, mul, neg, po
 import { BinaryGate } from "./elementwise";
 import { binary as binaryKernel } from "../tensor/ops/elementwise";
 
-export class AddGate extends BinaryGate {
+export class AddGate<V extends Num = Num> extends BinaryGate<V> {
   readonly name = "AddGate";
   readonly symbol = "+";
   readonly commutative = true;
@@ -12,14 +12,14 @@ export class AddGate extends BinaryGate {
   protected partials(): [Num, Num] { return [1, 1]; }
 }
 
-export class SubtractGate extends BinaryGate {
+export class SubtractGate<V extends Num = Num> extends BinaryGate<V> {
   readonly name = "SubtractGate";
   readonly symbol = "-";
   protected apply(x: Num, y: Num) { return sub(x, y); }
   protected partials(): [Num, Num] { return [1, -1]; }
 }
 
-export class MultiplyGate extends BinaryGate {
+export class MultiplyGate<V extends Num = Num> extends BinaryGate<V> {
   readonly name = "MultiplyGate";
   readonly symbol = "*";
   readonly commutative = true;
@@ -27,7 +27,7 @@ export class MultiplyGate extends BinaryGate {
   protected partials(x: Num, y: Num): [Num, Num] { return [y, x]; }
 }
 
-export class DivideGate extends BinaryGate {
+export class DivideGate<V extends Num = Num> extends BinaryGate<V> {
   readonly name = "DivideGate";
   readonly symbol = "/";
   protected apply(x: Num, y: Num) { return div(x, y); }
@@ -36,7 +36,7 @@ export class DivideGate extends BinaryGate {
 }
 
 /** max(x, y): the gradient goes to the larger input only (ties: to x; a NaN input makes both gradients NaN). */
-export class MaxGate extends BinaryGate {
+export class MaxGate<V extends Num = Num> extends BinaryGate<V> {
   readonly name = "MaxGate";
   readonly symbol = "max";
   readonly commutative = true;
@@ -48,7 +48,7 @@ export class MaxGate extends BinaryGate {
 }
 
 /** min(x, y): the gradient goes to the smaller input only (ties: to x; a NaN input makes both gradients NaN). */
-export class MinGate extends BinaryGate {
+export class MinGate<V extends Num = Num> extends BinaryGate<V> {
   readonly name = "MinGate";
   readonly symbol = "min";
   readonly commutative = true;
@@ -64,7 +64,7 @@ export class MinGate extends BinaryGate {
  * is 0 where y = 0 (x^0 = 1 is constant, even at x = 0 where 0·0^-1 would give NaN). The exponent's
  * partial is 0 at x = 0 (the limit for y > 0) and NaN for x < 0, where x^y is not differentiable in y.
  */
-export class PowGate extends BinaryGate {
+export class PowGate<V extends Num = Num> extends BinaryGate<V> {
   readonly name = "PowGate";
   readonly symbol = "pow";
   readonly inputNames = ["x", "exponent"];

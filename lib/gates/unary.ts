@@ -2,42 +2,42 @@
 import { Num, abs, clip, cos, div, exp, gtMask, log, ltMask, mul, neg, relu, sigmoid, sign, sin, sqrt, square, sub, tanh } from "./arith";
 import { UnaryGate } from "./elementwise";
 
-export class NegateGate extends UnaryGate {
+export class NegateGate<V extends Num = Num> extends UnaryGate<V> {
   readonly name = "NegateGate";
   readonly symbol = "neg";
   protected apply(x: Num) { return neg(x); }
   protected local() { return -1; }
 }
 
-export class ExpGate extends UnaryGate {
+export class ExpGate<V extends Num = Num> extends UnaryGate<V> {
   readonly name = "ExpGate";
   readonly symbol = "exp";
   protected apply(x: Num) { return exp(x); }
   protected local(_x: Num, out: Num) { return out; }
 }
 
-export class LogGate extends UnaryGate {
+export class LogGate<V extends Num = Num> extends UnaryGate<V> {
   readonly name = "LogGate";
   readonly symbol = "log";
   protected apply(x: Num) { return log(x); }
   protected local(x: Num) { return div(1, x); }
 }
 
-export class SinGate extends UnaryGate {
+export class SinGate<V extends Num = Num> extends UnaryGate<V> {
   readonly name = "SinGate";
   readonly symbol = "sin";
   protected apply(x: Num) { return sin(x); }
   protected local(x: Num) { return cos(x); }
 }
 
-export class CosGate extends UnaryGate {
+export class CosGate<V extends Num = Num> extends UnaryGate<V> {
   readonly name = "CosGate";
   readonly symbol = "cos";
   protected apply(x: Num) { return cos(x); }
   protected local(x: Num) { return neg(sin(x)); }
 }
 
-export class TanhGate extends UnaryGate {
+export class TanhGate<V extends Num = Num> extends UnaryGate<V> {
   readonly name = "TanhGate";
   readonly symbol = "tanh";
   protected apply(x: Num) { return tanh(x); }
@@ -45,7 +45,7 @@ export class TanhGate extends UnaryGate {
 }
 
 /** σ(x) = 1 / (1 + e^-x), computed without overflow; σ'(x) = σ(x)(1 - σ(x)) from the cached output. */
-export class SigmoidGate extends UnaryGate {
+export class SigmoidGate<V extends Num = Num> extends UnaryGate<V> {
   readonly name = "SigmoidGate";
   readonly symbol = "σ";
   protected apply(x: Num) { return sigmoid(x); }
@@ -53,7 +53,7 @@ export class SigmoidGate extends UnaryGate {
 }
 
 /** max(0, x); the gradient at exactly 0 is 0 (the usual convention); NaN in, NaN out. */
-export class ReLUGate extends UnaryGate {
+export class ReLUGate<V extends Num = Num> extends UnaryGate<V> {
   readonly name = "ReLUGate";
   readonly symbol = "relu";
   protected apply(x: Num) { return relu(x); }
@@ -61,21 +61,21 @@ export class ReLUGate extends UnaryGate {
 }
 
 /** |x|; the gradient at exactly 0 is 0. */
-export class AbsGate extends UnaryGate {
+export class AbsGate<V extends Num = Num> extends UnaryGate<V> {
   readonly name = "AbsGate";
   readonly symbol = "abs";
   protected apply(x: Num) { return abs(x); }
   protected local(x: Num) { return sign(x); }
 }
 
-export class SqrtGate extends UnaryGate {
+export class SqrtGate<V extends Num = Num> extends UnaryGate<V> {
   readonly name = "SqrtGate";
   readonly symbol = "sqrt";
   protected apply(x: Num) { return sqrt(x); }
   protected local(_x: Num, out: Num) { return div(0.5, out); }
 }
 
-export class SquareGate extends UnaryGate {
+export class SquareGate<V extends Num = Num> extends UnaryGate<V> {
   readonly name = "SquareGate";
   readonly symbol = "²";
   protected apply(x: Num) { return square(x); }
@@ -83,7 +83,7 @@ export class SquareGate extends UnaryGate {
 }
 
 /** Clamps into [lo, hi]; the gradient passes where lo <= x <= hi and is 0 outside. */
-export class ClipGate extends UnaryGate {
+export class ClipGate<V extends Num = Num> extends UnaryGate<V> {
   readonly name = "ClipGate";
   readonly symbol = "clip";
   constructor(readonly lo: number, readonly hi: number) {

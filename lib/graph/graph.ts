@@ -14,9 +14,9 @@ import { GraphView, displayBundle, dotOf, svgOf, viewText, viewValue } from "./v
 export type NodeKind = "input" | "constant" | "op";
 
 /** A node of a Graph. Its value and grad are those of the last forward/backward run. */
-export class GraphNode {
-  value: Num | undefined = undefined;
-  grad: Num | undefined = undefined;
+export class GraphNode<V extends Num = Num> {
+  value: V | undefined = undefined;
+  grad: V | undefined = undefined;
   /** Inputs by name (names may refer to nodes declared later; resolved when the graph runs). */
   readonly inputs: string[];
   /** What drawings print: the name, or for unnamed nodes the constant's value / nothing (the op shows). */
@@ -28,7 +28,7 @@ export class GraphNode {
     /** The node's gate (a student's own gate class is wrapped in a ForeignGate). */
     readonly gate: Gate | null,
     inputs: string[],
-    readonly constant: Num | undefined = undefined,
+    readonly constant: V | undefined = undefined,
   ) {
     this.inputs = inputs;
     this.label = name;
@@ -57,7 +57,15 @@ export interface TraceStep {
 
 export type NodeRef = GraphNode | string;
 
-export class Graph {
+/**
+ * `V` is what the graph's values are: `Num` by default (numbers or Tensors), or `number` for a
+ * scalar graph (`new Graph<number>()`), whose forward returns a number and backward numbers. A scalar
+ * graph takes number constants and gates whose forward maps numbers to numbers (AddGate, SigmoidGate,
+ * a student's `forward(x: number, y: number): number`), so no node can become a Tensor; its gradients
+ * are numbers because every gate returns each input's gradient in that input's shape.
+ * The typed signatures below are overloads over the untyped (Num) implementations.
+ */
+export class Graph<V extends Num = Num> {
   private readonly nodes = new Map<string, GraphNode>();
   private outputName: string | null = null;
   private counter = 0;
@@ -69,11 +77,13 @@ export class Graph {
   trace: TraceStep[] = [];
 
   /** Declares an input fed by `forward(feed)` under this name. */
+  input(name: string): GraphNode<V>;
   input(name: string): GraphNode {
     return this.add(new GraphNode(this, this.checkName(name), "input", null, []));
   }
 
   /** A fixed value (e.g. the 2 in 2·(x·y + max(z, w))). */
+  constant(value: V, name?: string): GraphNode<V>;
   constant(value: Num, name?: string): GraphNode {
     if (typeof value !== "number" && !isTensor(value)) {
       throw new TypeError(`Graph.constant: value must be a number or a Tensor, got ${describe(value)}`);
@@ -85,6 +95,7 @@ export class Graph {
   }
 
   /** Adds a node computing gate(inputs...). Each node needs its own gate instance (gates cache one forward). */
+  apply(gate: GateLike & { forward(...inputs: V[]): V }, inputs: NodeRef[], name?: string): GraphNode<V>;
   apply(gate: GateLike, inputs: NodeRef[], name?: string): GraphNode {
     if (!isGateLike(gate)) {
       throw new TypeError(`Graph.apply: expected a gate with forward and backward methods (e.g. new AddGate()), got ${describe(gate)}`);
@@ -121,6 +132,7 @@ export class Graph {
     return this;
   }
 
+  node(name: string): GraphNode<V>;
   node(name: string): GraphNode {
     const n = this.nodes.get(name);
     if (!n) throw new Error(`Graph: no node named '${name}' (nodes: ${[...this.nodes.keys()].join(", ") || "none"})`);
@@ -171,6 +183,7 @@ export class Graph {
   }
 
   /** Runs every node in topological order; returns the output's value. */
+  forward(feed: Record<string, V>): V;
   forward(feed: Record<string, Num>): Num {
     this.forwardState = "threw"; // until it completes
     if (feed === null || typeof feed !== "object") throw new TypeError(`Graph.forward: feed must be an object like { x: -2, y: 5 }, got ${describe(feed)}`);
@@ -210,6 +223,7 @@ export class Graph {
    * (default 1; for a tensor output, ones of its shape). Nodes that feed the output through several
    * paths receive the sum of the gradients from all paths; inputs the output does not depend on get 0.
    */
+  backward(seed?: V): Record<string, V>;
   backward(seed?: Num): Record<string, Num> {
     if (this.forwardState === "threw") throw new Error("Graph.backward: the last forward threw an error, so there is no forward pass to differentiate: run forward(feed) again with valid inputs");
     if (this.forwardState === "none") throw new Error("Graph.backward called before forward: run forward(feed) first");
