@@ -25,8 +25,8 @@ export class GraphNode<V extends Num = Num> {
     readonly graph: Graph,
     readonly name: string,
     readonly kind: NodeKind,
-    /** The node's gate (a student's own gate class is wrapped in a ForeignGate). */
-    readonly gate: Gate | null,
+    /** The node's gate (a student's own gate class is wrapped in a ForeignGate); it only ever sees V values. */
+    readonly gate: Gate<V> | null,
     inputs: string[],
     readonly constant: V | undefined = undefined,
   ) {
