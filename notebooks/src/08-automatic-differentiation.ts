@@ -95,18 +95,18 @@ function backwardDrawings(g: Graph): { step: string; svg: string }[] {
 // $\bar x_2 = \cos 5 + 2 \approx 2.2837$.
 
 // %%
-const s = new Graph();
+const s = new Graph<number>();   // <number>: a graph of plain numbers, so its results are numbers
 const sx1 = s.input("x1"), sx2 = s.input("x2");
 const a1 = s.apply(new MultiplyGate(), [sx1, sx2], "a1");
 const a2 = s.apply(new SinGate(), [sx2], "a2");
 s.apply(new AddGate(), [a1, a2], "a3");
-assertClose("f(2, 5) = a3 = 2·5 + sin 5", s.forward({ x1: 2, x2: 5 }) as number, 10 + Math.sin(5));
+assertClose("f(2, 5) = a3 = 2·5 + sin 5", s.forward({ x1: 2, x2: 5 }), 10 + Math.sin(5));
 const sGrads = s.backward();
 display.markdown(`**Adjoints, seed $\\bar a_3 = 1$**\n\n${adjointTable(s)}`);
-assertClose("ā1 = ā3 (addition distributes)", a1.grad as number, 1);
-assertClose("ā2 = ā3 (addition distributes)", a2.grad as number, 1);
-assertClose("x̄2 = ā2·cos(x2) + ā1·x1 (two paths summed)", sGrads.x2 as number, Math.cos(5) + 2);
-assertClose("x̄1 = ā1·x2 (multiplication switches)", sGrads.x1 as number, 5);
+assertClose("ā1 = ā3 (addition distributes)", a1.grad!, 1);
+assertClose("ā2 = ā3 (addition distributes)", a2.grad!, 1);
+assertClose("x̄2 = ā2·cos(x2) + ā1·x1 (two paths summed)", sGrads.x2, Math.cos(5) + 2);
+assertClose("x̄1 = ā1·x2 (multiplication switches)", sGrads.x1, 5);
 
 // %% [markdown]
 // The same backward pass drawn gate by gate. Watch $x_2$: it feeds both the `*` and the `sin` gate, so
@@ -141,7 +141,7 @@ assertClose("forward mode: ∂f/∂x2 = x1 + cos x2", sd2.tangent.get("a3")!, 2 
 // its inputs) is the forward pass.
 
 // %%
-const g = new Graph();
+const g = new Graph<number>();
 const x1 = g.input("x1"), x2 = g.input("x2");
 const v1 = g.apply(new LogGate(), [x1], "v1");
 const v2 = g.apply(new MultiplyGate(), [x1, x2], "v2");
@@ -151,7 +151,7 @@ g.apply(new SubtractGate(), [v4, v3], "v5");
 
 const order = g.topologicalOrder();
 console.log("topological order:", order.map((n) => n.name).join(" → "));
-const f = g.forward({ x1: 2, x2: 5 }) as number;
+const f = g.forward({ x1: 2, x2: 5 });
 assertClose("f(2, 5) = ln 2 + 10 − sin 5", f, Math.log(2) + 10 - Math.sin(5));
 g
 
@@ -185,9 +185,9 @@ assertClose("forward mode: ∂f/∂x2 (a second sweep)", dx2.tangent.get("v5")!,
 // %%
 const adjoints = g.backward();
 display.markdown(`**Reverse mode, seed $\\bar v_5 = 1$**\n\n${adjointTable(g)}`);
-assertClose("reverse mode: ∂f/∂x1", adjoints.x1 as number, 5.5);
-assertClose("reverse mode: ∂f/∂x2", adjoints.x2 as number, 2 - Math.cos(5));
-assertClose("∂f/∂x2 to four decimals", Number((adjoints.x2 as number).toFixed(4)), 1.7163, 0);
+assertClose("reverse mode: ∂f/∂x1", adjoints.x1, 5.5);
+assertClose("reverse mode: ∂f/∂x2", adjoints.x2, 2 - Math.cos(5));
+assertClose("∂f/∂x2 to four decimals", Number(adjoints.x2.toFixed(4)), 1.7163, 0);
 g
 
 // %% [markdown]
