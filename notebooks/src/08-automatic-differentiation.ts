@@ -205,9 +205,10 @@ assertClose("Value: f", out.data, 11.652071455223084, 1e-12);
 assertClose("Value (reverse): ∂f/∂x1", a.grad, 5.5);
 assertClose("Value (reverse): ∂f/∂x2", b.grad, 2 - Math.cos(5));
 
-const fDual = (p: Dual, q: Dual) => p.log().add(p.mul(q)).sub(q.sin());
-assertClose("jvp (forward) along (1, 0)", jvp(fDual, [2, 5], [1, 0]).tangent as number, 5.5);
-assertClose("jvp (forward) along (0, 1)", jvp(fDual, [2, 5], [0, 1]).tangent as number, 2 - Math.cos(5));
+// Dual<number>: dual numbers of plain numbers, so jvp's results are numbers.
+const fDual = (p: Dual<number>, q: Dual<number>) => p.log().add(p.mul(q)).sub(q.sin());
+assertClose("jvp (forward) along (1, 0)", jvp(fDual, [2, 5], [1, 0]).tangent, 5.5);
+assertClose("jvp (forward) along (0, 1)", jvp(fDual, [2, 5], [0, 1]).tangent, 2 - Math.cos(5));
 
 // %% [markdown]
 // ## Which mode is cheaper?
@@ -232,7 +233,7 @@ function reverseGradient(xs: number[]): number[] {
 }
 function forwardGradient(xs: number[]): number[] {
   // One jvp per input, along the unit vector e_i.
-  return xs.map((_, i) => jvp((...ds: Dual[]) => chain(ds), xs, xs.map((__, j) => (j === i ? 1 : 0))).tangent as number);
+  return xs.map((_, i) => jvp((...ds: Dual<number>[]) => chain(ds), xs, xs.map((__, j) => (j === i ? 1 : 0))).tangent);
 }
 
 // Both modes give the same gradient: ∂f/∂x_i = cos(x_i) x_{i+1} + sin(x_{i-1}).

@@ -4,8 +4,8 @@
  * wider union); each `@ts-expect-error` line must be an error, or tsc reports the directive as unused.
  */
 import {
-  AddGate, BinaryGate, ClipGate, Gate, Graph, MatMulGate, MaxGate, MultiplyGate, SigmoidGate, SumGate, Tensor,
-  numericGradient, tensor, type GateLike, type Num,
+  AddGate, BinaryGate, ClipGate, Dual, Gate, Graph, MatMulGate, MaxGate, MultiplyGate, SigmoidGate, SumGate, Tensor,
+  jvp, numericGradient, tensor, type GateLike, type JvpResult, type Num,
 } from "gradlab";
 
 type Exactly<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -85,6 +85,7 @@ exact<number>()(g.forward({ x: 1, y: 2 }));
 exact<Record<string, number>>()(g.backward());
 exact<number | undefined>()(q.value);
 exact<number | undefined>()(g.node("q").grad);
+exact<Gate<number> | null>()(q.gate);
 // @ts-expect-error: a scalar graph is fed numbers
 g.forward({ x: t, y: 2 });
 // @ts-expect-error: a scalar graph has number constants
@@ -105,4 +106,18 @@ exact<number>()(numericGradient((v: number) => v * v, 3));
 exact<Tensor>()(numericGradient((v: Tensor) => v.sum(), t));
 exact<Num>()(numericGradient((v: Num) => v, either));
 
-export { anyGate, notANumber };
+// Dual numbers: a Dual<number> stays one with numbers; with a Tensor, or an untyped Dual, it is a Dual.
+const p = new Dual<number>(2, 1);
+exact<Dual>()(new Dual(2, 1));
+exact<number>()(p.value);
+exact<Dual<number>>()(p.log().add(p.mul(3)).sub(p.sin()).clip(0, 1).pow(2));
+exact<Dual>()(p.mul(t));
+exact<Dual>()(new Dual<Num>(2).mul(3));
+exact<JvpResult<number>>()(jvp((a: Dual<number>, b: Dual<number>) => a.mul(b), [2, 5], [1, 0]));
+exact<JvpResult<number>>()(jvp(() => 4, 2, 1));
+exact<JvpResult>()(jvp((a: Dual) => a.mul(a), 2, 1));
+exact<JvpResult>()(jvp((a: Dual) => a.sum(), t, t));
+// @ts-expect-error: a Dual<number> times a Tensor is no longer a Dual<number>
+const notScalar: Dual<number> = p.mul(t);
+
+export { anyGate, notANumber, notScalar };
