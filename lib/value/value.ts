@@ -130,21 +130,21 @@ export class Value {
     return v;
   }
 
-  add(other: ValueLike): Value { const o = Value.from(other); return Value.fast(add(this.data, o.data) as number, ADD, this, o); }
-  sub(other: ValueLike): Value { const o = Value.from(other); return Value.fast(sub(this.data, o.data) as number, SUB, this, o); }
-  mul(other: ValueLike): Value { const o = Value.from(other); return Value.fast(mul(this.data, o.data) as number, MUL, this, o); }
+  add(other: ValueLike): Value { const o = Value.from(other); return Value.fast(add(this.data, o.data), ADD, this, o); }
+  sub(other: ValueLike): Value { const o = Value.from(other); return Value.fast(sub(this.data, o.data), SUB, this, o); }
+  mul(other: ValueLike): Value { const o = Value.from(other); return Value.fast(mul(this.data, o.data), MUL, this, o); }
   div(other: ValueLike): Value { return Value.run(new DivideGate(), [this, Value.from(other)]); }
   pow(exponent: ValueLike): Value { return Value.run(new PowGate(), [this, Value.from(exponent)]); }
   max(other: ValueLike): Value { return Value.run(new MaxGate(), [this, Value.from(other)]); }
   min(other: ValueLike): Value { return Value.run(new MinGate(), [this, Value.from(other)]); }
-  neg(): Value { return Value.fast(neg(this.data) as number, NEG, this, null); }
+  neg(): Value { return Value.fast(neg(this.data), NEG, this, null); }
   exp(): Value { return Value.run(new ExpGate(), [this]); }
   log(): Value { return Value.run(new LogGate(), [this]); }
   sin(): Value { return Value.run(new SinGate(), [this]); }
   cos(): Value { return Value.run(new CosGate(), [this]); }
-  tanh(): Value { return Value.fast(tanh(this.data) as number, TANH, this, null); }
+  tanh(): Value { return Value.fast(tanh(this.data), TANH, this, null); }
   sigmoid(): Value { return Value.run(new SigmoidGate(), [this]); }
-  relu(): Value { return Value.fast(relu(this.data) as number, RELU, this, null); }
+  relu(): Value { return Value.fast(relu(this.data), RELU, this, null); }
   abs(): Value { return Value.run(new AbsGate(), [this]); }
   sqrt(): Value { return Value.run(new SqrtGate(), [this]); }
   square(): Value { return Value.run(new SquareGate(), [this]); }
@@ -254,7 +254,7 @@ export class Value {
       case SUB: return j === 0 ? g : -g;
       case MUL: return g * (j === 0 ? this.b!.data : this.a!.data);
       case NEG: return -g;
-      case RELU: return g * (gtMask(this.a!.data, 0) as number);
+      case RELU: return g * gtMask(this.a!.data, 0);
       case TANH: return g * (1 - this.data * this.data);
       default: throw new Error(`Value: unknown operation code ${this.op}`);
     }
