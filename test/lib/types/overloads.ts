@@ -5,7 +5,7 @@
  */
 import {
   AddGate, BinaryGate, ClipGate, Dual, Gate, Graph, MatMulGate, MaxGate, MultiplyGate, SigmoidGate, SumGate, Tensor,
-  jvp, numericGradient, tensor, type GateLike, type JvpResult, type Num,
+  checkGate, jvp, numericGradient, tensor, type GateLike, type JvpResult, type Num,
 } from "gradlab";
 
 type Exactly<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -75,6 +75,15 @@ class StudentMultiply implements GateLike<number> {
   backward(dz: number): number[] { return [dz * this.y, dz * this.x]; }
 }
 const anyGate: GateLike = new StudentMultiply();
+// The assignment's style: a plain class with number-typed methods works with checkGate and any Graph.
+class PlainMax {
+  x = 0; y = 0;
+  forward(x: number, y: number): number { this.x = x; this.y = y; return Math.max(x, y); }
+  backward(dz: number): number[] { return this.x >= this.y ? [dz, 0] : [0, dz]; }
+}
+checkGate(new PlainMax(), [3, -4]);
+const anyGraph = new Graph();
+anyGraph.apply(new PlainMax(), [anyGraph.input("a"), anyGraph.input("b")]);
 
 // Graph: a scalar graph gives numbers; the default graph gives Num.
 const g = new Graph<number>();
