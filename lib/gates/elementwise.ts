@@ -25,22 +25,22 @@ function sumTerms(terms: Num[], output: Num): Num {
 /*
  * The elementwise gates' forward overloads: a number in gives a number out, a Tensor gives a Tensor,
  * and a number broadcast against a Tensor gives a Tensor. `Extract<V, ...>` drops the overloads a
- * gate typed for numbers only (V = number) or Tensors only (V = Tensor) cannot take. The casts to V
- * in the hooks below rest on the same rule: the output (and each gradient) has its inputs' kind.
+ * gate typed for numbers only (V = number) or Tensors only (V = Tensor) cannot take. They are declared
+ * on interfaces that merge into the classes (types only: forward stays Gate's own method). The casts
+ * to V in the hooks below rest on the same rule: the output (and each gradient) has its inputs' kind.
  */
+
+export interface UnaryGate<V extends Num = Num> {
+  forward(x: Extract<V, number>): number;
+  forward(x: Extract<V, Tensor>): Tensor;
+  forward(x: V): V;
+}
 
 export abstract class UnaryGate<V extends Num = Num> extends Gate<V> {
   readonly inputNames = ["x"] as const;
   protected abstract apply(x: Num): Num;
   /** d out / d x, elementwise, given the input and the output. */
   protected abstract local(x: Num, out: Num): Num;
-
-  forward(x: Extract<V, number>): number;
-  forward(x: Extract<V, Tensor>): Tensor;
-  forward(x: V): V;
-  forward(...inputs: V[]): Num {
-    return super.forward(...inputs);
-  }
 
   protected compute([x]: V[]): V {
     return this.apply(x) as V;
@@ -53,19 +53,18 @@ export abstract class UnaryGate<V extends Num = Num> extends Gate<V> {
   }
 }
 
+export interface BinaryGate<V extends Num = Num> {
+  forward(x: Extract<V, number>, y: Extract<V, number>): number;
+  forward(x: Extract<V, Tensor>, y: V): Tensor;
+  forward(x: V, y: Extract<V, Tensor>): Tensor;
+  forward(x: V, y: V): V;
+}
+
 export abstract class BinaryGate<V extends Num = Num> extends Gate<V> {
   readonly inputNames: readonly string[] = ["x", "y"];
   protected abstract apply(x: Num, y: Num): Num;
   /** [d out / d x, d out / d y], elementwise (broadcast against each other), given inputs and output. */
   protected abstract partials(x: Num, y: Num, out: Num): [Num, Num];
-
-  forward(x: Extract<V, number>, y: Extract<V, number>): number;
-  forward(x: Extract<V, Tensor>, y: V): Tensor;
-  forward(x: V, y: Extract<V, Tensor>): Tensor;
-  forward(x: V, y: V): V;
-  forward(...inputs: V[]): Num {
-    return super.forward(...inputs);
-  }
 
   protected compute([x, y]: V[]): V {
     if (isTensor(x) && isTensor(y)) {
