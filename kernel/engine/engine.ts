@@ -18,6 +18,7 @@ import { FrameNamer } from "./frames";
 import { CellModules } from "./modules";
 import { completeModuleSpecifier } from "./module-completions";
 import { CellRegistry, runtimeError, typeErrors, WRAPPER_LINES } from "./traceback";
+import { enabledPatches, PATCH_NAMES } from "./private-surface";
 import { cacheDir } from "./ts-loader";
 import { Converter, loadTypeScript, LoadedTypeScript } from "./typescript";
 
@@ -109,6 +110,8 @@ export class Engine {
   constructor(private readonly post: (ev: EngineEvent) => void, private readonly log: (text: string) => void,
               readonly dir = process.cwd()) {
     const globalsFile = writeGlobalsDeclaration();
+    const off = PATCH_NAMES.filter((name) => !enabledPatches().has(name));
+    if (off.length) log(`patches off (GRADLAB_KERNEL_PATCHES): ${off.join(", ")}`);
     this.ts = loadTypeScript(dir, [globalsFile]);
     this.converter = this.ts.createConverter();
     this.modules = new CellModules(dir);

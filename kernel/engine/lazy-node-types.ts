@@ -6,7 +6,7 @@
  * when the type checker looks the module up and finds no declaration (a global's type that uses it,
  * `process.stdout` needing tty's WriteStream, say): the kernel checks each cell once before tslab
  * does, and builds and checks again with the file added when that happened (typescript.ts). Without
- * the checker's report (ts-loader.ts's module-not-found-hook, off with GRADLAB_KERNEL_TS_PATCHES=0),
+ * the checker's report (the module-not-found-hook patch, off with GRADLAB_KERNEL_PATCHES=-module-not-found-hook),
  * the start loads the global files and, transitively, every module they import, as before.
  * @types/node's index.d.ts is what `types: ["node"]` loads; the compiler host
  * gets a copy of it whose `/// <reference path>` lines name only the files loaded so far, in their
@@ -17,8 +17,9 @@
  * of a program that loaded them all, so the first kernel start with a given @types/node loads
  * everything and writes that analysis to the cache folder (after its first cell, like the code
  * cache); later starts read it (a few KB of JSON) and load lazily. A changed @types/node (another
- * index.d.ts, package.json or version) is analysed again. GRADLAB_KERNEL_LAZY_NODE_TYPES=0 loads all
- * of @types/node as before.
+ * index.d.ts, package.json or version) is analysed again. GRADLAB_KERNEL_PATCHES=-lazy-node-types loads
+ * all of @types/node as before. The fields of TypeScript's source files read here are private surface
+ * (private-surface.ts: moduleNames, markChanged).
  *
  * Completing a module name (`import ... from "f|`) would list only the loaded modules, but tslab's
  * completion throws there with or without this (its host has no getCurrentDirectory), so nothing
@@ -27,6 +28,7 @@
 import { createHash } from "crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "fs";
 import { dirname, join, relative, resolve } from "path";
+import { markChanged, moduleNames } from "./private-surface";
 
 /** What the kernel needs to know about one declaration file of @types/node. */
 interface FileFacts {
@@ -76,8 +78,7 @@ export class LazyNodeTypes {
    * @param checkerReports the checker tells noteModuleNotFound which modules it missed, so modules
    * imported only by @types/node's own declarations can wait until a cell needs them.
    */
-  constructor(private readonly ts: any, private readonly cacheDir: string, enabled = process.env.GRADLAB_KERNEL_LAZY_NODE_TYPES !== "0",
-              readonly checkerReports = false) {
+  constructor(private readonly ts: any, private readonly cacheDir: string, enabled: boolean, readonly checkerReports = false) {
     this.mode = enabled ? null : "off";
   }
 
@@ -142,7 +143,7 @@ export class LazyNodeTypes {
     // The watch program rebuilds only when a file's version changed (an unchanged cell reuses its
     // program, as tslab does). The index it has never had a version; giving it one makes the next
     // update rebuild, also an update asked for again unchanged (a completion retried, typescript.ts).
-    if (this.indexFile) this.indexFile.sf.version = "gradlab: modules missed";
+    if (this.indexFile) markChanged(this.indexFile.sf, "gradlab: modules missed");
   }
 
   /** Whether the checker missed a module that is not loaded yet (the next build loads it). */
@@ -278,13 +279,3 @@ export class LazyNodeTypes {
     return join(this.cacheDir, `node-types-${createHash("sha256").update(this.indexName ?? "").digest("hex").slice(0, 8)}.json`);
   }
 }
-
-/** The module names a parsed, processed source file imports, augments or declares. */
-function moduleNames(sf: any): string[] {
-  const names = new Set<string>();
-  for (const i of sf.imports ?? []) names.add(i.text);
-  for (const a of sf.moduleAugmentations ?? []) if (a.text !== undefined) names.add(a.text);
-  for (const a of sf.ambientModuleNames ?? []) names.add(a);
-  return [...names];
-}
-

@@ -1,26 +1,14 @@
 /**
  * Loads tslab's TypeScript (@tslab/typescript-for-tslab, a 10 MB script) faster than `require` does,
- * and with four small changes that cut what each kernel start and each cell pay for:
+ * and with the text patches of private-surface.ts (TEXT_PATCHES: the checker reporting modules it could
+ * not find), edits of the script's text in memory (node_modules is not touched); each one is applied only when its anchor is found exactly once, so another TypeScript build
+ * simply loads without it, and GRADLAB_KERNEL_PATCHES turns them off (all with "0", one with "-name").
  *
- * - JSDoc comments are not parsed in the standard library's and @types/node's declaration files.
- *   About a third of parsing them at start went into JSDoc (2.8 MB of .d.ts), which the kernel needs
- *   for nothing but documentation text in inspect (shift-tab) of built-in names; their signatures,
- *   types and errors are unchanged. The notebook's own code, local files and other packages keep it.
- * - The checker's table of which lib adds which built-in (a fresh 400-entry Map on every lookup of an
- *   unknown name, and tslab's ES module -> CommonJS step looks up the unknown `exports` in each cell) is
- *   built once.
- * - The checker reports each module name it could not find among the ambient modules
- *   (onModuleNotFound), so that @types/node's declaration of that module can be loaded when a cell
- *   first needs it rather than at every start (lazy-node-types.ts).
- * - The ES module -> CommonJS step that tslab runs on each cell's JavaScript does not type-check that
- *   JavaScript again (see "emit-without-check"; GRADLAB_KERNEL_CHECK_STAGE2=1 keeps the check).
- *
- * All four are edits of the script's text in memory (node_modules is not touched); each one is applied
- * only when its anchor is found exactly once, so another TypeScript build simply loads unchanged.
- * GRADLAB_KERNEL_TS_PATCHES=0 turns them off. The compiled code is kept in a V8 code cache under the
- * user's cache folder (Node 20 has no module.enableCompileCache), written once after the first cell
- * so that the functions the kernel actually ran are in it, beside the prepared (patched) text it was
- * compiled from, so that a start reads one file instead of patching the original again.
+ * The compiled code is kept in a V8 code cache under the user's cache folder (Node 20 has no
+ * module.enableCompileCache), written once after the first cell so that the functions the kernel
+ * actually ran are in it, beside the prepared (patched) text it was compiled from, so that a start reads
+ * one file instead of patching the original again. The script is registered in require.cache, so that
+ * tslab's `require` of it gets this instance.
  */
 import { createHash } from "crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "fs";
@@ -28,6 +16,7 @@ import Module from "module";
 import { homedir } from "os";
 import { dirname, join } from "path";
 import * as vm from "vm";
+import { enabledPatches, findAnchor, TEXT_PATCHES, TextPatch, TextPatchHooks } from "./private-surface";
 import { v8FlagsInEffect } from "./v8-flags";
 
 export interface LoadedScript {
@@ -35,12 +24,6 @@ export interface LoadedScript {
   exports: any;
   /** The patches applied, by name (empty when disabled or no anchor matched). */
   patches: string[];
-  /** Whether a file was (or would be) parsed without its JSDoc. */
-  skipsJSDoc(fileName: string): boolean;
-  /** Runs `job` with JSDoc parsed in every file (to recover documentation, see typescript.ts). */
-  withAllJSDoc<T>(job: () => T): T;
-  /** From now on, parses JSDoc in every file (once documentation was restored, files loaded later need it too). */
-  keepAllJSDoc(): void;
   /**
    * Calls `listener` with each module name the type checker looks up and finds no ambient declaration
    * of (the "module-not-found-hook" patch; never called when that patch is not applied). Returns a
@@ -53,56 +36,12 @@ export interface LoadedScript {
   saveCompileCache(): void;
 }
 
-/** Which declaration files are parsed without JSDoc: TypeScript's own lib files and @types/node's. */
-export function skipsJSDoc(fileName: string, libDir: string): boolean {
-  return fileName.endsWith(".d.ts") && (fileName.startsWith(libDir) || fileName.includes("/node_modules/@types/node/"));
-}
-
-interface Patch {
-  name: string;
-  anchor: string;
-  replacement: string;
-}
-
-const PATCHES: Patch[] = [
-  {
-    name: "no-jsdoc-in-lib-declarations",
-    anchor: "function addJSDocComment(node) {\n          Debug.assert(!node.jsDoc);",
-    replacement: "function addJSDocComment(node) {\n          if (__gradlab.skipJSDoc(fileName)) return node;\n          Debug.assert(!node.jsDoc);",
-  },
-  {
-    // Tells lazy-node-types.ts which module the checker looked for and found no declaration of, so
-    // that the @types/node file declaring it can join the program before the cell is used.
-    name: "module-not-found-hook",
-    anchor: "      if (ambientModule) {\n        return ambientModule;\n      }\n      const currentSourceFile = getSourceFileOfNode(location);",
-    replacement: "      if (ambientModule) {\n        return ambientModule;\n      }\n      __gradlab.moduleNotFound(moduleReference);\n      const currentSourceFile = getSourceFileOfNode(location);",
-  },
-  {
-    // Emitting asks the checker for an emit resolver, which first type-checks the whole file. tslab's
-    // second stage (ES module -> CommonJS with transpileModule) compiles JavaScript that the first stage
-    // has just checked and emitted, and throws those diagnostics away; a program created with
-    // `gradlabEmitWithoutCheck` skips that check (TypeScript 5.5 made the same change to transpileModule).
-    name: "emit-without-check",
-    anchor: "    function getEmitResolver(sourceFile, cancellationToken2) {\n      getDiagnostics2(sourceFile, cancellationToken2);",
-    replacement: "    function getEmitResolver(sourceFile, cancellationToken2) {\n      if (compilerOptions.gradlabEmitWithoutCheck !== true) getDiagnostics2(sourceFile, cancellationToken2);",
-  },
-  {
-    name: "script-target-features-once",
-    anchor: "  function getScriptTargetFeatures() {\n",
-    replacement: "  let __gradlabScriptTargetFeatures;\n  function getScriptTargetFeatures() {\n" +
-      "    return __gradlabScriptTargetFeatures ??= getScriptTargetFeaturesUncached();\n  }\n" +
-      "  function getScriptTargetFeaturesUncached() {\n",
-  },
-];
-
-/** Applies each patch whose anchor occurs exactly once; searched as bytes (a string search of 10 MB is slow). */
-function applyPatches(file: Buffer, enabled: boolean): { source: string; ascii: boolean; applied: string[] } {
+/** Applies each enabled patch whose anchor occurs exactly once; searched as bytes (a string search of 10 MB is slow). */
+function applyPatches(file: Buffer, patches: TextPatch[]): { source: string; ascii: boolean; applied: string[] } {
   const applied: { name: string; at: number; anchor: Buffer; replacement: Buffer }[] = [];
-  for (const p of enabled ? PATCHES : []) {
-    const anchor = Buffer.from(p.anchor);
-    const at = file.indexOf(anchor);
-    if (at < 0 || file.indexOf(anchor, at + 1) >= 0) continue;
-    applied.push({ name: p.name, at, anchor, replacement: Buffer.from(p.replacement) });
+  for (const p of patches) {
+    const at = findAnchor(file, p.anchor);
+    if (typeof at === "number") applied.push({ name: p.name, at, anchor: Buffer.from(p.anchor), replacement: Buffer.from(p.replacement) });
   }
   applied.sort((a, b) => a.at - b.at);
   const parts: Buffer[] = [];
@@ -148,7 +87,7 @@ const PATCH_HEADER = /^\/\* gradlab patches: ([^*]*) \*\//;
  * `storable`: the text was prepared now and may be kept (only ASCII reads back unchanged as one-byte;
  * other text is prepared on each start).
  */
-function preparedSource(path: string, preparedFile: string, enabled: boolean): { wrapped: string; applied: string[]; storable: boolean } {
+function preparedSource(path: string, preparedFile: string, patches: TextPatch[]): { wrapped: string; applied: string[]; storable: boolean } {
   try {
     const wrapped = readFileSync(preparedFile, "latin1");
     const header = PATCH_HEADER.exec(wrapped);
@@ -156,7 +95,7 @@ function preparedSource(path: string, preparedFile: string, enabled: boolean): {
   } catch {
     /* not prepared yet */
   }
-  const { source, ascii, applied } = applyPatches(readFileSync(path), enabled);
+  const { source, ascii, applied } = applyPatches(readFileSync(path), patches);
   const wrapped = `/* gradlab patches: ${applied.join(",")} */(function (exports, require, module, __filename, __dirname, __gradlab) {${source}\n})`;
   return { wrapped, applied, storable: ascii };
 }
@@ -166,12 +105,12 @@ function preparedSource(path: string, preparedFile: string, enabled: boolean): {
  * require.cache, so that later `require`s of it (tslab's) get this instance.
  */
 export function loadTypeScriptScript(path: string, log: (text: string) => void = () => undefined): LoadedScript {
-  const libDir = dirname(path) + "/";
-  const enabled = process.env.GRADLAB_KERNEL_TS_PATCHES !== "0";
+  const enabled = enabledPatches();
+  const patches = TEXT_PATCHES.filter((p) => enabled.has(p.name));
   // Keyed by what the prepared text and V8's cache depend on: the script (its file's size and time),
   // the patches we would apply, the loader's format and Node.
   const st = statSync(path);
-  const patchSet = enabled ? JSON.stringify(PATCHES) : "off";
+  const patchSet = JSON.stringify(patches);
   const key = createHash("sha256").update([path, st.size, st.mtimeMs, patchSet, PREPARED_FORMAT, process.version, process.arch].join("\0")).digest("hex").slice(0, 16);
   // One prepared text per installed script: a new key (TypeScript or Node upgraded) replaces the old
   // files. V8 rejects a code cache made under other V8 flags (the kernel sets its own, v8-flags.ts;
@@ -180,7 +119,7 @@ export function loadTypeScriptScript(path: string, log: (text: string) => void =
   const flags = createHash("sha256").update(v8FlagsInEffect()).digest("hex").slice(0, 8);
   const cacheFile = join(cacheDir(), `${prefix}${key}-${flags}.v8cache`);
   const preparedFile = join(cacheDir(), `${prefix}${key}.js`);
-  const { wrapped, applied, storable: preparable } = preparedSource(path, preparedFile, enabled);
+  const { wrapped, applied, storable: preparable } = preparedSource(path, preparedFile, patches);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);
@@ -194,11 +133,8 @@ export function loadTypeScriptScript(path: string, log: (text: string) => void =
   const mod = new Module(path, module);
   mod.filename = path;
   mod.paths = (Module as any)._nodeModulePaths(dirname(path));
-  let parseAllJSDoc = false;
-  let keepAll = false;
   const notFoundListeners = new Set<(name: string) => void>();
-  const hooks = {
-    skipJSDoc: (fileName: string) => !parseAllJSDoc && skipsJSDoc(fileName, libDir),
+  const hooks: TextPatchHooks = {
     moduleNotFound: (name: string) => {
       for (const listener of notFoundListeners) listener(name);
     },
@@ -210,18 +146,6 @@ export function loadTypeScriptScript(path: string, log: (text: string) => void =
   return {
     exports: mod.exports,
     patches: applied,
-    skipsJSDoc: (fileName) => applied.includes("no-jsdoc-in-lib-declarations") && skipsJSDoc(fileName, libDir),
-    withAllJSDoc<T>(job: () => T): T {
-      parseAllJSDoc = true;
-      try {
-        return job();
-      } finally {
-        parseAllJSDoc = keepAll;
-      }
-    },
-    keepAllJSDoc() {
-      keepAll = parseAllJSDoc = true;
-    },
     onModuleNotFound(listener) {
       notFoundListeners.add(listener);
       return () => void notFoundListeners.delete(listener);

@@ -7,7 +7,7 @@
 import { Cell, cellTags, cloneNotebook, CodeCell, Notebook } from "./nbformat";
 import { DisplayRegistry, OutputCollector } from "./outputs";
 import { injectParameters, Parameters } from "./parameters";
-import { KernelDiedError, KernelSession } from "./session";
+import { ExecuteReply, KernelDiedError, KernelSession } from "./session";
 
 /** Node's largest timer delay (about 24.8 days); a larger one overflows and fires at once. */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -101,120 +101,155 @@ function recordKernel(nb: Notebook, kernelName: string, info: Record<string, any
 export async function executeNotebook(source: Notebook, session: KernelSession, opts: ExecuteOptions): Promise<NotebookRun> {
   if (!(opts.timeoutMs >= 0 && opts.timeoutMs <= MAX_TIMEOUT_MS)) throw new RangeError(`timeoutMs must be at most ${MAX_TIMEOUT_MS} (0 for none), got ${opts.timeoutMs}`);
   const started = Date.now();
-  const info = await session.kernelInfo();
-  let nb = cloneNotebook(source);
-  const language = String(info.language_info?.name ?? nb.metadata.kernelspec?.language ?? nb.metadata.language_info?.name ?? "");
-  nb = injectParameters(nb, opts.parameters, language);
-  recordKernel(nb, opts.kernelName, info);
-
-  // The executed copy shows this run only: no stale outputs from an earlier run below a failure.
-  const codeCells = nb.cells.filter((c): c is CodeCell => c.cell_type === "code");
-  for (const cell of codeCells) {
-    cell.outputs = [];
-    cell.execution_count = null;
-    delete cell.metadata.execution;
-  }
-  const toRun = codeCells.filter((c) => !isBlank(c.source));
+  const nb = prepareCopy(source, await session.kernelInfo(), opts);
+  const toRun = nb.cells.filter((c): c is CodeCell => c.cell_type === "code" && !isBlank(c.source));
   const displays = new DisplayRegistry();
   const failures: CellFailure[] = [];
   let done = 0;
   let kernelLost = false;
   opts.onProgress?.(0, toRun.length);
-
   for (const cell of toRun) {
-    const cellNumber = nb.cells.indexOf(cell) + 1;
-    const tags = cellTags(cell);
-    const expectError = tags.includes("raises-exception");
-    const collector = new OutputCollector(displays);
-    cell.outputs = collector.outputs;
-    const count = () => cell.execution_count ?? collector.executionCount ?? null;
-    const fail = (kind: FailureKind, ename: string, evalue: string, traceback: string[]) =>
-      failures.push({ kind, cellNumber, executionCount: count(), firstLine: firstLine(cell), ename, evalue, traceback });
-
-    // Start and end as nbclient records them (metadata.execution, ISO times), by the runner's clock:
-    // execute_input when the kernel announced the cell (else when it was sent), the reply when it came
-    // (or the cell timed out, or the kernel died).
-    const timing: Record<string, string> = {};
-    cell.metadata.execution = timing;
-    const sent = new Date().toISOString();
-    const running = session.execute(cell.source, (msg) => {
-      if (msg.msg_type === "execute_input") timing["iopub.execute_input"] ??= new Date().toISOString();
-      collector.handle(msg);
-    });
-    // Keep a late rejection (after a timeout we stopped waiting for) from becoming unhandled.
-    running.catch(() => undefined);
-    const timer = deadline(opts.timeoutMs);
-    let stop = false;
-    try {
-      const outcome = await Promise.race([running, timer.promise]);
-      if (outcome === "timeout") {
-        const seconds = opts.timeoutMs / 1000;
-        await session.interrupt().catch(() => undefined);
-        const grace = deadline(opts.interruptGraceMs ?? 10000);
-        const afterInterrupt = await Promise.race([running.then((r) => r, (e: unknown) => e as Error), grace.promise]);
-        grace.cancel();
-        if (!(afterInterrupt instanceof Error) && afterInterrupt !== "timeout") cell.execution_count = afterInterrupt.execution_count ?? collector.executionCount;
-        const evalue = `cell ${inPrompt(count())} did not finish within the ${seconds} s timeout (--timeout); the kernel was interrupted`;
-        if (afterInterrupt instanceof Error) {
-          // The interrupt killed the kernel (or its connection): the timeout is this cell's failure,
-          // and the run cannot go on, whatever --allow-errors says.
-          const why = afterInterrupt instanceof KernelDiedError ? afterInterrupt.detail : afterInterrupt.message;
-          const lost = `${evalue}, and the kernel died: ${why}`;
-          collector.addError(TIMEOUT_ENAME, lost);
-          fail("timeout", TIMEOUT_ENAME, lost, []);
-          kernelLost = true;
-          stop = true;
-        } else if (afterInterrupt === "timeout") {
-          // The kernel ignored the interrupt: its state is unknown, so no later cell can be trusted.
-          await session.restart().catch(() => undefined);
-          collector.addError(TIMEOUT_ENAME, `${evalue} but did not stop, so it was restarted`);
-          fail("timeout", TIMEOUT_ENAME, `${evalue} but did not stop, so it was restarted`, []);
-          kernelLost = true;
-          stop = true;
-        } else {
-          collector.addError(TIMEOUT_ENAME, evalue);
-          fail("timeout", TIMEOUT_ENAME, evalue, []);
-          stop = !opts.allowErrors;
-        }
-      } else {
-        const reply = outcome;
-        cell.execution_count = reply.execution_count ?? collector.executionCount;
-        if (reply.status !== "ok") {
-          // Some kernels put the error only in the reply; the notebook must still show it.
-          if (!collector.hasError()) {
-            collector.addError(reply.ename ?? "Error", reply.evalue ?? `execution ${reply.status}`, reply.traceback ?? []);
-          }
-          if (!expectError) {
-            fail("error", reply.ename ?? "Error", reply.evalue ?? reply.status, reply.traceback ?? []);
-            stop = !opts.allowErrors;
-          }
-        } else if (expectError && opts.check) {
-          fail("did-not-raise", "DidNotRaise", `cell ${inPrompt(count())} is tagged raises-exception but raised no error`, []);
-          stop = !opts.allowErrors;
-        } else if (opts.check && !expectError && collector.hasError()) {
-          // An error shown in a cell whose reply was "ok" (say, a rejected promise reported late).
-          const shown = collector.outputs.find((o) => o.output_type === "error");
-          if (shown && shown.output_type === "error") fail("error-output", shown.ename, shown.evalue, shown.traceback);
-          stop = !opts.allowErrors;
-        }
-      }
-    } catch (err) {
-      // A dead kernel, or a transport that failed under it (a closed socket, a dropped WebSocket):
-      // either way no later cell can run, and the outputs so far must still be saved.
-      const detail = err instanceof KernelDiedError ? err.detail : `lost contact with the kernel: ${(err as Error).message}`;
-      collector.addError(DEAD_KERNEL_ENAME, detail);
-      fail("dead-kernel", DEAD_KERNEL_ENAME, detail, []);
-      kernelLost = true;
-      stop = true;
-    } finally {
-      timer.cancel();
-      timing["iopub.execute_input"] ??= sent;
-      timing["shell.execute_reply"] = new Date().toISOString();
-    }
+    const verdict = await runCell(cell, nb.cells.indexOf(cell) + 1, { session, opts, displays, failures });
     done += 1;
     opts.onProgress?.(done, toRun.length);
-    if (stop) break;
+    if (verdict === "kernel lost") kernelLost = true;
+    if (verdict !== "go on") break;
   }
-
   return { notebook: nb, failures, cellsDone: done, cellsTotal: toRun.length, kernelLost, elapsedMs: Date.now() - started };
+}
+
+/** The copy to execute: parameters injected, the kernel recorded, and no outputs of an earlier run. */
+function prepareCopy(source: Notebook, info: Record<string, any>, opts: ExecuteOptions): Notebook {
+  let nb = cloneNotebook(source);
+  const language = String(info.language_info?.name ?? nb.metadata.kernelspec?.language ?? nb.metadata.language_info?.name ?? "");
+  nb = injectParameters(nb, opts.parameters, language);
+  recordKernel(nb, opts.kernelName, info);
+  // The executed copy shows this run only: no stale outputs from an earlier run below a failure.
+  for (const cell of nb.cells) {
+    if (cell.cell_type !== "code") continue;
+    cell.outputs = [];
+    cell.execution_count = null;
+    delete cell.metadata.execution;
+  }
+  return nb;
+}
+
+/** What a cell's outcome means for the run: go on, stop (a failure without --allow-errors), or stop with the kernel lost. */
+type Verdict = "go on" | "stop" | "kernel lost";
+
+/** What every cell of one run shares. */
+interface RunContext {
+  session: KernelSession;
+  opts: ExecuteOptions;
+  displays: DisplayRegistry;
+  failures: CellFailure[];
+}
+
+/** One cell being run: where its outputs go, and how a failure of it is recorded. */
+interface CellRun {
+  cell: CodeCell;
+  collector: OutputCollector;
+  expectError: boolean;
+  count(): number | null;
+  fail(kind: FailureKind, ename: string, evalue: string, traceback: string[]): void;
+}
+
+/** Runs one code cell, records its outputs, timing and failure, and says whether the run goes on. */
+async function runCell(cell: CodeCell, cellNumber: number, ctx: RunContext): Promise<Verdict> {
+  const { session, opts } = ctx;
+  const collector = new OutputCollector(ctx.displays);
+  cell.outputs = collector.outputs;
+  const count = () => cell.execution_count ?? collector.executionCount ?? null;
+  const run: CellRun = {
+    cell, collector, count,
+    expectError: cellTags(cell).includes("raises-exception"),
+    fail: (kind, ename, evalue, traceback) =>
+      ctx.failures.push({ kind, cellNumber, executionCount: count(), firstLine: firstLine(cell), ename, evalue, traceback }),
+  };
+
+  // Start and end as nbclient records them (metadata.execution, ISO times), by the runner's clock:
+  // execute_input when the kernel announced the cell (else when it was sent), the reply when it came
+  // (or the cell timed out, or the kernel died).
+  const timing: Record<string, string> = {};
+  cell.metadata.execution = timing;
+  const sent = new Date().toISOString();
+  const running = session.execute(cell.source, (msg) => {
+    if (msg.msg_type === "execute_input") timing["iopub.execute_input"] ??= new Date().toISOString();
+    collector.handle(msg);
+  });
+  // Keep a late rejection (after a timeout we stopped waiting for) from becoming unhandled.
+  running.catch(() => undefined);
+  const timer = deadline(opts.timeoutMs);
+  try {
+    const outcome = await Promise.race([running, timer.promise]);
+    return outcome === "timeout" ? await afterTimeout(run, running, ctx) : judgeReply(run, outcome, opts);
+  } catch (err) {
+    // A dead kernel, or a transport that failed under it (a closed socket, a dropped WebSocket):
+    // either way no later cell can run, and the outputs so far must still be saved.
+    const detail = err instanceof KernelDiedError ? err.detail : `lost contact with the kernel: ${(err as Error).message}`;
+    collector.addError(DEAD_KERNEL_ENAME, detail);
+    run.fail("dead-kernel", DEAD_KERNEL_ENAME, detail, []);
+    return "kernel lost";
+  } finally {
+    timer.cancel();
+    timing["iopub.execute_input"] ??= sent;
+    timing["shell.execute_reply"] = new Date().toISOString();
+  }
+}
+
+/** A cell ran past --timeout: interrupt the kernel, and restart it if it does not stop. */
+async function afterTimeout(run: CellRun, running: Promise<ExecuteReply>, { session, opts }: RunContext): Promise<Verdict> {
+  const { cell, collector } = run;
+  await session.interrupt().catch(() => undefined);
+  const grace = deadline(opts.interruptGraceMs ?? 10000);
+  const afterInterrupt = await Promise.race([running.then((r) => r, (e: unknown) => e as Error), grace.promise]);
+  grace.cancel();
+  if (!(afterInterrupt instanceof Error) && afterInterrupt !== "timeout") cell.execution_count = afterInterrupt.execution_count ?? collector.executionCount;
+  const evalue = `cell ${inPrompt(run.count())} did not finish within the ${opts.timeoutMs / 1000} s timeout (--timeout); the kernel was interrupted`;
+  if (afterInterrupt instanceof Error) {
+    // The interrupt killed the kernel (or its connection): the timeout is this cell's failure,
+    // and the run cannot go on, whatever --allow-errors says.
+    const why = afterInterrupt instanceof KernelDiedError ? afterInterrupt.detail : afterInterrupt.message;
+    const lost = `${evalue}, and the kernel died: ${why}`;
+    collector.addError(TIMEOUT_ENAME, lost);
+    run.fail("timeout", TIMEOUT_ENAME, lost, []);
+    return "kernel lost";
+  }
+  if (afterInterrupt === "timeout") {
+    // The kernel ignored the interrupt: its state is unknown, so no later cell can be trusted.
+    await session.restart().catch(() => undefined);
+    collector.addError(TIMEOUT_ENAME, `${evalue} but did not stop, so it was restarted`);
+    run.fail("timeout", TIMEOUT_ENAME, `${evalue} but did not stop, so it was restarted`, []);
+    return "kernel lost";
+  }
+  collector.addError(TIMEOUT_ENAME, evalue);
+  run.fail("timeout", TIMEOUT_ENAME, evalue, []);
+  return opts.allowErrors ? "go on" : "stop";
+}
+
+/** The cell's reply came: an error (expected or not), or success that --check may still reject. */
+function judgeReply(run: CellRun, reply: ExecuteReply, opts: ExecuteOptions): Verdict {
+  const { cell, collector, expectError } = run;
+  const failed: Verdict = opts.allowErrors ? "go on" : "stop";
+  cell.execution_count = reply.execution_count ?? collector.executionCount;
+  if (reply.status !== "ok") {
+    // Some kernels put the error only in the reply; the notebook must still show it.
+    if (!collector.hasError()) {
+      collector.addError(reply.ename ?? "Error", reply.evalue ?? `execution ${reply.status}`, reply.traceback ?? []);
+    }
+    if (expectError) return "go on";
+    run.fail("error", reply.ename ?? "Error", reply.evalue ?? reply.status, reply.traceback ?? []);
+    return failed;
+  }
+  if (expectError && opts.check) {
+    run.fail("did-not-raise", "DidNotRaise", `cell ${inPrompt(run.count())} is tagged raises-exception but raised no error`, []);
+    return failed;
+  }
+  if (opts.check && !expectError && collector.hasError()) {
+    // An error shown in a cell whose reply was "ok" (say, a rejected promise reported late).
+    const shown = collector.outputs.find((o) => o.output_type === "error");
+    if (shown && shown.output_type === "error") run.fail("error-output", shown.ename, shown.evalue, shown.traceback);
+    return failed;
+  }
+  return "go on";
 }

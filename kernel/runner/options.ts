@@ -98,39 +98,43 @@ function positiveNumber(flag: string, value: string | undefined, integer: boolea
   return n;
 }
 
+/** `gradlab run`'s options, as util.parseArgs takes them (bin/args.ts). */
+const RUN_OPTIONS = {
+  out: { type: "string", short: "o" },
+  inplace: { type: "boolean" },
+  timeout: { type: "string" },
+  "allow-errors": { type: "boolean" },
+  check: { type: "boolean" },
+  parameter: { type: "string", short: "p", multiple: true },
+  kernel: { type: "string" },
+  jobs: { type: "string", short: "j" },
+  server: { type: "string" },
+  token: { type: "string" },
+  jupyter: { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+  junit: { type: "string" },
+  json: { type: "string" },
+} as const;
+
 export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv = process.env): RunCliOptions {
-  const line = parseCommandLine(args, {
-    out: { type: "string", short: "o" },
-    inplace: { type: "boolean" },
-    timeout: { type: "string" },
-    "allow-errors": { type: "boolean" },
-    check: { type: "boolean" },
-    parameter: { type: "string", short: "p", multiple: true },
-    kernel: { type: "string" },
-    jobs: { type: "string", short: "j" },
-    server: { type: "string" },
-    token: { type: "string" },
-    jupyter: { type: "boolean" },
-    quiet: { type: "boolean", short: "q" },
-    junit: { type: "string" },
-    json: { type: "string" },
-  }, true);
-  const v = line.values;
+  const line = parseCommandLine(args, RUN_OPTIONS, true);
+  const o = runOptions(line.values, line.positionals, line.help);
+  if (o.help) return o;
+  checkCombinations(o, env);
+  return o;
+}
+
+/** Each option's value read and checked on its own. */
+function runOptions(v: Record<string, unknown>, inputs: string[], help: boolean): RunCliOptions {
   const text = (name: string) => v[name] as string | undefined;
   const o: RunCliOptions = {
-    inputs: line.positionals,
+    inputs,
     outDir: text("out") ?? null,
     inplace: v.inplace === true,
     timeoutMs: text("timeout") === undefined ? DEFAULT_TIMEOUT_S * 1000 : timeoutMs(text("timeout")!),
     allowErrors: v["allow-errors"] === true,
     check: v.check === true,
-    parameters: ((v.parameter as string[] | undefined) ?? []).map((p) => {
-      try {
-        return parseParameter(p);
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-    }),
+    parameters: ((v.parameter as string[] | undefined) ?? []).map(parameter),
     kernel: text("kernel") ?? null,
     jobs: text("jobs") === undefined ? 1 : positiveNumber("--jobs", text("jobs")!, true),
     server: text("server") ?? null,
@@ -139,10 +143,23 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv = process.en
     quiet: v.quiet === true,
     junit: text("junit") ?? null,
     json: text("json") ?? null,
-    help: line.help,
+    help,
   };
   if (o.jobs < 1) throw new UsageError("--jobs must be at least 1");
-  if (o.help) return o;
+  return o;
+}
+
+/** -p NAME=VALUE, with a bad one refused as a usage error. */
+function parameter(text: string): Parameters[number] {
+  try {
+    return parseParameter(text);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** Options that need or exclude each other; fills in the server's token from JUPYTER_TOKEN. */
+function checkCombinations(o: RunCliOptions, env: NodeJS.ProcessEnv): void {
   if (o.inputs.length === 0) throw new UsageError("no notebooks given");
   if (o.outDir !== null && o.inplace) throw new UsageError("--out and --inplace exclude each other");
   if (o.server !== null && o.jupyter) throw new UsageError("--server and --jupyter exclude each other");
@@ -153,5 +170,4 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv = process.en
   } else if (o.token !== null) {
     throw new UsageError("--token only applies with --server");
   }
-  return o;
 }

@@ -1,8 +1,8 @@
 /**
  * Reverse-mode autodiff for Tensors (define-by-run, like PyTorch). Each differentiable method on a
  * tensor that requires a gradient runs through a fresh gate; the result remembers that gate and its
- * inputs, so loops and `if` branches simply build whatever graph the run took. backward() walks that
- * graph in reverse topological order and adds each leaf's gradient into its `.grad`.
+ * inputs, so loops and `if` branches simply build whatever graph the run took. backward() runs the
+ * one backward loop (./backprop.ts) over that graph and adds each leaf's gradient into its `.grad`.
  */
 import { noGrad, type AutogradHook, type DifferentiableOp } from "../tensor/autograd-hook";
 import { formatShape, sameShape } from "../tensor/shape";
@@ -10,6 +10,7 @@ import { Tensor } from "../tensor/tensor";
 import { Num, add, describe, isTensor } from "../gates/arith";
 import type { Gate } from "../gates/gate";
 import { MatMulGate } from "../gates/matmul";
+import { type Chain, backpropagate, gradientMap, topologicalOrder as sortTopologically } from "./backprop";
 import { gateForOp } from "./gate-for-op";
 
 /** How a non-leaf tensor was made: the gate (holding the forward cache) and its inputs. */
@@ -39,34 +40,27 @@ export function apply(op: DifferentiableOp, inputs: (Tensor | number)[], attrs: 
   return out;
 }
 
+/** How autograd's tensors form a graph: a tensor's inputs are those of the gate that made it. */
+const tensorGraph: Chain<Tensor, Num> = {
+  arity: (t) => creators.get(t)?.inputs.length ?? 0,
+  input(t, j) {
+    const x = creators.get(t)!.inputs[j];
+    return isTensor(x) && x.requiresGrad ? x : null;
+  },
+  backward(t, g) {
+    const { gate, inputs } = creators.get(t)!;
+    // A matrix product computes only the gradients its inputs need (not dOut·Wᵀ for the data X).
+    if (gate instanceof MatMulGate) return gate.backwardSome(g, inputs.map((x) => isTensor(x) && x.requiresGrad));
+    return gate.backward(g);
+  },
+  reached(t, g) {
+    if (!creators.has(t)) accumulateLeaf(t, g);
+  },
+};
+
 /** Tensors that `output` depends on (through tracked operations), inputs before the tensors they feed. */
 export function topologicalOrder(output: Tensor): Tensor[] {
-  // Iterative depth-first search (a long unrolled loop would overflow a recursive one): a stack of
-  // tensors with, for each, the index of the next input to visit; a tensor is emitted after its inputs.
-  const order: Tensor[] = [];
-  const seen = new Set<Tensor>([output]);
-  const stack: Tensor[] = [output];
-  const next: number[] = [0];
-  while (stack.length) {
-    const top = stack.length - 1;
-    const t = stack[top];
-    const inputs = creators.get(t)?.inputs ?? [];
-    const i = next[top];
-    if (i < inputs.length) {
-      next[top] = i + 1;
-      const x = inputs[i];
-      if (isTensor(x) && x.requiresGrad && !seen.has(x)) {
-        seen.add(x);
-        stack.push(x);
-        next.push(0);
-      }
-    } else {
-      stack.pop();
-      next.pop();
-      order.push(t);
-    }
-  }
-  return order;
+  return sortTopologically([output], tensorGraph);
 }
 
 function seedGradient(output: Tensor, grad: Tensor | number | undefined): Tensor {
@@ -93,31 +87,7 @@ export function backward(output: Tensor, grad?: Tensor | number): void {
     throw new Error("backward(): this tensor does not require a gradient: give at least one input requiresGrad (tensor(..., { requiresGrad: true }) or .requireGrad())");
   }
   const seed = seedGradient(output, grad);
-  noGrad(() => {
-    const grads = new Map<Tensor, Num>([[output, seed]]);
-    const order = topologicalOrder(output);
-    for (let k = order.length - 1; k >= 0; k--) {
-      const t = order[k];
-      const g = grads.get(t);
-      if (g === undefined) continue;
-      grads.delete(t); // intermediate gradients are not kept (as in PyTorch); frees memory early
-      const creator = creators.get(t);
-      if (!creator) {
-        accumulateLeaf(t, g);
-        continue;
-      }
-      // A matrix product computes only the gradients its inputs need (not dOut·Wᵀ for the data X).
-      const inputGrads: (Num | null)[] = creator.gate instanceof MatMulGate
-        ? creator.gate.backwardSome(g, creator.inputs.map((x) => isTensor(x) && x.requiresGrad))
-        : creator.gate.backward(g);
-      creator.inputs.forEach((x, j) => {
-        const gx = inputGrads[j];
-        if (!isTensor(x) || !x.requiresGrad || gx === null) return;
-        const prev = grads.get(x);
-        grads.set(x, prev === undefined ? gx : add(prev, gx));
-      });
-    }
-  });
+  noGrad(() => backpropagate(topologicalOrder(output), gradientMap(output, seed, add), tensorGraph));
 }
 
 /** Adds into leaf.grad (a fresh tensor of the leaf's shape and dtype; never aliasing another buffer). */

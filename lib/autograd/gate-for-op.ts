@@ -2,33 +2,18 @@
 import type { DifferentiableOp } from "../tensor/autograd-hook";
 import type { SliceSpec } from "../tensor/ops/layout";
 import {
-  AbsGate, AddGate, BroadcastGate, ClipGate, ConcatGate, CosGate, DivideGate, ExpGate, Gate, LogGate, MatMulGate,
-  MaxGate, MaxReduceGate, MeanGate, MinGate, MinReduceGate, MultiplyGate, NegateGate, PowGate, ReLUGate, ReshapeGate,
-  SigmoidGate, SinGate, SliceGate, SqrtGate, SquareGate, SubtractGate, SumGate, TakeGate, TanhGate, TransposeGate,
+  BroadcastGate, ClipGate, ConcatGate, Gate, MatMulGate, MaxReduceGate, MeanGate, MinReduceGate, ReshapeGate, SliceGate,
+  SumGate, TakeGate, TransposeGate,
 } from "../gates";
+import { BINARY_GATES, UNARY_GATES } from "../gates/table";
 
 type Attrs = Record<string, unknown>;
 type Axis = number | number[] | null | undefined;
 
 const FACTORIES: Record<DifferentiableOp, (a: Attrs) => Gate> = {
-  add: () => new AddGate(),
-  sub: () => new SubtractGate(),
-  mul: () => new MultiplyGate(),
-  div: () => new DivideGate(),
-  pow: () => new PowGate(),
-  maximum: () => new MaxGate(),
-  minimum: () => new MinGate(),
-  neg: () => new NegateGate(),
-  exp: () => new ExpGate(),
-  log: () => new LogGate(),
-  sin: () => new SinGate(),
-  cos: () => new CosGate(),
-  tanh: () => new TanhGate(),
-  sigmoid: () => new SigmoidGate(),
-  relu: () => new ReLUGate(),
-  abs: () => new AbsGate(),
-  sqrt: () => new SqrtGate(),
-  square: () => new SquareGate(),
+  // Every op of the op table, by its method name.
+  ...factoriesOf(UNARY_GATES),
+  ...factoriesOf(BINARY_GATES),
   clip: (a) => new ClipGate(a.lo as number, a.hi as number),
   matmul: () => new MatMulGate(),
   sum: (a) => new SumGate({ axis: a.axis as Axis, keepdims: a.keepdims as boolean }),
@@ -42,6 +27,11 @@ const FACTORIES: Record<DifferentiableOp, (a: Attrs) => Gate> = {
   take: (a) => new TakeGate(a.indices as number[], (a.axis as number | undefined) ?? 0),
   concat: (a) => new ConcatGate((a.axis as number | undefined) ?? 0),
 };
+
+/** A factory per gate class: { exp: () => new ExpGate(), ... }. */
+function factoriesOf<K extends string>(classes: Record<K, new () => Gate>): Record<K, () => Gate> {
+  return Object.fromEntries(Object.entries<new () => Gate>(classes).map(([op, G]) => [op, () => new G()])) as Record<K, () => Gate>;
+}
 
 export function gateForOp(op: DifferentiableOp, attrs: Attrs = {}): Gate {
   const make = FACTORIES[op];

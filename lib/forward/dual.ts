@@ -7,10 +7,11 @@
  */
 import { Num, describe, isTensor, zerosLike } from "../gates/arith";
 import { Gate } from "../gates/gate";
-import { AddGate, DivideGate, MaxGate, MinGate, MultiplyGate, PowGate, SubtractGate } from "../gates/binary";
+import { ClipGate } from "../gates/clip";
+import { defineMethod } from "../tensor/methods";
 import {
-  AbsGate, ClipGate, CosGate, ExpGate, LogGate, NegateGate, ReLUGate, SigmoidGate, SinGate, SqrtGate, SquareGate, TanhGate,
-} from "../gates/unary";
+  BINARY, BINARY_GATES, type BinaryName, type BinaryOp, type ScalarName, UNARY_GATES, type UnaryName,
+} from "../gates/table";
 import { MatMulGate } from "../gates/matmul";
 import { MeanGate, SumGate } from "../gates/reduce";
 import { ReshapeGate, TransposeGate } from "../gates/layout";
@@ -18,14 +19,37 @@ import { ReshapeGate, TransposeGate } from "../gates/layout";
 export type DualLike = Dual | Num;
 
 /**
+ * V itself, but not a place to infer V from (what TypeScript 5.4's NoInfer does; the kernel's
+ * TypeScript, tslab's 5.0, has no NoInfer). Resolves to V as soon as V is known.
+ */
+type NotInferred<V> = [V][V extends unknown ? 0 : never];
+
+/**
+ * The elementwise methods of the op table (installed below, in the class's static block). Each has an
+ * overload for a `Dual<number>` combined with numbers or `Dual<number>`s, which gives a `Dual<number>`;
+ * anything else gives a `Dual`. Built from the table's name unions, like Tensor's (not from its entries).
+ */
+interface DualUnaryMethod {
+  (this: Dual<number>): Dual<number>;
+  (): Dual;
+}
+interface DualBinaryMethod {
+  (this: Dual<number>, other: number | Dual<number>): Dual<number>;
+  (other: DualLike): Dual;
+}
+type DualMethods = { [K in UnaryName]: DualUnaryMethod } & { [K in BinaryName | ScalarName<BinaryName>]: DualBinaryMethod };
+// V is the class's own parameter (an interface merging into a class declares the same ones).
+export interface Dual<V extends Num = Num> extends DualMethods {}
+
+/**
  * `V` is the kind of the value and its tangent: `Num` by default, `number` for the dual numbers of
  * scalar functions. A `Dual<number>` combined with numbers or other `Dual<number>`s by an elementwise
  * method gives a `Dual<number>` (the overloads with `this: Dual<number>`); anything else gives a `Dual`.
  */
 export class Dual<V extends Num = Num> {
-  // NoInfer: `new Dual(2)` is a Dual (as before), not a Dual<2>; write `new Dual<number>(2)` for a Dual<number>.
+  // NotInferred: `new Dual(2)` is a Dual (as before), not a Dual<2>; write `new Dual<number>(2)` for a Dual<number>.
   // zerosLike keeps the value's kind (a number for a number, a Tensor of its shape for a Tensor).
-  constructor(readonly value: NoInfer<V>, readonly tangent: NoInfer<V> = zerosLike(value) as V) {
+  constructor(readonly value: NotInferred<V>, readonly tangent: NotInferred<V> = zerosLike(value) as V) {
     if (typeof value !== "number" && !isTensor(value)) throw new TypeError(`Dual: value must be a number or a Tensor, got ${describe(value)}`);
   }
 
@@ -39,70 +63,20 @@ export class Dual<V extends Num = Num> {
     return new Dual(value, gate.jvp(inputs.map((d) => d.tangent)));
   }
 
-  add(this: Dual<number>, other: number | Dual<number>): Dual<number>;
-  add(other: DualLike): Dual;
-  add(other: DualLike): Dual { return Dual.run(new AddGate(), [this, Dual.from(other)]); }
-  sub(this: Dual<number>, other: number | Dual<number>): Dual<number>;
-  sub(other: DualLike): Dual;
-  sub(other: DualLike): Dual { return Dual.run(new SubtractGate(), [this, Dual.from(other)]); }
-  mul(this: Dual<number>, other: number | Dual<number>): Dual<number>;
-  mul(other: DualLike): Dual;
-  mul(other: DualLike): Dual { return Dual.run(new MultiplyGate(), [this, Dual.from(other)]); }
-  div(this: Dual<number>, other: number | Dual<number>): Dual<number>;
-  div(other: DualLike): Dual;
-  div(other: DualLike): Dual { return Dual.run(new DivideGate(), [this, Dual.from(other)]); }
-  pow(this: Dual<number>, exponent: number | Dual<number>): Dual<number>;
-  pow(exponent: DualLike): Dual;
-  pow(exponent: DualLike): Dual { return Dual.run(new PowGate(), [this, Dual.from(exponent)]); }
-  /** Elementwise max (Value's name). */
-  max(this: Dual<number>, other: number | Dual<number>): Dual<number>;
-  max(other: DualLike): Dual;
-  max(other: DualLike): Dual { return Dual.run(new MaxGate(), [this, Dual.from(other)]); }
-  /** Elementwise min (Value's name). */
-  min(this: Dual<number>, other: number | Dual<number>): Dual<number>;
-  min(other: DualLike): Dual;
-  min(other: DualLike): Dual { return Dual.run(new MinGate(), [this, Dual.from(other)]); }
-  /** Elementwise max (Tensor's name). */
-  maximum(this: Dual<number>, other: number | Dual<number>): Dual<number>;
-  maximum(other: DualLike): Dual;
-  maximum(other: DualLike): Dual { return this.max(other); }
-  /** Elementwise min (Tensor's name). */
-  minimum(this: Dual<number>, other: number | Dual<number>): Dual<number>;
-  minimum(other: DualLike): Dual;
-  minimum(other: DualLike): Dual { return this.min(other); }
-  neg(this: Dual<number>): Dual<number>;
-  neg(): Dual;
-  neg(): Dual { return Dual.run(new NegateGate(), [this]); }
-  exp(this: Dual<number>): Dual<number>;
-  exp(): Dual;
-  exp(): Dual { return Dual.run(new ExpGate(), [this]); }
-  log(this: Dual<number>): Dual<number>;
-  log(): Dual;
-  log(): Dual { return Dual.run(new LogGate(), [this]); }
-  sin(this: Dual<number>): Dual<number>;
-  sin(): Dual;
-  sin(): Dual { return Dual.run(new SinGate(), [this]); }
-  cos(this: Dual<number>): Dual<number>;
-  cos(): Dual;
-  cos(): Dual { return Dual.run(new CosGate(), [this]); }
-  tanh(this: Dual<number>): Dual<number>;
-  tanh(): Dual;
-  tanh(): Dual { return Dual.run(new TanhGate(), [this]); }
-  sigmoid(this: Dual<number>): Dual<number>;
-  sigmoid(): Dual;
-  sigmoid(): Dual { return Dual.run(new SigmoidGate(), [this]); }
-  relu(this: Dual<number>): Dual<number>;
-  relu(): Dual;
-  relu(): Dual { return Dual.run(new ReLUGate(), [this]); }
-  abs(this: Dual<number>): Dual<number>;
-  abs(): Dual;
-  abs(): Dual { return Dual.run(new AbsGate(), [this]); }
-  sqrt(this: Dual<number>): Dual<number>;
-  sqrt(): Dual;
-  sqrt(): Dual { return Dual.run(new SqrtGate(), [this]); }
-  square(this: Dual<number>): Dual<number>;
-  square(): Dual;
-  square(): Dual { return Dual.run(new SquareGate(), [this]); }
+  // The elementwise methods (add, mul, exp, ...) come from the op table, under Tensor's names and,
+  // where Value's differ, under those too (max and maximum, min and minimum).
+  static {
+    for (const [method, OpGate] of Object.entries(UNARY_GATES)) {
+      defineMethod(this.prototype, method, function (this: Dual) { return Dual.run(new OpGate(), [this]); });
+    }
+    for (const [method, OpGate] of Object.entries(BINARY_GATES)) {
+      const f = function (this: Dual, other: DualLike) { return Dual.run(new OpGate(), [this, Dual.from(other)]); };
+      defineMethod(this.prototype, method, f);
+      const scalarMethod = (BINARY[method as BinaryName] as BinaryOp).scalarMethod;
+      if (scalarMethod) defineMethod(this.prototype, scalarMethod, f);
+    }
+  }
+
   clip(this: Dual<number>, lo: number, hi: number): Dual<number>;
   clip(lo: number, hi: number): Dual;
   clip(lo: number, hi: number): Dual { return Dual.run(new ClipGate(lo, hi), [this]); }

@@ -9,7 +9,7 @@
 import { Tensor } from "../tensor/tensor";
 import * as ops from "../tensor/ops";
 import { binary as binaryKernel, stableSigmoid } from "../tensor/ops/elementwise";
-import { sumToShape } from "../tensor/broadcast";
+import { sumToShape } from "../tensor/ops/reduce";
 import { formatShape, sameShape } from "../tensor/shape";
 
 /** A value flowing through a gate: a plain number or a Tensor. */
@@ -33,14 +33,14 @@ export function describe(x: unknown): string {
 }
 
 /** Two numbers give a number; a Tensor on either side gives a Tensor. */
-interface Binary {
+export interface Binary {
   (a: number, b: number): number;
   (a: Tensor, b: Num): Tensor;
   (a: Num, b: Tensor): Tensor;
   (a: Num, b: Num): Num;
 }
 /** A number gives a number, a Tensor a Tensor. */
-interface Unary {
+export interface Unary {
   (a: number): number;
   (a: Tensor): Tensor;
   (a: Num): Num;

@@ -4,11 +4,12 @@ export { isGateLike, gateName, gateLabel, asGate, ForeignGate } from "./gate-lik
 export type { GateLike } from "./gate-like";
 export type { Num } from "./arith";
 export { UnaryGate, BinaryGate } from "./elementwise";
-export { AddGate, SubtractGate, MultiplyGate, DivideGate, MaxGate, MinGate, PowGate } from "./binary";
 export {
-  NegateGate, ExpGate, LogGate, SinGate, CosGate, TanhGate, SigmoidGate, ReLUGate,
-  AbsGate, SqrtGate, SquareGate, ClipGate,
-} from "./unary";
+  AddGate, SubtractGate, MultiplyGate, DivideGate, MaxGate, MinGate, PowGate,
+  NegateGate, ExpGate, LogGate, SinGate, CosGate, TanhGate, SigmoidGate, ReLUGate, AbsGate, SqrtGate, SquareGate,
+  SoftplusGate, AtanGate,
+} from "./table";
+export { ClipGate } from "./clip";
 export { MatMulGate } from "./matmul";
 export { SumGate, MeanGate, MaxReduceGate, MinReduceGate } from "./reduce";
 export type { ReduceOptions } from "./reduce";

@@ -3,7 +3,7 @@
  * (gather) and concat. Their backward puts each upstream element back where it came from (adding
  * where one input element fed several outputs); their jvp applies the same movement to the tangent.
  */
-import { sumToShape } from "../tensor/broadcast";
+import { sumToShape } from "../tensor/ops/reduce";
 import * as ops from "../tensor/ops";
 import type { SliceSpec } from "../tensor/ops/layout";
 import { formatShape, normalizeAxis } from "../tensor/shape";

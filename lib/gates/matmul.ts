@@ -3,7 +3,8 @@
  * lecture's "dimension analysis" result: dA = dOut · Bᵀ and dB = Aᵀ · dOut, with vectors promoted to
  * matrices and batch broadcasting summed back.
  */
-import { broadcastShapes, sumToShape } from "../tensor/broadcast";
+import { broadcastShapes } from "../tensor/broadcast";
+import { sumToShape } from "../tensor/ops/reduce";
 import * as ops from "../tensor/ops";
 import { formatShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";

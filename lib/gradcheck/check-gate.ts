@@ -8,7 +8,7 @@ import { formatShape, sameShape, unravelIndex } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
 import { Num, describe, isTensor, mul, shapeOf, total } from "../gates/arith";
 import { GateLike, gateInputName, gateName } from "../gates/gate-like";
-import { float64Copy, relErrors } from "./numeric";
+import { centredDifference, elementDifference, float64Copy, relErrors } from "./numeric";
 
 export interface CheckGateOptions {
   /** Finite-difference step (default 1e-5). */
@@ -73,71 +73,125 @@ function near(a: number[], b: number[]): boolean {
 export function checkGate(gate: GateLike, inputs: Num[], opts: CheckGateOptions = {}): GateCheckResult {
   const h = opts.h ?? 1e-5, tol = opts.tol ?? 1e-7, atol = opts.atol ?? 1e-10;
   const rng = new Random(opts.seed ?? 0);
-  const name = gateName(gate);
-  const inputName = (i: number) => gateInputName(gate, i);
-  /** "input x" for named inputs, "input 0" for unnamed ones. */
-  const inputLabel = (i: number) => (inputName(i).startsWith("input") ? inputName(i) : `input ${inputName(i)}`);
   const xs: Num[] = inputs.map((x) => (isTensor(x) ? float64Copy(x) : x));
-  const fail = (message: string, partial: Partial<GateCheckResult> = {}): GateCheckResult => ({
-    ok: false, gate: name, maxRelError: NaN, inputs: [], ...partial, message: `${name}: ${message}`,
-  });
+  const pass = runBackward(gate, xs, opts.upstream, rng);
+  if (typeof pass === "string") {
+    return { ok: false, gate: gateName(gate), maxRelError: NaN, inputs: [], message: `${gateName(gate)}: ${pass}` };
+  }
+  const { out, dout, analytic } = pass;
+  // L(x) = sum(forward(x) * dout): its gradient with respect to each input is what backward returns.
+  const loss = (args: Num[]) => total(mul(gate.forward(...args), dout));
+  const numeric = xs.map((x, i) => numericOfInput(loss, xs, i, h));
+  const tolerance = { tol, atol };
+  const checks = xs.map((x, i) => checkInput(gate, i, { xs, analytic, numeric, loss, h, dout, out }, tolerance));
+  const maxRelError = checks.reduce((m, c) => (Number.isNaN(c.relError) || Number.isNaN(m) ? NaN : Math.max(m, c.relError)), 0);
+  // Gates written without a forward-mode rule (a student's own class) are checked in reverse mode only.
+  const jvp = opts.jvp !== false && typeof gate.jvp === "function" ? checkJvp(gate, xs, rng, h, tolerance) : {};
+  gate.forward(...xs); // leave the gate cached at the point that was checked
+  const ok = checks.every((c) => c.ok) && jvp.jvpOk !== false;
+  const message = describeResult(gateName(gate), ok, checks, maxRelError, jvp, tol);
+  return { ok, gate: gateName(gate), maxRelError, inputs: checks, jvpRelError: jvp.jvpRelError, jvpOk: jvp.jvpOk, message };
+}
 
+interface BackwardPass {
+  out: Num;
+  dout: Num;
+  /** Each input's gradient from backward, as a flat list. */
+  analytic: number[][];
+}
+
+/** "input x" for named inputs, "input 0" for unnamed ones. */
+function inputLabel(gate: GateLike, i: number): string {
+  const name = gateInputName(gate, i);
+  return name.startsWith("input") ? name : `input ${name}`;
+}
+
+/** Runs forward and backward once; returns what went wrong (in words) if either breaks the gate contract. */
+function runBackward(gate: GateLike, xs: Num[], upstream: Num | undefined, rng: Random): BackwardPass | string {
   let out: Num;
   try {
     out = gate.forward(...xs);
   } catch (e) {
-    return fail(`forward threw an error on the given inputs: ${(e as Error).message}`);
+    return `forward threw an error on the given inputs: ${(e as Error).message}`;
   }
-  if (typeof out !== "number" && !isTensor(out)) return fail(`forward must return a number or a Tensor, got ${describe(out)}`);
-  const dout = opts.upstream ?? randomLike(out, rng);
+  if (typeof out !== "number" && !isTensor(out)) return `forward must return a number or a Tensor, got ${describe(out)}`;
+  const dout = upstream ?? randomLike(out, rng);
   let grads: unknown;
   try {
     grads = gate.backward(dout);
   } catch (e) {
-    return fail(`backward threw an error: ${(e as Error).message}`);
+    return `backward threw an error: ${(e as Error).message}`;
   }
-  if (!Array.isArray(grads)) return fail(`backward must return an array with one gradient per input, got ${describe(grads)}`);
+  if (!Array.isArray(grads)) return `backward must return an array with one gradient per input, got ${describe(grads)}`;
   if (grads.length !== xs.length) {
-    return fail(`backward returned ${grads.length} gradient(s) but the gate has ${xs.length} input(s); return one per input, in input order`);
+    return `backward returned ${grads.length} gradient(s) but the gate has ${xs.length} input(s); return one per input, in input order`;
   }
   for (let i = 0; i < xs.length; i++) {
     const g = grads[i] as Num, x = xs[i];
-    if (typeof g !== "number" && !isTensor(g)) return fail(`the gradient for ${inputLabel(i)} is ${describe(g)}, not a number or Tensor`);
+    if (typeof g !== "number" && !isTensor(g)) return `the gradient for ${inputLabel(gate, i)} is ${describe(g)}, not a number or Tensor`;
     if (!sameShape(shapeOf(g), shapeOf(x))) {
-      return fail(
-        `the gradient for ${inputLabel(i)} has shape ${formatShape(shapeOf(g))} but ${inputName(i)} has shape ${formatShape(shapeOf(x))}: ` +
-          `a gradient always has its input's shape (if the input was broadcast in forward, sum the gradient over the broadcast axes)`,
+      return (
+        `the gradient for ${inputLabel(gate, i)} has shape ${formatShape(shapeOf(g))} but ${gateInputName(gate, i)} has shape ${formatShape(shapeOf(x))}: ` +
+        `a gradient always has its input's shape (if the input was broadcast in forward, sum the gradient over the broadcast axes)`
       );
     }
   }
-  const analytic = (grads as Num[]).map(elements);
+  return { out, dout, analytic: (grads as Num[]).map(elements) };
+}
 
-  // Numeric gradient of L(x) = sum(forward(x) * dout) for every element of every input.
-  const loss = (args: Num[]) => total(mul(gate.forward(...args), dout));
-  const numeric: number[][] = xs.map((x, i) => {
-    const probe = isTensor(x) ? float64Copy(x) : x;
-    const args = xs.slice();
-    const at = (k: number, v: number): Num => {
-      if (!isTensor(probe)) return v;
-      probe.data[k] = v;
-      return probe;
-    };
-    const base = elements(x);
-    const result = new Array<number>(base.length);
-    for (let k = 0; k < base.length; k++) {
-      const old = base[k];
-      args[i] = at(k, old + h);
-      const plus = loss(args);
-      args[i] = at(k, old - h);
-      const minus = loss(args);
-      at(k, old);
-      result[k] = (plus - minus) / (2 * h);
-    }
-    return result;
-  });
+/** The numeric gradient of loss with respect to every element of input i (on a copy: xs is not changed). */
+function numericOfInput(loss: (args: Num[]) => number, xs: Num[], i: number, h: number): number[] {
+  const x = xs[i], args = xs.slice();
+  if (!isTensor(x)) {
+    return [centredDifference((step) => {
+      args[i] = x + step;
+      return loss(args);
+    }, h)];
+  }
+  const probe = float64Copy(x);
+  args[i] = probe;
+  return elements(x).map((_, k) => elementDifference(probe, k, () => loss(args), h));
+}
 
+interface Comparison {
+  xs: Num[];
+  analytic: number[][];
+  numeric: number[][];
+  loss: (args: Num[]) => number;
+  h: number;
+  dout: Num;
+  out: Num;
+}
+
+/** Compares one input's analytic and numeric gradients; on a mismatch, adds a hint about the likely mistake. */
+function checkInput(gate: GateLike, i: number, c: Comparison, { tol, atol }: { tol: number; atol: number }): InputCheck {
+  const { xs, analytic, numeric } = c;
+  // The reported error is the true one; for pass/fail, differences within atol are rounding noise
+  // around an exact 0 (e.g. a max gate's losing input), not a wrong gradient.
+  const errs = relErrors(analytic[i], numeric[i]);
+  const bad = errs.map((e, k) => Number.isNaN(e) || (e > tol && Math.abs(analytic[i][k] - numeric[i][k]) > atol));
+  let worstK = bad.indexOf(true);
+  if (worstK < 0) worstK = errs.reduce((w, e, k) => (e > errs[w] ? k : w), 0);
+  else errs.forEach((e, k) => { if (bad[k] && (Number.isNaN(e) || e > errs[worstK])) worstK = k; });
+  const ok = !bad.includes(true);
+  const inputName = (j: number) => gateInputName(gate, j);
+  const check: InputCheck = {
+    input: inputName(i), ok, relError: largest(errs), index: unravelIndex(worstK, shapeOf(xs[i])),
+    analytic: analytic[i][worstK], numeric: numeric[i][worstK],
+  };
+  if (!ok) {
+    check.hint = isKink(c, i, worstK) ? KINK : diagnose(i, analytic, numeric, elements(c.dout), shapeOf(c.out), shapeOf(xs[i]), inputName);
+  }
+  return check;
+}
+
+/**
+ * A kink (a max tie, relu at 0): the one-sided slopes differ by a jump that does not shrink with
+ * the step, whereas on a smooth function their difference is about h·f'' and doubles with 2h.
+ */
+function isKink({ xs, loss, numeric, h }: Comparison, i: number, k: number): boolean {
   /** L with element k of input i set to v. */
-  const lossWith = (i: number, k: number, v: number): number => {
+  const lossWith = (v: number): number => {
     const args = xs.slice(), x = xs[i];
     if (isTensor(x)) {
       const probe = float64Copy(x);
@@ -146,58 +200,42 @@ export function checkGate(gate: GateLike, inputs: Num[], opts: CheckGateOptions 
     } else args[i] = v;
     return loss(args);
   };
-  /**
-   * A kink (a max tie, relu at 0): the one-sided slopes differ by a jump that does not shrink with
-   * the step, whereas on a smooth function their difference is about h·f'' and doubles with 2h.
-   */
-  const isKink = (i: number, k: number): boolean => {
-    const x0 = elements(xs[i])[k], f0 = loss(xs);
-    const jump = (s: number) => (lossWith(i, k, x0 + s) - f0) / s - (f0 - lossWith(i, k, x0 - s)) / s;
-    const j1 = jump(h), j2 = jump(2 * h);
-    return Math.abs(j1) > 1e-6 * (1 + Math.abs(numeric[i][k])) && Math.abs(j2 - j1) < 0.25 * Math.abs(j1);
-  };
+  const x0 = elements(xs[i])[k], f0 = loss(xs);
+  const jump = (s: number) => (lossWith(x0 + s) - f0) / s - (f0 - lossWith(x0 - s)) / s;
+  const j1 = jump(h), j2 = jump(2 * h);
+  return Math.abs(j1) > 1e-6 * (1 + Math.abs(numeric[i][k])) && Math.abs(j2 - j1) < 0.25 * Math.abs(j1);
+}
 
-  const checks: InputCheck[] = xs.map((x, i) => {
-    // The reported error is the true one; for pass/fail, differences within atol are rounding noise
-    // around an exact 0 (e.g. a max gate's losing input), not a wrong gradient.
-    const errs = relErrors(analytic[i], numeric[i]);
-    const bad = errs.map((e, k) => Number.isNaN(e) || (e > tol && Math.abs(analytic[i][k] - numeric[i][k]) > atol));
-    let worstK = bad.indexOf(true);
-    if (worstK < 0) worstK = errs.reduce((w, e, k) => (e > errs[w] ? k : w), 0);
-    else errs.forEach((e, k) => { if (bad[k] && (Number.isNaN(e) || e > errs[worstK])) worstK = k; });
-    const worst = largest(errs);
-    const ok = !bad.includes(true);
-    const check: InputCheck = {
-      input: inputName(i), ok, relError: worst, index: unravelIndex(worstK, shapeOf(x)),
-      analytic: analytic[i][worstK], numeric: numeric[i][worstK],
+interface JvpCheck {
+  jvpRelError?: number;
+  jvpOk?: boolean;
+}
+
+/** jvp along random tangents against the centred difference of forward along the same direction. */
+function checkJvp(gate: GateLike, xs: Num[], rng: Random, h: number, { tol, atol }: { tol: number; atol: number }): JvpCheck {
+  const tangents = xs.map((x) => randomLike(x, rng));
+  const shifted = (s: number) => xs.map((x, i) => (isTensor(x) ? addScaled(x, tangents[i] as Tensor, s) : x + s * (tangents[i] as number)));
+  const numericJvp = centredDifference((step) => elements(gate.forward(...shifted(step))), h);
+  gate.forward(...xs);
+  try {
+    const jvpOut = elements(gate.jvp!(tangents));
+    const errs = jvpOut.length === numericJvp.length ? relErrors(jvpOut, numericJvp) : [NaN];
+    return {
+      jvpRelError: largest(errs),
+      jvpOk: errs.every((e, k) => !Number.isNaN(e) && (e <= tol || Math.abs(jvpOut[k] - numericJvp[k]) <= atol)),
     };
-    if (!ok) check.hint = isKink(i, worstK) ? KINK : diagnose(i, analytic, numeric, elements(dout), shapeOf(out), shapeOf(x), inputName);
-    return check;
-  });
-  const maxRelError = checks.reduce((m, c) => (Number.isNaN(c.relError) || Number.isNaN(m) ? NaN : Math.max(m, c.relError)), 0);
-
-  let jvpRelError: number | undefined, jvpOk: boolean | undefined;
-  // Gates written without a forward-mode rule (a student's own class) are checked in reverse mode only.
-  if (opts.jvp !== false && typeof gate.jvp === "function") {
-    const tangents = xs.map((x) => randomLike(x, rng));
-    const shifted = (s: number) => xs.map((x, i) => (isTensor(x) ? addScaled(x, tangents[i] as Tensor, s) : x + s * (tangents[i] as number)));
-    const plus = elements(gate.forward(...shifted(h)));
-    const minus = elements(gate.forward(...shifted(-h)));
-    const numericJvp = plus.map((p, k) => (p - minus[k]) / (2 * h));
-    gate.forward(...xs);
-    try {
-      const jvpOut = elements(gate.jvp!(tangents));
-      const errs = jvpOut.length === numericJvp.length ? relErrors(jvpOut, numericJvp) : [NaN];
-      jvpRelError = largest(errs);
-      jvpOk = errs.every((e, k) => !Number.isNaN(e) && (e <= tol || Math.abs(jvpOut[k] - numericJvp[k]) <= atol));
-    } catch {
-      jvpRelError = NaN;
-      jvpOk = false;
-    }
+  } catch {
+    return { jvpRelError: NaN, jvpOk: false };
   }
-  gate.forward(...xs); // leave the gate cached at the point that was checked
+}
 
-  const ok = checks.every((c) => c.ok) && jvpOk !== false;
+/** The result's paragraph: what matched, or each wrong gradient with its hint. */
+function describeResult(name: string, ok: boolean, checks: InputCheck[], maxRelError: number, { jvpRelError, jvpOk }: JvpCheck, tol: number): string {
+  const names = checks.map((c) => c.input).join(", ");
+  if (ok) {
+    return `${name}: backward matches centred differences for ${names} (max relative error ${fmt(maxRelError)})` +
+      (jvpRelError !== undefined ? `; jvp matches too (relative error ${fmt(jvpRelError)})` : "");
+  }
   const lines = checks.filter((c) => !c.ok).map((c) => {
     const where = c.index.length ? ` at index [${c.index.join(", ")}]` : "";
     const err = relErrors([c.analytic], [c.numeric])[0];
@@ -209,12 +247,7 @@ export function checkGate(gate: GateLike, inputs: Num[], opts: CheckGateOptions 
   } else if (jvpOk === false) {
     lines.push(`jvp disagrees with a centred directional difference of forward (relative error ${fmt(jvpRelError!)}): check the forward-mode rule (tangent = sum over inputs of local derivative times input tangent).`);
   }
-  const names = checks.map((c) => c.input).join(", ");
-  const message = ok
-    ? `${name}: backward matches centred differences for ${names} (max relative error ${fmt(maxRelError)})` +
-      (jvpRelError !== undefined ? `; jvp matches too (relative error ${fmt(jvpRelError)})` : "")
-    : `${name}: ${lines.join("\n")}`;
-  return { ok, gate: name, maxRelError, inputs: checks, jvpRelError, jvpOk, message };
+  return `${name}: ${lines.join("\n")}`;
 }
 
 const KINK = "a kink: the numeric gradient is not defined here (the slope jumps at this point, e.g. a max tie or relu at 0); check the gate at another point.";

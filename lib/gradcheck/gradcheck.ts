@@ -10,7 +10,7 @@ import { Random } from "../tensor/random";
 import { formatShape, unravelIndex } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
 import { describe, isTensor } from "../gates/arith";
-import { float64Copy } from "./numeric";
+import { elementDifference, float64Copy } from "./numeric";
 
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
@@ -93,13 +93,7 @@ export function gradcheck(
     const probes = xs.map((x) => float64Copy(x));
     probes.forEach((probe, i) => {
       for (const k of pick(probe.size, opts.sparse, rng)) {
-        const old = probe.data[k];
-        probe.data[k] = old + eps;
-        const plus = weighted(probes);
-        probe.data[k] = old - eps;
-        const minus = weighted(probes);
-        probe.data[k] = old;
-        const n = (plus - minus) / (2 * eps), a = analytic[i].data[k];
+        const n = elementDifference(probe, k, () => weighted(probes), eps), a = analytic[i].data[k];
         const rel = Math.abs(a - n) / Math.max(1e-8, Math.abs(a) + Math.abs(n));
         checked++;
         maxRelError = Number.isNaN(rel) || Number.isNaN(maxRelError) ? NaN : Math.max(maxRelError, rel);

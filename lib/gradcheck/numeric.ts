@@ -40,25 +40,42 @@ export function numericGradient(f: (x: any) => Num, x: Num, h?: number): Num;
 export function numericGradient(f: (x: any) => Num, x: Num, h = 1e-5): Num {
   if (!(h > 0)) throw new RangeError(`numericGradient: step h must be positive, got ${h}`);
   if (typeof x === "number") {
-    return noGrad(() => (scalarOf(f(x + h)) - scalarOf(f(x - h))) / (2 * h));
+    return noGrad(() => centredDifference((step) => scalarOf(f(x + step)), h));
   }
   if (!isTensor(x)) throw new TypeError(`numericGradient: x must be a number or a Tensor, got ${describe(x)}`);
   const grad = Tensor.zeros(x.shape);
   noGrad(() => {
-    for (let i = 0; i < x.size; i++) {
-      const old = x.data[i];
-      try {
-        x.data[i] = old + h;
-        const plus = scalarOf(f(x));
-        x.data[i] = old - h;
-        const minus = scalarOf(f(x));
-        grad.data[i] = (plus - minus) / (2 * h);
-      } finally {
-        x.data[i] = old;
-      }
-    }
+    for (let i = 0; i < x.size; i++) grad.data[i] = elementDifference(x, i, () => scalarOf(f(x)), h);
   });
   return grad;
+}
+
+/**
+ * The one centred difference (f(+h) - f(-h)) / 2h that every gradient check uses; f receives the
+ * step (+h or -h) and returns a number, or a list of numbers (then the difference is elementwise).
+ */
+export function centredDifference(f: (step: number) => number, h: number): number;
+export function centredDifference(f: (step: number) => number[], h: number): number[];
+export function centredDifference(f: (step: number) => number | number[], h: number): number | number[] {
+  const plus = f(h), minus = f(-h);
+  if (typeof plus === "number") return (plus - (minus as number)) / (2 * h);
+  return plus.map((p, k) => (p - (minus as number[])[k]) / (2 * h));
+}
+
+/**
+ * The centred difference of f() with respect to element k of x: x is changed IN PLACE (f reads it)
+ * and restored exactly afterwards, even when f throws.
+ */
+export function elementDifference(x: Tensor, k: number, f: () => number, h: number): number {
+  const old = x.data[k];
+  try {
+    return centredDifference((step) => {
+      x.data[k] = old + step;
+      return f();
+    }, h);
+  } finally {
+    x.data[k] = old;
+  }
 }
 
 /** Elementwise relative errors |a - n| / max(1e-8, |a| + |n|) as a flat list (NaN anywhere gives NaN). */

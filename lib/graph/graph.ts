@@ -9,7 +9,8 @@ import { Gate } from "../gates/gate";
 import { ForeignGate, GateLike, asGate, gateArity, gateLabel, gateName, isGateLike } from "../gates/gate-like";
 import { formatShape, sameShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
-import { GraphView, displayBundle, dotOf, svgOf, viewText, viewValue } from "./view";
+import { GraphView, GraphViewNode, displayBundle, dotOf, graphView, svgOf, viewText, viewValue } from "./view";
+import { type Inputs, backpropagate, gradientMap, topologicalOrder } from "../autograd/backprop";
 
 export type NodeKind = "input" | "constant" | "op";
 
@@ -71,8 +72,8 @@ export class Graph<V extends Num = Num> {
   private counter = 0;
   /** Whether forward has run since the graph last changed, and whether that run threw (then backward must refuse). */
   private forwardState: "none" | "done" | "threw" = "none";
-  /** Per (consumer, input slot): the gradient sent along that edge in the last backward run. */
-  private edgeGrads = new Map<string, Num>();
+  /** Per node: the gradients it sent to its inputs in the last backward run (drawn on fanning-out edges). */
+  private sent = new Map<GraphNode, readonly Num[]>();
   /** The steps of the last forward run and, after it, of the last backward run. */
   trace: TraceStep[] = [];
 
@@ -157,35 +158,48 @@ export class Graph<V extends Num = Num> {
    * declaration order. Throws naming the cycle if there is one, or naming an undefined input.
    */
   topologicalOrder(): GraphNode[] {
-    const state = new Map<string, "active" | "done">();
-    const order: GraphNode[] = [];
-    const path: string[] = [];
-    const visit = (name: string, from: string | null) => {
-      const n = this.nodes.get(name);
-      if (!n) {
-        throw new Error(`Graph: node '${from}' takes input '${name}', which is not defined (nodes: ${[...this.nodes.keys()].join(", ")})`);
-      }
-      const s = state.get(name);
-      if (s === "done") return;
-      if (s === "active") {
-        const cycle = [...path.slice(path.indexOf(name)), name];
-        throw new Error(`Graph has a cycle: ${cycle.join(" -> ")} (a computational graph must be acyclic)`);
-      }
-      state.set(name, "active");
-      path.push(name);
-      for (const i of n.inputs) visit(i, name);
-      path.pop();
-      state.set(name, "done");
-      order.push(n);
-    };
-    for (const name of this.nodes.keys()) visit(name, null);
-    return order;
+    return topologicalOrder(this.nodes.values(), this.walk);
   }
+
+  /** How the shared core walks this graph: inputs are names, resolved when the graph runs. */
+  private readonly walk: Inputs<GraphNode> = {
+    arity: (n) => n.inputs.length,
+    input: (n, j) => {
+      const x = this.nodes.get(n.inputs[j]);
+      if (!x) {
+        throw new Error(`Graph: node '${n.name}' takes input '${n.inputs[j]}', which is not defined (nodes: ${[...this.nodes.keys()].join(", ")})`);
+      }
+      return x;
+    },
+    cycle: (path) => {
+      throw new Error(`Graph has a cycle: ${path.map((n) => n.name).join(" -> ")} (a computational graph must be acyclic)`);
+    },
+  };
 
   /** Runs every node in topological order; returns the output's value. */
   forward(feed: Record<string, V>): V;
   forward(feed: Record<string, Num>): Num {
     this.forwardState = "threw"; // until it completes
+    this.checkFeed(feed);
+    const order = this.topologicalOrder();
+    const output = this.output;
+    this.trace = [];
+    this.sent.clear();
+    for (const n of this.nodes.values()) n.grad = undefined;
+    for (const n of order) {
+      if (n.kind === "input") n.value = feed[n.name];
+      else if (n.kind === "constant") n.value = n.constant;
+      else {
+        const args = n.inputs.map((i) => this.nodes.get(i)!.value as Num);
+        n.value = atNode("Graph.forward", n, () => n.gate!.forward(...args));
+      }
+      this.trace.push(stepAt("forward", n));
+    }
+    this.forwardState = "done";
+    return output.value as Num;
+  }
+
+  private checkFeed(feed: Record<string, Num>): void {
     if (feed === null || typeof feed !== "object") throw new TypeError(`Graph.forward: feed must be an object like { x: -2, y: 5 }, got ${describe(feed)}`);
     const inputs = this.inputNames;
     for (const key of Object.keys(feed)) {
@@ -196,26 +210,6 @@ export class Graph<V extends Num = Num> {
       const v = feed[name];
       if (typeof v !== "number" && !isTensor(v)) throw new TypeError(`Graph.forward: input '${name}' must be a number or a Tensor, got ${describe(v)}`);
     }
-    const order = this.topologicalOrder();
-    const output = this.output;
-    this.trace = [];
-    this.edgeGrads.clear();
-    for (const n of this.nodes.values()) n.grad = undefined;
-    for (const n of order) {
-      if (n.kind === "input") n.value = feed[n.name];
-      else if (n.kind === "constant") n.value = n.constant;
-      else {
-        const args = n.inputs.map((i) => this.nodes.get(i)!.value as Num);
-        try {
-          n.value = n.gate!.forward(...args);
-        } catch (e) {
-          throw withContext(e, `Graph.forward at node '${n.name}'`);
-        }
-      }
-      this.trace.push({ phase: "forward", node: n.name, op: n.gate ? gateLabel(n.gate) : undefined, inputs: n.inputs.slice(), value: n.value as Num });
-    }
-    this.forwardState = "done";
-    return output.value as Num;
   }
 
   /**
@@ -229,42 +223,20 @@ export class Graph<V extends Num = Num> {
     if (this.forwardState === "none") throw new Error("Graph.backward called before forward: run forward(feed) first");
     const order = this.topologicalOrder();
     const output = this.output;
-    const outValue = output.value as Num;
-    const start = seed === undefined ? (isTensor(outValue) ? Tensor.onesLike(outValue) : 1) : seed;
-    if (typeof start !== "number" && !isTensor(start)) throw new TypeError(`Graph.backward: seed must be a number or a Tensor, got ${describe(start)}`);
-    if (isTensor(outValue) && isTensor(start) && !sameShape(start.shape, outValue.shape)) {
-      throw new RangeError(`Graph.backward: seed has shape ${formatShape(start.shape)} but the output '${output.name}' has shape ${formatShape(outValue.shape)}`);
-    }
+    const start = seedFor(output, seed);
     this.trace = this.trace.filter((s) => s.phase === "forward");
-    this.edgeGrads.clear();
-    const grads = new Map<string, Num>([[output.name, isTensor(outValue) && typeof start === "number" ? Tensor.full(outValue.shape, start) : start]]);
-    for (let k = order.length - 1; k >= 0; k--) {
-      const n = order[k];
-      const g = grads.get(n.name);
-      n.grad = g ?? zerosLike(n.value as Num);
-      if (g === undefined) continue;
-      const step: TraceStep = { phase: "backward", node: n.name, op: n.gate ? gateLabel(n.gate) : undefined, inputs: n.inputs.slice(), value: n.value as Num, upstream: g };
-      if (n.gate) {
-        let downstream: Num[];
-        try {
-          downstream = n.gate.backward(g);
-          if (!Array.isArray(downstream) || downstream.length !== n.inputs.length) {
-            throw new Error(`${gateName(n.gate)}.backward returned ${Array.isArray(downstream) ? `${downstream.length} gradient(s)` : describe(downstream)} but node '${n.name}' has ${n.inputs.length} input(s): return an array with one gradient per input`);
-          }
-          // Gates are linear in dout, so backward(1) is the local derivative of a scalar node.
-          if (typeof n.value === "number") step.localGradients = n.gate.backward(1);
-        } catch (e) {
-          throw withContext(e, `Graph.backward at node '${n.name}'`);
-        }
-        step.downstream = downstream;
-        n.inputs.forEach((i, j) => {
-          this.edgeGrads.set(`${n.name}\u0000${j}`, downstream[j]);
-          const prev = grads.get(i);
-          grads.set(i, prev === undefined ? downstream[j] : add(prev, downstream[j]));
-        });
-      }
-      this.trace.push(step);
-    }
+    this.sent.clear();
+    for (const n of order) n.grad = zerosLike(n.value as Num); // until a gradient reaches it
+    // The chain rule is the shared loop's; this graph adds checks (gateBackward) and records what it sees.
+    backpropagate(order, gradientMap(output, start, add), {
+      ...this.walk,
+      backward: gateBackward,
+      reached: (n, upstream, downstream) => {
+        n.grad = upstream;
+        this.sent.set(n, downstream as Num[]);
+        this.trace.push(backwardStep(n, upstream, downstream as Num[]));
+      },
+    });
     const result: Record<string, Num> = {};
     for (const name of this.inputNames) result[name] = this.nodes.get(name)!.grad as Num;
     return result;
@@ -272,29 +244,15 @@ export class Graph<V extends Num = Num> {
 
   /** The graph for drawing: nodes with op, value and gradient; edges carry per-branch gradients. */
   toView(): GraphView {
-    const nodes = [...this.nodes.values()].map((n) => {
-      const v: GraphView["nodes"][number] = { id: n.name, label: n.label };
-      if (n.gate) v.op = gateLabel(n.gate);
-      if (n.kind === "constant") v.constant = true;
+    return graphView([...this.nodes.values()].map((n) => {
+      const node: GraphViewNode = { id: n.name, label: n.label };
+      if (n.gate) node.op = gateLabel(n.gate);
+      if (n.kind === "constant") node.constant = true;
       const value = viewValue(n.value), grad = viewValue(n.grad);
-      if (value !== undefined) v.value = value;
-      if (grad !== undefined) v.grad = grad;
-      return v;
-    });
-    const fanOut = new Map<string, number>();
-    for (const n of this.nodes.values()) for (const i of n.inputs) fanOut.set(i, (fanOut.get(i) ?? 0) + 1);
-    const edges = [...this.nodes.values()].flatMap((n) =>
-      n.inputs.map((from, j) => {
-        const e: GraphView["edges"][number] = { from, to: n.name };
-        // Say which argument an edge is where the order matters (x - y, x / y, a @ b).
-        if (n.gate && !n.gate.commutative && n.inputs.length > 1) e.label = n.gate.inputName(j);
-        // Where a value fans out, each edge carries only its own branch's gradient.
-        const branch = this.edgeGrads.get(`${n.name}\u0000${j}`);
-        if ((fanOut.get(from) ?? 0) > 1 && branch !== undefined) e.grad = viewValue(branch);
-        return e;
-      }),
-    );
-    return { nodes, edges };
+      if (value !== undefined) node.value = value;
+      if (grad !== undefined) node.grad = grad;
+      return { node, gate: n.gate, inputs: n.inputs, sent: this.sent.get(n) };
+    }));
   }
 
   toSVG(): string {
@@ -333,8 +291,49 @@ export class Graph<V extends Num = Num> {
   }
 }
 
-/** Prefixes an error's message with where in the graph it happened (keeping its type and stack). */
-function withContext(e: unknown, where: string): unknown {
-  if (e instanceof Error) e.message = `${where}: ${e.message}`;
-  return e;
+/** The trace's record of a node: what it computes and its forward value. */
+function stepAt(phase: TraceStep["phase"], n: GraphNode): TraceStep {
+  return { phase, node: n.name, op: n.gate ? gateLabel(n.gate) : undefined, inputs: n.inputs.slice(), value: n.value as Num };
+}
+
+/** One backward step as a lecture shows it: upstream, the local derivatives, and what went to each input. */
+function backwardStep(n: GraphNode, upstream: Num, downstream: Num[]): TraceStep {
+  const step: TraceStep = { ...stepAt("backward", n), upstream };
+  if (!n.gate) return step;
+  // Gates are linear in dout, so backward(1) is the local derivative of a scalar node.
+  if (typeof n.value === "number") step.localGradients = atNode("Graph.backward", n, () => n.gate!.backward(1));
+  step.downstream = downstream;
+  return step;
+}
+
+/** A node's gate's backward, checked: it must return one gradient per input. */
+function gateBackward(n: GraphNode, upstream: Num): Num[] {
+  return atNode("Graph.backward", n, () => {
+    const downstream = n.gate!.backward(upstream);
+    if (!Array.isArray(downstream) || downstream.length !== n.inputs.length) {
+      throw new Error(`${gateName(n.gate!)}.backward returned ${Array.isArray(downstream) ? `${downstream.length} gradient(s)` : describe(downstream)} but node '${n.name}' has ${n.inputs.length} input(s): return an array with one gradient per input`);
+    }
+    return downstream;
+  });
+}
+
+/** d(loss)/d(output): the given seed (checked), or 1 / ones of the output's shape; a number fills a tensor output. */
+function seedFor(output: GraphNode, seed: Num | undefined): Num {
+  const outValue = output.value as Num;
+  const start = seed === undefined ? (isTensor(outValue) ? Tensor.onesLike(outValue) : 1) : seed;
+  if (typeof start !== "number" && !isTensor(start)) throw new TypeError(`Graph.backward: seed must be a number or a Tensor, got ${describe(start)}`);
+  if (isTensor(outValue) && isTensor(start) && !sameShape(start.shape, outValue.shape)) {
+    throw new RangeError(`Graph.backward: seed has shape ${formatShape(start.shape)} but the output '${output.name}' has shape ${formatShape(outValue.shape)}`);
+  }
+  return isTensor(outValue) && typeof start === "number" ? Tensor.full(outValue.shape, start) : start;
+}
+
+/** Runs f; an error it throws gets where in the graph it happened in front of its message (keeping its type and stack). */
+function atNode<T>(where: string, n: GraphNode, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof Error) e.message = `${where} at node '${n.name}': ${e.message}`;
+    throw e;
+  }
 }

@@ -2,39 +2,42 @@
  * Drawing the graph that Tensor autograd recorded (the PyTorch slide's graph): every tensor that
  * `output` was computed from, the gates in between, shapes as values and leaf gradients.
  */
+import { topologicalOrder } from "../autograd/backprop";
 import { creatorOf } from "../autograd/engine";
 import { Tensor } from "../tensor/tensor";
-import { GraphView, displayBundle, viewValue } from "./view";
+import { DrawnNode, GraphView, GraphViewNode, displayBundle, graphView, viewValue } from "./view";
 
 export function tensorGraphView(output: Tensor): GraphView {
   if (!(output instanceof Tensor)) throw new TypeError("tensorGraphView: expected a Tensor");
-  const ids = new Map<Tensor, string>();
-  const view: GraphView = { nodes: [], edges: [] };
+  // Every tensor input is drawn, also one without a gradient (backward's walk skips those).
+  const order = topologicalOrder([output], {
+    arity: (t) => creatorOf(t)?.inputs.length ?? 0,
+    input: (t, j) => {
+      const x = creatorOf(t)!.inputs[j];
+      return x instanceof Tensor ? x : null;
+    },
+  });
+  // Ids are numbered from the output down (the output is t0).
+  const ids = new Map(order.map((t, k) => [t, `t${order.length - 1 - k}`]));
+  const drawn: DrawnNode[] = [];
   let constants = 0;
-  const visit = (t: Tensor): string => {
-    const known = ids.get(t);
-    if (known) return known;
+  for (const t of order) {
     const creator = creatorOf(t);
-    const id = `t${ids.size}`;
-    ids.set(t, id);
-    const inputIds = (creator?.inputs ?? []).map((x) => {
-      if (x instanceof Tensor) return visit(x);
-      const cid = `c${constants++}`;
-      view.nodes.push({ id: cid, label: String(x), value: x });
-      return cid;
+    const inputs = (creator?.inputs ?? []).map((x) => {
+      if (x instanceof Tensor) return ids.get(x)!;
+      const id = `c${constants++}`;
+      drawn.push({ node: { id, label: String(x), value: x }, gate: null, inputs: [], sent: null });
+      return id;
     });
-    const node: GraphView["nodes"][number] = { id, label: t.name ?? (creator ? "" : id) };
+    const id = ids.get(t)!;
+    const node: GraphViewNode = { id, label: t.name ?? (creator ? "" : id) };
     if (creator) node.op = creator.gate.label;
     const value = viewValue(t), grad = t.grad ? viewValue(t.grad) : undefined;
     if (value !== undefined) node.value = value;
     if (grad !== undefined) node.grad = grad;
-    view.nodes.push(node);
-    for (const from of inputIds) view.edges.push({ from, to: id });
-    return id;
-  };
-  // Recursion depth equals the graph's depth; fine for drawings (a drawable graph is small).
-  visit(output);
-  return view;
+    drawn.push({ node, gate: null, inputs, sent: null });
+  }
+  return graphView(drawn);
 }
 
 /** The notebook bundle (SVG + text) for a tensor's recorded graph. */

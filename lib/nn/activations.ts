@@ -1,4 +1,5 @@
 import { Tensor, type TypedData } from "../tensor";
+import { stableSigmoid } from "../tensor/ops/elementwise";
 import { checkDout, Module, noCache } from "./module";
 
 /**
@@ -64,10 +65,7 @@ export class LeakyReLU extends Elementwise {
 /** 1 / (1 + e^-x), computed without overflow for large |x|; derivative y(1 - y). */
 export class Sigmoid extends Elementwise {
   protected apply(x: TypedData, y: Float64Array) {
-    for (let i = 0; i < y.length; i++) {
-      const v = x[i];
-      y[i] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
-    }
+    for (let i = 0; i < y.length; i++) y[i] = stableSigmoid(x[i]);
   }
   protected chain(_: TypedData, y: Float64Array, dout: TypedData, dx: Float64Array) {
     for (let i = 0; i < dx.length; i++) dx[i] = dout[i] * y[i] * (1 - y[i]);

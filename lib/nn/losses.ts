@@ -1,4 +1,5 @@
 import { Tensor } from "../tensor";
+import { stableSigmoid, stableSoftplus } from "../tensor/ops/elementwise";
 
 /** A loss value and its gradient with respect to the loss's first argument (CS231n's `loss, dx`). */
 export interface LossResult {
@@ -86,7 +87,7 @@ export function mseLoss(pred: Tensor, target: Tensor): LossResult {
 
 /**
  * Binary cross-entropy on logits z with targets t in [0, 1], averaged over all elements:
- * max(z, 0) − z·t + log(1 + e^−|z|) (never exponentiates a large positive number);
+ * softplus(z) − z·t = max(z, 0) − z·t + log(1 + e^−|z|) (never exponentiates a large positive number);
  * gradient (σ(z) − t)/size.
  */
 export function bceWithLogits(logits: Tensor, targets: Tensor | ArrayLike<number>): LossResult {
@@ -97,9 +98,8 @@ export function bceWithLogits(logits: Tensor, targets: Tensor | ArrayLike<number
   for (let i = 0; i < n; i++) {
     const z = logits.data[i], ti = t.data[i];
     if (!(ti >= 0 && ti <= 1)) throw new RangeError(`bceWithLogits: targets must lie in [0, 1], got ${ti} at flat index ${i}`);
-    loss += Math.max(z, 0) - z * ti + Math.log1p(Math.exp(-Math.abs(z)));
-    const s = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-    dx[i] = (s - ti) / n;
+    loss += stableSoftplus(z) - z * ti;
+    dx[i] = (stableSigmoid(z) - ti) / n;
   }
   return { loss: loss / n, dx: new Tensor(dx, logits.shape.slice()) };
 }

@@ -3,11 +3,12 @@
  * The numeric core stays free of gradient bookkeeping, and a method on a tensor that requires a
  * gradient is routed through the gates (which call the raw kernels in ops.ts).
  */
-import type { Tensor } from "./tensor";
+import type { BinaryName, UnaryName } from "../gates/table";
+import type { Operand, Tensor } from "./tensor";
 
+/** The op table's operations (lib/gates/table.ts) and the ones with attributes or shapes of their own. */
 export type DifferentiableOp =
-  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
-  | "neg" | "exp" | "log" | "sin" | "cos" | "tanh" | "sigmoid" | "relu" | "abs" | "sqrt" | "square" | "clip"
+  | UnaryName | BinaryName | "clip"
   | "matmul" | "sum" | "mean" | "max" | "min"
   | "reshape" | "transpose" | "broadcastTo" | "slice" | "take" | "concat";
 
@@ -40,4 +41,12 @@ export function noGrad<T>(fn: () => T): T {
   } finally {
     gradEnabled = before;
   }
+}
+
+/** Runs the raw kernel, or records the operation through autograd when an input needs a gradient. */
+export function differentiable(op: DifferentiableOp, inputs: Operand[], attrs: Record<string, unknown>, raw: () => Tensor): Tensor {
+  if (hook && gradEnabled && inputs.some((x) => typeof x === "object" && x?.requiresGrad === true)) {
+    return hook.apply(op, inputs, attrs);
+  }
+  return raw();
 }

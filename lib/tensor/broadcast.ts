@@ -1,8 +1,9 @@
-/** NumPy broadcasting: the shape two operands broadcast to, and the reverse (summing a gradient back). */
-import { formatShape, sameShape } from "./shape";
-import type { Tensor } from "./tensor";
-import { sum } from "./ops/reduce";
-import { reshape } from "./ops/layout";
+/**
+ * NumPy broadcasting, as shape arithmetic only: the shape two operands broadcast to, and the strides
+ * that read an operand as if it had that shape. (Summing a gradient back, sumToShape, is a reduction:
+ * ops/reduce.ts.) Imports nothing but shape.ts, so every kernel can use it without an import circle.
+ */
+import { formatShape } from "./shape";
 
 export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
   const n = Math.max(a.length, b.length);
@@ -30,24 +31,4 @@ export function broadcastStrides(shape: readonly number[], target: readonly numb
     step *= shape[i];
   }
   return strides;
-}
-
-/**
- * Undoes broadcasting: sums `t` over the axes that broadcasting added or stretched so the result has
- * `shape`. This is what every gate's backward does to hand each input a gradient of its own shape.
- */
-export function sumToShape(t: Tensor, shape: readonly number[]): Tensor {
-  if (sameShape(t.shape, shape)) return t;
-  const lead = t.ndim - shape.length;
-  if (lead < 0) throw new RangeError(`cannot sum a gradient of shape ${formatShape(t.shape)} down to ${formatShape(shape)}`);
-  const axes: number[] = [];
-  for (let i = 0; i < t.ndim; i++) {
-    if (i < lead) axes.push(i);
-    else if (shape[i - lead] === 1 && t.shape[i] !== 1) axes.push(i);
-    else if (shape[i - lead] !== t.shape[i]) {
-      throw new RangeError(`cannot sum a gradient of shape ${formatShape(t.shape)} down to ${formatShape(shape)}`);
-    }
-  }
-  const summed = axes.length ? sum(t, axes, true) : t;
-  return reshape(summed, [...shape]);
 }

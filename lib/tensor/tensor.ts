@@ -1,14 +1,16 @@
 /**
  * Tensor: an n-dimensional array of float64 (default, for gradient checks) or float32, stored row-major
- * in one contiguous typed array with its shape and strides. Methods compute with the raw kernels in
- * ops.ts; on a tensor that requires a gradient they go through the autograd hook instead, which records
- * the operation as a gate (see lib/autograd) so that `backward()` can run it in reverse.
+ * in one contiguous typed array with its shape and strides. This file holds the data, creation, access
+ * and display; the computing methods are installed by ./methods.ts and the op table (lib/gates/table.ts).
+ * They compute with the raw kernels in ops/; on a tensor that requires a gradient they go through the
+ * autograd hook instead, which records the operation as a gate (see lib/autograd) so that `backward()`
+ * can run it in reverse.
  */
-import { getAutogradHook, isGradEnabled, type DifferentiableOp } from "./autograd-hook";
+import type { TensorMethods } from "../gates/table";
+import { getAutogradHook } from "./autograd-hook";
 import { formatTensor, tensorHTML } from "./format";
-import * as ops from "./ops";
 import { toRandom, type Random } from "./random";
-import { checkShape, formatShape, normalizeAxis, rowMajorStrides, sameShape, sizeOf } from "./shape";
+import { checkShape, formatShape, normalizeAxis, resolveReshape, rowMajorStrides, sameShape, sizeOf } from "./shape";
 
 export type DType = "float64" | "float32";
 export type TypedData = Float64Array | Float32Array;
@@ -24,7 +26,6 @@ export interface TensorOptions {
   shape?: number[];
 }
 
-type Axis = number | number[] | undefined;
 
 function allocate(dtype: DType, n: number): TypedData {
   if (dtype === "float64") return new Float64Array(n);
@@ -35,6 +36,9 @@ function allocate(dtype: DType, n: number): TypedData {
 function dtypeOf(data: TypedData): DType {
   return data instanceof Float32Array ? "float32" : "float64";
 }
+
+/** The elementwise methods of the op table (lib/gates/table.ts installs them). */
+export interface Tensor extends TensorMethods<Tensor, Operand> {}
 
 export class Tensor {
   data: TypedData;
@@ -104,7 +108,7 @@ export class Tensor {
     } else {
       throw new TypeError(`cannot make a tensor from ${x === null ? "null" : typeof x}`);
     }
-    if (opts.shape) out = ops.reshape(out, opts.shape);
+    if (opts.shape) out = new Tensor(out.data, resolveReshape(opts.shape, out.size, out.shape));
     if (opts.requiresGrad) out.requiresGrad = true;
     if (opts.name) out.name = opts.name;
     return out;
@@ -178,14 +182,6 @@ export class Tensor {
     const t = Tensor.empty(shape);
     for (let i = 0; i < t.size; i++) t.data[i] = r.int(low, high);
     return t;
-  }
-
-  static concat(ts: Tensor[], axis = 0): Tensor {
-    return differentiable("concat", ts, { axis }, () => ops.concat(ts, axis));
-  }
-
-  static stack(ts: Tensor[], axis = 0): Tensor {
-    return Tensor.concat(ts.map((t) => t.unsqueeze(axis)), axis);
   }
 
   // ---------------------------------------------------------------- access
@@ -273,107 +269,16 @@ export class Tensor {
     hook.backward(this, grad);
   }
 
-  // ---------------------------------------------------------------- layout
+  // Layout, reductions, comparisons, matmul, concat and stack: ./methods.ts; add, exp, ...: the op
+  // table (lib/gates/table.ts). Both install them on Tensor, so that kernels can import this class.
 
-  reshape(...shape: number[] | [number[]]): Tensor {
-    const target = (Array.isArray(shape[0]) ? shape[0] : shape) as number[];
-    return differentiable("reshape", [this], { shape: target }, () => ops.reshape(this, target));
-  }
-
-  flatten(): Tensor {
-    return this.reshape(-1);
-  }
-
-  transpose(...axes: number[] | [number[]]): Tensor {
-    const perm = (Array.isArray(axes[0]) ? axes[0] : axes) as number[];
-    return differentiable("transpose", [this], { axes: perm }, () => ops.transpose(this, perm));
-  }
-
-  get T(): Tensor {
-    return this.transpose();
-  }
-
-  squeeze(axis?: number): Tensor {
-    const shape = ops.squeeze(this, axis).shape;
-    return this.reshape(shape);
-  }
-
-  unsqueeze(axis: number): Tensor {
-    return this.reshape(ops.unsqueeze(this, axis).shape);
-  }
-
-  broadcastTo(shape: number[]): Tensor {
-    return differentiable("broadcastTo", [this], { shape }, () => ops.broadcastTo(this, shape));
-  }
-
-  /** t.slice(0, [1, 3], null): a number picks (and drops the axis), [start, stop, step] ranges, null keeps all. */
-  slice(...specs: ops.SliceSpec[]): Tensor {
-    return differentiable("slice", [this], { specs }, () => ops.slice(this, specs));
-  }
-
-  /** Gathers along an axis, e.g. the rows of a mini-batch: X.take(batch). */
-  take(indices: ArrayLike<number> | Tensor, axis = 0): Tensor {
-    const idx = indices instanceof Tensor ? Array.from(indices.data) : Array.from(indices);
-    return differentiable("take", [this], { indices: idx, axis }, () => ops.take(this, idx, axis));
-  }
-
-  // ---------------------------------------------------------------- elementwise
-
-  add(other: Operand): Tensor { return differentiable("add", [this, other], {}, () => ops.add(this, other)); }
-  sub(other: Operand): Tensor { return differentiable("sub", [this, other], {}, () => ops.sub(this, other)); }
-  mul(other: Operand): Tensor { return differentiable("mul", [this, other], {}, () => ops.mul(this, other)); }
-  div(other: Operand): Tensor { return differentiable("div", [this, other], {}, () => ops.div(this, other)); }
-  pow(other: Operand): Tensor { return differentiable("pow", [this, other], {}, () => ops.pow(this, other)); }
-  maximum(other: Operand): Tensor { return differentiable("maximum", [this, other], {}, () => ops.maximum(this, other)); }
-  minimum(other: Operand): Tensor { return differentiable("minimum", [this, other], {}, () => ops.minimum(this, other)); }
-
-  neg(): Tensor { return differentiable("neg", [this], {}, () => ops.neg(this)); }
-  exp(): Tensor { return differentiable("exp", [this], {}, () => ops.exp(this)); }
-  log(): Tensor { return differentiable("log", [this], {}, () => ops.log(this)); }
-  sin(): Tensor { return differentiable("sin", [this], {}, () => ops.sin(this)); }
-  cos(): Tensor { return differentiable("cos", [this], {}, () => ops.cos(this)); }
-  tanh(): Tensor { return differentiable("tanh", [this], {}, () => ops.tanh(this)); }
-  sigmoid(): Tensor { return differentiable("sigmoid", [this], {}, () => ops.sigmoid(this)); }
-  relu(): Tensor { return differentiable("relu", [this], {}, () => ops.relu(this)); }
-  abs(): Tensor { return differentiable("abs", [this], {}, () => ops.abs(this)); }
-  sqrt(): Tensor { return differentiable("sqrt", [this], {}, () => ops.sqrt(this)); }
-  square(): Tensor { return differentiable("square", [this], {}, () => ops.square(this)); }
-  clip(lo: number, hi: number): Tensor { return differentiable("clip", [this], { lo, hi }, () => ops.clip(this, lo, hi)); }
-
-  /** Elementwise sign (-1, 0, 1); not differentiable. */
-  sign(): Tensor { return ops.sign(this); }
   /** Applies fn to every element (not differentiable: write a gate for that). */
   map(fn: (x: number, i: number) => number): Tensor {
     const out = Tensor.empty(this.shape, this.dtype);
-    for (let i = 0; i < this.size; i++) out.data[i] = fn(this.data[i], i);
+    const src = this.data, dst = out.data;
+    for (let i = 0; i < src.length; i++) dst[i] = fn(src[i], i);
     return out;
   }
-
-  // Comparisons give 0/1 tensors and are never tracked.
-  eq(other: Operand): Tensor { return ops.eq(this, other); }
-  ne(other: Operand): Tensor { return ops.ne(this, other); }
-  lt(other: Operand): Tensor { return ops.lt(this, other); }
-  le(other: Operand): Tensor { return ops.le(this, other); }
-  gt(other: Operand): Tensor { return ops.gt(this, other); }
-  ge(other: Operand): Tensor { return ops.ge(this, other); }
-
-  // ---------------------------------------------------------------- reductions
-
-  sum(axis?: Axis, keepdims = false): Tensor { return differentiable("sum", [this], { axis, keepdims }, () => ops.sum(this, axis, keepdims)); }
-  mean(axis?: Axis, keepdims = false): Tensor { return differentiable("mean", [this], { axis, keepdims }, () => ops.mean(this, axis, keepdims)); }
-  max(axis?: Axis, keepdims = false): Tensor { return differentiable("max", [this], { axis, keepdims }, () => ops.max(this, axis, keepdims)); }
-  min(axis?: Axis, keepdims = false): Tensor { return differentiable("min", [this], { axis, keepdims }, () => ops.min(this, axis, keepdims)); }
-  /** Variance (ddof 0 like NumPy); not differentiable (compose mean and square for that). */
-  var(axis?: Axis, keepdims = false, ddof = 0): Tensor { return ops.variance(this, axis, keepdims, ddof); }
-  std(axis?: Axis, keepdims = false, ddof = 0): Tensor { return ops.std(this, axis, keepdims, ddof); }
-  argmax(axis?: number): Tensor { return ops.argmax(this, axis); }
-  argmin(axis?: number): Tensor { return ops.argmin(this, axis); }
-
-  // ---------------------------------------------------------------- linear algebra
-
-  matmul(other: Tensor): Tensor { return differentiable("matmul", [this, other], {}, () => ops.matmul(this, other)); }
-  /** NumPy's dot for 1-D and 2-D operands (the same as matmul there). */
-  dot(other: Tensor): Tensor { return this.matmul(other); }
 
   // ---------------------------------------------------------------- comparison and display
 
@@ -407,15 +312,6 @@ export class Tensor {
   [Symbol.for("Jupyter.display")](): Record<string, string> {
     return { "text/plain": formatTensor(this), "text/html": tensorHTML(this) };
   }
-}
-
-/** Runs the raw kernel, or records the operation through autograd when an input needs a gradient. */
-function differentiable(op: DifferentiableOp, inputs: Operand[], attrs: Record<string, unknown>, raw: () => Tensor): Tensor {
-  const hook = getAutogradHook();
-  if (hook && isGradEnabled() && inputs.some((x) => x instanceof Tensor && x.requiresGrad)) {
-    return hook.apply(op, inputs, attrs);
-  }
-  return raw();
 }
 
 function withOptions(t: Tensor, opts: TensorOptions): Tensor {

@@ -1,8 +1,8 @@
 /**
  * Value: define-by-run scalar autodiff (micrograd / PyTorch style) on the same gates as Graph.
  * Each operation runs a fresh gate and remembers it with its inputs, so ordinary code (loops,
- * branches, helper functions) builds the graph as it runs; backward() then walks it in reverse
- * topological order.
+ * branches, helper functions) builds the graph as it runs; backward() then runs the one backward
+ * loop (../autograd/backprop.ts) over it.
  *
  * The operations a scalar network is made of (add, sub, mul, neg, relu, tanh) take a fast path: the
  * node stores an operation code and its one or two inputs in fields, and backward applies the local
@@ -11,12 +11,13 @@
  * (drawings, lectures), so what a reader sees is the same as for any other gate.
  */
 import { Gate } from "../gates/gate";
-import { AddGate, DivideGate, MaxGate, MinGate, MultiplyGate, PowGate, SubtractGate } from "../gates/binary";
 import {
-  AbsGate, CosGate, ExpGate, LogGate, NegateGate, ReLUGate, SigmoidGate, SinGate, SqrtGate, SquareGate, TanhGate,
-} from "../gates/unary";
-import { add, describe, gtMask, mul, neg, relu, sub, tanh } from "../gates/arith";
-import { GraphView, displayBundle, dotOf, svgOf } from "../graph/view";
+  BINARY, BINARY_GATES, type BinaryName, type BinaryOp, UNARY, UNARY_GATES, type UnaryName, type UnaryOp, type ValueMethods,
+} from "../gates/table";
+import { describe, gtMask } from "../gates/arith";
+import { defineMethod } from "../tensor/methods";
+import { GraphView, GraphViewNode, displayBundle, dotOf, graphView, svgOf } from "../graph/view";
+import { type Chain, type Gradients, type Mark, backpropagate, topologicalOrder } from "../autograd/backprop";
 
 export type ValueLike = Value | number;
 
@@ -31,11 +32,17 @@ let nextId = 0;
 
 // Operation codes: LEAF has no inputs, GATE a gate object and an inputs array; the rest are the fast path.
 const LEAF = 0, GATE = 1, ADD = 2, SUB = 3, MUL = 4, NEG = 5, RELU = 6, TANH = 7;
-const FAST_GATES: Record<number, () => Gate> = {
-  [ADD]: () => new AddGate(), [SUB]: () => new SubtractGate(), [MUL]: () => new MultiplyGate(),
-  [NEG]: () => new NegateGate(), [RELU]: () => new ReLUGate(), [TANH]: () => new TanhGate(),
+const FAST_CODES: Partial<Record<UnaryName | BinaryName, number>> = { add: ADD, sub: SUB, mul: MUL, neg: NEG, relu: RELU, tanh: TANH };
+const FAST_GATES: Record<number, new () => Gate> = {
+  [ADD]: BINARY_GATES.add, [SUB]: BINARY_GATES.sub, [MUL]: BINARY_GATES.mul,
+  [NEG]: UNARY_GATES.neg, [RELU]: UNARY_GATES.relu, [TANH]: UNARY_GATES.tanh,
 };
+
 const NO_INPUTS: readonly Value[] = Object.freeze([]);
+const ONE = [0.5], TWO = [0.5, 0.5]; // doubles from the start (no elements-kind change when first written)
+
+/** The elementwise methods of the op table (installed below, in the class's static block). */
+export interface Value extends ValueMethods<Value, ValueLike> {}
 
 export class Value {
   /** The forward value. */
@@ -54,10 +61,13 @@ export class Value {
   readonly id = nextId++;
   /** True for numbers lifted into the graph by an operation (they receive no gradient). */
   private constant = false;
-  // Scratch space for graph walks: marks instead of a Set, a field instead of a Map (large graphs
+  // Walk marks and the gradient received so far live in fields instead of Maps (large graphs
   // otherwise spend most of their time in hashing and garbage collection).
   private static walks = 0;
+  /** The walk that last marked this value, and its mark in that walk. */
   private visited = 0;
+  private mark: Mark = "done";
+  /** The gradient summed from this value's uses in the current (or last) backward(). */
   private pending = 0;
   /** The gradient sent to each input by the last backward() (gate nodes; fast nodes derive it, see edgeGrads). */
   private inputGrads: number[] | null = null;
@@ -83,7 +93,7 @@ export class Value {
     if (this.op <= GATE) return this.gateObject;
     if (!this.gateObject) {
       // Made on request, with its forward run on the inputs so its cache matches a gate-made node's.
-      const g = FAST_GATES[this.op]();
+      const g = new FAST_GATES[this.op]();
       if (this.b) g.forward(this.a!.data, this.b.data);
       else g.forward(this.a!.data);
       this.gateObject = g;
@@ -130,24 +140,25 @@ export class Value {
     return v;
   }
 
-  add(other: ValueLike): Value { const o = Value.from(other); return Value.fast(add(this.data, o.data), ADD, this, o); }
-  sub(other: ValueLike): Value { const o = Value.from(other); return Value.fast(sub(this.data, o.data), SUB, this, o); }
-  mul(other: ValueLike): Value { const o = Value.from(other); return Value.fast(mul(this.data, o.data), MUL, this, o); }
-  div(other: ValueLike): Value { return Value.run(new DivideGate(), [this, Value.from(other)]); }
-  pow(exponent: ValueLike): Value { return Value.run(new PowGate(), [this, Value.from(exponent)]); }
-  max(other: ValueLike): Value { return Value.run(new MaxGate(), [this, Value.from(other)]); }
-  min(other: ValueLike): Value { return Value.run(new MinGate(), [this, Value.from(other)]); }
-  neg(): Value { return Value.fast(neg(this.data), NEG, this, null); }
-  exp(): Value { return Value.run(new ExpGate(), [this]); }
-  log(): Value { return Value.run(new LogGate(), [this]); }
-  sin(): Value { return Value.run(new SinGate(), [this]); }
-  cos(): Value { return Value.run(new CosGate(), [this]); }
-  tanh(): Value { return Value.fast(tanh(this.data), TANH, this, null); }
-  sigmoid(): Value { return Value.run(new SigmoidGate(), [this]); }
-  relu(): Value { return Value.fast(relu(this.data), RELU, this, null); }
-  abs(): Value { return Value.run(new AbsGate(), [this]); }
-  sqrt(): Value { return Value.run(new SqrtGate(), [this]); }
-  square(): Value { return Value.run(new SquareGate(), [this]); }
+  // The elementwise methods (add, mul, exp, max, ...) come from the op table: the operations a scalar
+  // network is made of take the fast path, the others run their gate.
+  static {
+    for (const [method, op] of Object.entries(UNARY) as [UnaryName, UnaryOp][]) {
+      const code = FAST_CODES[method], OpGate = UNARY_GATES[method];
+      defineMethod(this.prototype, method, code === undefined
+        ? function (this: Value) { return Value.run(new OpGate(), [this]); }
+        : function (this: Value) { return Value.fast(op.apply(this.data) as number, code, this, null); });
+    }
+    for (const [method, op] of Object.entries(BINARY) as [BinaryName, BinaryOp][]) {
+      const code = FAST_CODES[method], OpGate = BINARY_GATES[method];
+      defineMethod(this.prototype, op.scalarMethod ?? method, code === undefined
+        ? function (this: Value, other: ValueLike) { return Value.run(new OpGate(), [this, Value.from(other)]); }
+        : function (this: Value, other: ValueLike) {
+          const o = Value.from(other);
+          return Value.fast(op.apply(this.data, o.data) as number, code, this, o);
+        });
+    }
+  }
 
   /** Names this value (shown in drawings); returns this, for chaining. */
   named(label: string): this {
@@ -157,49 +168,54 @@ export class Value {
 
   /** Every value this one depends on (itself included), inputs before the values computed from them. */
   topologicalOrder(): Value[] {
-    const n = this.walk(), order = Value.order.slice(0, n);
-    Value.order.fill(null as unknown as Value, 0, n);
-    return order;
+    Value.walks++;
+    return topologicalOrder([this], Value.graph);
   }
 
-  // Reused by every walk, so a backward allocates nothing per node (cleared after use: no graph is kept alive).
-  private static order: Value[] = [];
-  private static stack: Value[] = [];
-  private static next: number[] = [];
-
-  /**
-   * Writes the topological order into Value.order and returns its length; with `reset`, also zeroes
-   * each value's backward accumulator (saving backward a pass; drawings must keep the last one's).
-   */
-  private walk(reset = false): number {
-    // Iterative depth-first search (deep graphs would overflow a recursive one): a stack of values
-    // with, for each, the index of the next input to visit; a value is emitted after all its inputs.
-    const order = Value.order, stack = Value.stack, next = Value.next;
-    const walk = ++Value.walks;
-    this.visited = walk;
-    if (reset) this.pending = 0;
-    let n = 0, top = 0;
-    stack[0] = this;
-    next[0] = 0;
-    while (top >= 0) {
-      const v = stack[top];
-      const i = next[top];
-      if (i < v.arity) {
-        next[top] = i + 1;
-        const x = v.input(i);
-        if (x.visited !== walk) {
-          x.visited = walk;
-          if (reset) x.pending = 0;
-          stack[++top] = x;
-          next[top] = 0;
-        }
-      } else {
-        stack[top--] = null as unknown as Value;
-        order[n++] = v;
+  /** Value's graph for the shared core (../autograd/backprop.ts): inputs, walk marks, the chain rule. */
+  private static readonly graph: Chain<Value, number> = {
+    arity: (v) => v.arity,
+    input: (v, j) => v.input(j),
+    marks: {
+      get: (v) => (v.visited === Value.walks ? v.mark : undefined),
+      set(v, mark) {
+        v.visited = Value.walks;
+        v.mark = mark;
+      },
+    },
+    backward(v, g) {
+      if (v.op === GATE) return v.gateObject!.backward(g) as number[];
+      // Fast nodes reuse one array per arity: an allocation per node would make the garbage
+      // collector copy the whole (young) graph over and over, which costs more than the walk.
+      if (!v.b) {
+        ONE[0] = v.localGrad(0, g);
+        return ONE;
       }
-    }
-    return n;
+      TWO[0] = v.localGrad(0, g);
+      TWO[1] = v.localGrad(1, g);
+      return TWO;
+    },
+    reached(v, g, downstream) {
+      v.grad = (Value.accumulating ? v.grad : 0) + g;
+      v.reached = true;
+      if (v.op === GATE) v.inputGrads = downstream as number[];
+    },
+  };
+  /** Nothing left over from the last backward(). */
+  private static clearPending(order: Value[]): void {
+    for (let k = 0; k < order.length; k++) order[k].pending = 0;
   }
+
+  /** Whether the running backward() adds to .grad (an option of the call, read by graph.reached). */
+  private static accumulating = false;
+
+  /** The gradients live in each value's `pending` field; constants get none (x.pow(2) at x < 0 would otherwise show NaN = 9·ln(-3) on the 2). */
+  private static readonly pendingGradients: Gradients<Value, number> = {
+    take: (v) => v.pending,
+    add(x, g) {
+      if (!x.constant) x.pending += g;
+    },
+  };
 
   /**
    * Fills `.grad` of every value this one depends on with d(this)/d(value). A value used several
@@ -209,42 +225,11 @@ export class Value {
   backward(options: BackwardOptions = {}): void {
     const seed = options.grad ?? 1;
     if (typeof seed !== "number") throw new TypeError(`Value.backward: grad must be a number, got ${describe(seed)}`);
-    const order = Value.order, n = this.walk(true), accumulate = options.accumulate === true;
+    const order = this.topologicalOrder();
+    Value.clearPending(order);
     this.pending = seed;
-    try {
-      this.propagate(n, accumulate);
-    } catch (e) {
-      order.fill(null as unknown as Value, 0, n);
-      throw e;
-    }
-  }
-
-  /**
-   * The reverse pass over Value.order[0..n): in reverse topological order every use of a value comes
-   * before the value itself, so its gradient is complete when it is reached and is stored right there.
-   */
-  private propagate(n: number, accumulate: boolean): void {
-    const order = Value.order;
-    for (let k = n - 1; k >= 0; k--) {
-      const v = order[k], g = v.pending;
-      order[k] = null as unknown as Value;
-      v.grad = (accumulate ? v.grad : 0) + g;
-      v.reached = true;
-      if (v.op === LEAF) continue;
-      if (v.op === GATE) {
-        const local = v.gateObject!.backward(g) as number[];
-        v.inputGrads = local;
-        // Constants get no gradient (x.pow(2) at x < 0 would otherwise show NaN = 9·ln(-3) on the 2).
-        for (let j = 0; j < v.inputList!.length; j++) {
-          const x = v.inputList![j];
-          if (!x.constant) x.pending += local[j];
-        }
-        continue;
-      }
-      const a = v.a!, b = v.b;
-      if (!a.constant) a.pending += v.localGrad(0, g);
-      if (b && !b.constant) b.pending += v.localGrad(1, g);
-    }
+    Value.accumulating = options.accumulate === true;
+    backpropagate(order, Value.pendingGradients, Value.graph);
   }
 
   /** What a fast-path node sends to input j for upstream gradient g (the gates' own rules, on numbers). */
@@ -276,30 +261,12 @@ export class Value {
   toView(): GraphView {
     const order = this.topologicalOrder();
     const id = (v: Value) => `v${v.id}`;
-    const uses = new Map<Value, number>();
-    for (const v of order) for (const x of v.inputs) uses.set(x, (uses.get(x) ?? 0) + 1);
-    const edgeGrads = new Map(order.map((v) => [v, v.edgeGrads()]));
-    return {
-      nodes: order.map((v) => {
-        const node: GraphView["nodes"][number] = { id: id(v), label: v.label || (v.gate ? "" : String(v.data)), value: v.data, grad: v.grad };
-        if (v.gate) node.op = v.gate.label;
-        return node;
-      }),
-      edges: order.flatMap((v) =>
-        v.inputs.map((x, j) => {
-          const e: GraphView["edges"][number] = { from: id(x), to: id(v) };
-          // Where a value fans out, each edge carries only its own branch's gradient.
-          const grads = edgeGrads.get(v);
-          if ((uses.get(x) ?? 0) > 1 && grads && !x.constant) e.grad = grads[j];
-          // A constant's .grad stays 0, but its edge shows what backward sent it (∂y/∂0.5 = 3, say),
-          // unless that is undefined (the exponent of x.pow(2) at x < 0).
-          if (x.constant && grads && Number.isFinite(grads[j])) e.grad = grads[j];
-          // Say which argument an edge is where the order matters (x - y, x / y, x ** y).
-          if (v.gate && !v.gate.commutative && v.inputs.length > 1) e.label = v.gate.inputName(j);
-          return e;
-        }),
-      ),
-    };
+    const constants = new Set(order.filter((v) => v.constant).map(id));
+    return graphView(order.map((v) => {
+      const node: GraphViewNode = { id: id(v), label: v.label || (v.gate ? "" : String(v.data)), value: v.data, grad: v.grad };
+      if (v.gate) node.op = v.gate.label;
+      return { node, gate: v.gate, inputs: v.inputs.map(id), sent: v.edgeGrads() };
+    }), (input) => constants.has(input));
   }
 
   toSVG(): string {

@@ -1,7 +1,7 @@
 /**
  * @types/node loaded lazily (kernel/engine/lazy-node-types.ts) gives exactly what loading all of it
  * gives: the same cells are converted by a lazy converter and by one with
- * GRADLAB_KERNEL_LAZY_NODE_TYPES=0, and their outputs, declarations, diagnostics, side outputs,
+ * GRADLAB_KERNEL_PATCHES=-lazy-node-types, and their outputs, declarations, diagnostics, side outputs,
  * completions and inspections must be identical, for cells that use Node's globals, import Node
  * modules every way a notebook can (static, `node:`, dynamic, `require`, through a local module, a
  * package's declarations) and get a type error involving a Node type. The lazy run must also really be
@@ -39,7 +39,7 @@ const PACKAGE_CELLS = [
   "const vega = await import(\"vega\");\ntypeof vega.parse",
   "import { Tensor } from \"gradlab\";\nconst z = Tensor.zeros([2, 3]);\nz.shape",
 ];
-/** Inspected before anything else (restoring the built-ins' documentation): isRaw is declared in tty. */
+/** Inspected before anything else: isRaw is declared in tty. */
 const EARLY_INSPECTION: [string, number] = ["process.stdin.isRaw", 16];
 /** Completed next: what __promisify__ returns is declared in timers/promises. */
 const EARLY_COMPLETION: [string, number] = ["setTimeout.__promisify__(1).", 28];
@@ -49,7 +49,7 @@ const COMPLETIONS: [string, number][] = [
   ["import * as zl from \"zlib\";\nzl.", 31],
   ["process.std", 11],
 ];
-/** inspect after the cells: child_process is loaded only after the documentation was restored. */
+/** inspect after the cells: child_process is loaded only here, with its documentation. */
 const INSPECTIONS: [string, number][] = [
   ["Math.max", 8],
   ["import { spawn } from \"child_process\";\nspawn", 44],
@@ -57,10 +57,12 @@ const INSPECTIONS: [string, number][] = [
 ];
 
 /**
- * Converts `cells` with a lazy and with an eager converter (cwd = the notebook folder), each in a
- * fresh process: the loader's JSDoc state is per process (deprecation marks in completions depend on it).
+ * Converts `cells` with a lazy and with an eager converter (cwd = the notebook folder), and with
+ * `withoutHook` a lazy one without the module-not-found-hook patch (what a TypeScript without its anchor
+ * gets: the global files load with everything their declarations import), each in a
+ * fresh process.
  */
-async function lazyAndEager(cwd: string, cells: string[]): Promise<any> {
+async function lazyAndEager(cwd: string, cells: string[], withoutHook = false): Promise<any> {
   const script = `
     const path = require("path");
     const { loadTypeScript } = require(${JSON.stringify(dist)} + "/typescript.js");
@@ -68,7 +70,7 @@ async function lazyAndEager(cwd: string, cells: string[]): Promise<any> {
     const cells = ${JSON.stringify(cells)};
     const loaded = () => lt.nodeTypes().loaded.slice().sort();
     function runAll(lazy) {
-      process.env.GRADLAB_KERNEL_LAZY_NODE_TYPES = lazy ? "1" : "0";
+      process.env.GRADLAB_KERNEL_PATCHES = lazy ? (process.env.LAZY_TEST_PATCHES ?? "") : "-lazy-node-types";
       const converter = lt.createConverter();
       const states = { mode: lt.nodeTypes().mode, atStart: loaded(), perCell: [] };
       const earlyInspection = lt.printQuickInfo(converter.inspect("", ...${JSON.stringify(EARLY_INSPECTION)}));
@@ -104,9 +106,14 @@ async function lazyAndEager(cwd: string, cells: string[]): Promise<any> {
       console.log(JSON.stringify(runAll(false)));
       process.exit(0);
     }
+    if (process.argv[1] === "without the hook") {
+      // GRADLAB_KERNEL_PATCHES=-module-not-found-hook (set for this process): lazy, but without the checker's reports.
+      console.log(JSON.stringify(runAll(true)));
+      process.exit(0);
+    }
     // The first converter with this @types/node loads all of it and writes the analysis after its first
-    // cell (the first kernel start); the next one loads lazily. Its first cell leaves the JSDoc state as it was.
-    process.env.GRADLAB_KERNEL_LAZY_NODE_TYPES = "1";
+    // cell (the first kernel start); the next one loads lazily.
+    process.env.GRADLAB_KERNEL_PATCHES = "";
     const first = lt.createConverter();
     const firstMode = lt.nodeTypes().mode;
     first.convert("", "1 + 1");
@@ -116,12 +123,14 @@ async function lazyAndEager(cwd: string, cells: string[]): Promise<any> {
       process.exit(0);
     }, 400);`;
   const env = { ...process.env, GRADLAB_CACHE_DIR: join(cwd, ".gradlab-cache") };
-  const inChild = async (mode: string) => {
-    const { stdout } = await run(process.execPath, ["-e", script, mode], { cwd, env, timeout: 120_000, maxBuffer: 1 << 26 });
+  const inChild = async (mode: string, patches = "") => {
+    const { stdout } = await run(process.execPath, ["-e", script, mode],
+      { cwd, env: { ...env, GRADLAB_KERNEL_PATCHES: patches, LAZY_TEST_PATCHES: patches }, timeout: 120_000, maxBuffer: 1 << 26 });
     return JSON.parse(stdout.trim().split("\n").pop()!);
   };
   const { firstMode, ...lazy } = await inChild("lazy");
-  return { firstMode, lazy, eager: await inChild("eager") };
+  const eager = await inChild("eager");
+  return { firstMode, lazy, eager, withoutHook: withoutHook ? await inChild("without the hook", "-module-not-found-hook") : null };
 }
 
 /**
@@ -191,11 +200,23 @@ describe("@types/node loaded lazily gives what loading all of it gives", () => {
     const dir = mkdtempSync(join(tmpdir(), "gradlab-lazy-node-"));
     try {
       for (const file of ["cores.ts", "clone.ts"]) copyFileSync(join(fixtureDir, file), join(dir, file));
-      checkParity(await lazyAndEager(dir, NODE_CELLS), NODE_CELLS);
+      const r = await lazyAndEager(dir, NODE_CELLS, true);
+      checkParity(r, NODE_CELLS);
+      // Without the checker's reports: the same answers; tty (which process.d.ts imports) at start, os and path still later.
+      const { withoutHook, eager } = r;
+      expect(withoutHook.states.mode).toBe("lazy");
+      expect(withoutHook.earlyInspection).toEqual(eager.earlyInspection);
+      expect(withoutHook.earlyCompletion).toEqual(eager.earlyCompletion);
+      expect(withoutHook.converted).toEqual(eager.converted);
+      expect(withoutHook.completions).toEqual(eager.completions);
+      expect(withoutHook.inspections).toEqual(eager.inspections);
+      expect(withoutHook.states.atStart).toEqual(expect.arrayContaining(["process.d.ts", "tty.d.ts", "fs/promises.d.ts"]));
+      for (const file of ["path.d.ts", "os.d.ts", "child_process.d.ts"]) expect(withoutHook.states.atStart).not.toContain(file);
+      expect(withoutHook.states.afterCells).toEqual(expect.arrayContaining(["path.d.ts", "os.d.ts"]));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 150_000);
 
   test("inside the repository (its own @types/node 20; vega's and gradlab's declarations)", async () => {
     const cells = [...NODE_CELLS, ...PACKAGE_CELLS];
@@ -204,5 +225,5 @@ describe("@types/node loaded lazily gives what loading all of it gives", () => {
     } finally {
       rmSync(join(fixtureDir, ".gradlab-cache"), { recursive: true, force: true });
     }
-  });
+  }, 150_000);
 });

@@ -4,13 +4,12 @@
  *
  * - the plain Program used for each cell gives exactly what tslab's own builder program gives, cell by
  *   cell, for declarations carried across cells, shadowing, type errors, local imports and top-level await;
- * - the loader's patches apply to the shipped TypeScript, and inspect still shows the documentation of
- *   built-ins whose JSDoc was skipped at start;
+ * - the loader's patches apply to the shipped TypeScript, and inspect shows the documentation of built-ins;
  * - the code cache is written once and then used; patches apply only where their anchor is unique.
  * Runs the compiled kernel code (dist/): `npm run build` first.
  */
 import { execFile } from "child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { promisify } from "util";
@@ -55,7 +54,7 @@ describe("the plain Program per cell (instead of tslab's builder program)", () =
       const lt = loadTypeScript(process.cwd(), []);
       const cells = ${JSON.stringify(CELLS)};
       function runAll(builder) {
-        process.env.GRADLAB_KERNEL_BUILDER = builder;
+        process.env.GRADLAB_KERNEL_PATCHES = builder === "tslab" ? "-plain-builder" : "";
         const converter = lt.createConverter();
         let decl = "";
         const out = cells.map((cell) => {
@@ -88,7 +87,7 @@ describe("the plain Program per cell (instead of tslab's builder program)", () =
     expect(plain[9].output).toContain("await");
   });
 
-  test("the loader's patches apply to the shipped TypeScript, and inspect still shows built-ins' documentation", async () => {
+  test("the loader's patches apply to the shipped TypeScript, and inspect shows built-ins' documentation", async () => {
     const r = await inChild(`
       const { loadTypeScript } = require(DIST + "/typescript.js");
       const lt = loadTypeScript(process.cwd(), []);
@@ -96,8 +95,43 @@ describe("the plain Program per cell (instead of tslab's builder program)", () =
       const info = converter.inspect("", "Math.max", 8);
       console.log(JSON.stringify({ loader: lt.loaderInfo, text: lt.printQuickInfo(info) }));
       process.exit(0);`, dir, { GRADLAB_CACHE_DIR: join(dir, "cache") });
-    expect([...r.loader.patches].sort()).toEqual(["emit-without-check", "module-not-found-hook", "no-jsdoc-in-lib-declarations", "script-target-features-once"]);
+    expect([...r.loader.patches].sort()).toEqual(["module-not-found-hook"]);
     expect(r.text).toBe("(method) Math.max(...values: number[]): number\n\nReturns the larger of a set of supplied numeric expressions.\n@param values Numeric expressions to be evaluated.");
+  });
+});
+
+describe("the static-watchers patch", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "gradlab-ts-watchers-"));
+    copyFileSync(fixture, join(dir, "geometry.ts"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("no watcher on declarations under node_modules or TypeScript's lib; all of them with GRADLAB_KERNEL_PATCHES=-static-watchers", async () => {
+    const r = await inChild(`
+      const { loadTypeScript } = require(DIST + "/typescript.js");
+      const lt = loadTypeScript(process.cwd(), []);
+      // tslab's System hands every watcher it keeps to TypeScript's own sys.watchFile.
+      const watched = [];
+      const watchFile = lt.ts.sys.watchFile;
+      lt.ts.sys.watchFile = (path, ...rest) => (watched.push(path), watchFile.call(lt.ts.sys, path, ...rest));
+      const watchedFiles = (patches) => {
+        process.env.GRADLAB_KERNEL_PATCHES = patches;
+        watched.length = 0;
+        const converter = lt.createConverter();
+        converter.convert("", 'import { area } from "./geometry";\\narea({ width: 3, height: 4 })');
+        converter.close();
+        return [...watched];
+      };
+      console.log(JSON.stringify({ patched: watchedFiles(""), all: watchedFiles("-static-watchers") }));
+      process.exit(0);`, dir);
+    const declarations = (files: string[]) => files.filter((f) => f.endsWith(".d.ts") && (f.includes("/node_modules/") || f.includes("/lib/lib.")));
+    expect(r.patched).toContain(join(dir, "geometry.ts"));
+    expect(declarations(r.patched)).toEqual([]);
+    expect(r.all).toContain(join(dir, "geometry.ts"));
+    expect(declarations(r.all).length).toBeGreaterThan(20);
+    expect(declarations(r.all)).toEqual(expect.arrayContaining([expect.stringMatching(/\/@types\/node\/globals\.d\.ts$/), expect.stringMatching(/\/lib\.es5\.d\.ts$/)]));
   });
 });
 
@@ -133,17 +167,28 @@ describe("ts-loader on a small script", () => {
     expect(await load(file)).toEqual({ before: "hit", after: "hit", patches: [], value: "v2", shared: true });
   });
 
+  /** A script with the module-not-found-hook patch's anchor `times` times: value() asks for module "fs". */
+  const hookScript = (times: number) => "function getSourceFileOfNode(location) { return location; }\n" +
+    Array.from({ length: times }, (_, i) => `function resolve${i}(moduleReference, ambientModule, location) {\n` +
+      "      if (ambientModule) {\n        return ambientModule;\n      }\n      const currentSourceFile = getSourceFileOfNode(location);\n" +
+      "      return currentSourceFile;\n}\n").join("") +
+    "exports.value = () => resolve0(\"fs\", undefined, \"here\");\n";
+  /** Loads `file`, calls value() and reports the module names the hook heard. */
+  const heard = (file: string, patches = "") => inChild(`
+    const { loadTypeScriptScript } = require(DIST + "/ts-loader.js");
+    const loaded = loadTypeScriptScript(${JSON.stringify(file)});
+    const names = [];
+    loaded.onModuleNotFound((name) => names.push(name));
+    console.log(JSON.stringify({ patches: loaded.patches, value: loaded.exports.value(), heard: names }));`,
+  dir, { GRADLAB_CACHE_DIR: join(dir, "cache"), GRADLAB_KERNEL_PATCHES: patches });
+
   test("a patch applies where its anchor occurs once, and not where it occurs twice", async () => {
     const once = join(dir, "once.js");
-    writeFileSync(once, "  function getScriptTargetFeatures() {\n    return new Map([['calls', (globalThis.n = (globalThis.n || 0) + 1)]]);\n  }\n" +
-      "exports.value = () => { getScriptTargetFeatures(); return getScriptTargetFeatures().get('calls'); };\n");
-    const r = await load(once);
-    expect(r.patches).toEqual(["script-target-features-once"]);
-    expect(r.value).toBe(1); // built once, however often it is asked for
+    writeFileSync(once, hookScript(1));
+    expect(await heard(once)).toEqual({ patches: ["module-not-found-hook"], value: "here", heard: ["fs"] });
     const twice = join(dir, "twice.js");
-    writeFileSync(twice, "  function getScriptTargetFeatures() {\n    return 1;\n  }\n  function getScriptTargetFeatures() {\n    return 2;\n  }\nexports.value = () => getScriptTargetFeatures();\n");
-    expect((await load(twice)).patches).toEqual([]);
-    expect(existsSync(join(dir, "cache"))).toBe(true);
+    writeFileSync(twice, hookScript(2));
+    expect(await heard(twice)).toEqual({ patches: [], value: "here", heard: [] });
   });
 
   test("non-ASCII text survives: in strings as it is, in line comments as the loader likes", async () => {
@@ -158,12 +203,12 @@ describe("ts-loader on a small script", () => {
     expect(readdirSync(join(dir, "cache")).filter((f) => f.endsWith(".js"))).toHaveLength(1); // comments.js only
   });
 
-  test("GRADLAB_KERNEL_TS_PATCHES=0 loads the script unchanged", async () => {
+  test("GRADLAB_KERNEL_PATCHES=0, or -name, loads the script without the patches turned off", async () => {
     const file = join(dir, "off.js");
-    writeFileSync(file, "  function getScriptTargetFeatures() {\n    return {};\n  }\nexports.value = () => typeof getScriptTargetFeatures;\n");
-    const r = await inChild(`
-      const { loadTypeScriptScript } = require(DIST + "/ts-loader.js");
-      console.log(JSON.stringify(loadTypeScriptScript(${JSON.stringify(file)}).patches));`, dir, { GRADLAB_CACHE_DIR: join(dir, "cache"), GRADLAB_KERNEL_TS_PATCHES: "0" });
-    expect(r).toEqual([]);
+    writeFileSync(file, hookScript(1));
+    expect(await heard(file, "")).toMatchObject({ patches: ["module-not-found-hook"], heard: ["fs"] });
+    expect(await heard(file, "0")).toEqual({ patches: [], value: "here", heard: [] });
+    expect(await heard(file, "-module-not-found-hook")).toEqual({ patches: [], value: "here", heard: [] });
+    expect(await heard(file, "-static-watchers")).toMatchObject({ patches: ["module-not-found-hook"], heard: ["fs"] });
   });
 });

@@ -24,8 +24,10 @@ function cases(): Case[] {
       for (const transB of [false, true]) out.push({ m, n, k, transA, transB, pad: (m + n + k) % 3, alpha: 1, beta: 0 });
     }
   }
-  out.push({ m: 9, n: 11, k: 7, transA: false, transB: false, pad: 2, alpha: -0.5, beta: 2 });
-  out.push({ m: 9, n: 11, k: 7, transA: true, transB: true, pad: 1, alpha: 3, beta: 1 });
+  // alpha and beta other than 1 and 0, with every dimension at least 8 so the wasm kernel (not its js
+  // fallback for thin products) computes them.
+  out.push({ m: 9, n: 11, k: 10, transA: false, transB: false, pad: 2, alpha: -0.5, beta: 2 });
+  out.push({ m: 9, n: 11, k: 10, transA: true, transB: true, pad: 1, alpha: 3, beta: 1 });
   return out;
 }
 

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "fs";
 import { join } from "path";
+import { gemmJs } from "./js";
 import type { Backend, Flat } from "./kernel";
 import { TilePool } from "./wasm-threads";
 
@@ -26,6 +27,8 @@ type Tiles = (ap: number, bp: number, cp: number, mb: number, nb: number, k: num
 const A_BLOCK_BYTES = 256 * 1024;
 /** From this many multiply-adds a product is shared with the helper threads (below, waking them costs more). */
 const THREADED = 1 << 21;
+/** Below this many rows, columns or inner terms the js loops beat packing into wasm memory (see gemm). */
+const THIN = 8;
 /** The shared memory's ceiling in 64 KiB pages (gemm.wat's declared maximum: 1 GiB). */
 const MAX_PAGES = 16384;
 
@@ -50,6 +53,13 @@ export function loadWasm(): Backend | string {
   };
 
   const gemm: Backend["gemm"] = (transA, transB, m, n, k, alpha, A, ao, lda, B, bo, ldb, beta, C, co, ldc) => {
+    // A thin product (2 input features, or 3 classes) is mostly packing its operands and copying the
+    // result out, O(mk + kn + mn) against O(mnk) of work: the js loops win there (measured: k = 2 and
+    // n = 3 products of a two-layer network on the spiral run 1.5-2x faster in the loops).
+    if (Math.min(m, n, k) < THIN) {
+      gemmJs(transA, transB, m, n, k, alpha, A, ao, lda, B, bo, ldb, beta, C, co, ldc);
+      return;
+    }
     const mb = Math.ceil(m / 4), nb = Math.ceil(n / 4), mPad = mb * 4, nPad = nb * 4;
     const apEl = 0, bpEl = mPad * k, cpEl = bpEl + nPad * k;
     reserve(cpEl + mPad * nPad);
@@ -102,7 +112,8 @@ function packB(dst: Float64Array, at: number, B: Flat, bo: number, ldb: number, 
 function epilogue(T: Float64Array, at: number, ldt: number, alpha: number, beta: number, C: Flat, co: number, ldc: number, m: number, n: number): void {
   for (let i = 0; i < m; i++) {
     const t = at + i * ldt, c = co + i * ldc;
-    if (beta === 0) for (let j = 0; j < n; j++) C[c + j] = alpha * T[t + j];
+    if (beta === 0 && alpha === 1) C.set(T.subarray(t, t + n), c); // a row copy, not an element loop
+    else if (beta === 0) for (let j = 0; j < n; j++) C[c + j] = alpha * T[t + j];
     else for (let j = 0; j < n; j++) C[c + j] = alpha * T[t + j] + beta * C[c + j];
   }
 }

@@ -3,21 +3,62 @@
  * One axis at a time over a contiguous [outer, len, inner] view: simple, cache-friendly, and easy to
  * swap for a faster kernel later.
  */
-import { formatShape, normalizeAxes, normalizeAxis, sizeOf } from "../shape";
-import { Tensor } from "../tensor";
+import { formatShape, normalizeAxes, normalizeAxis, sameShape, sizeOf } from "../shape";
+import { Tensor, type TypedData } from "../tensor";
 import { square, sub } from "./elementwise";
+import { reshape } from "./layout";
 
 export type Axis = number | number[] | undefined | null;
 
+/**
+ * One reduction over a contiguous [outer, len, inner] view into dst[outer, inner]. Each reducer has its
+ * loop written out so that V8 inlines its arithmetic (a step function called per element was not).
+ */
+type ReduceLoop = (src: TypedData, dst: TypedData, outer: number, len: number, inner: number) => void;
+
 interface Reducer {
   init: number;
-  step: (acc: number, x: number) => number;
+  loop: ReduceLoop;
   name: string;
 }
 
-const SUM: Reducer = { init: 0, step: (a, x) => a + x, name: "sum" };
-const MAX: Reducer = { init: -Infinity, step: (a, x) => (x > a || Number.isNaN(x) ? x : a), name: "max" };
-const MIN: Reducer = { init: Infinity, step: (a, x) => (x < a || Number.isNaN(x) ? x : a), name: "min" };
+const SUM: Reducer = {
+  init: 0, name: "sum",
+  loop: (src, dst, outer, len, inner) => {
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0, row = o * len * inner; k < len; k++, row += inner) {
+        for (let i = 0, j = o * inner; i < inner; i++, j++) dst[j] += src[row + i];
+      }
+    }
+  },
+};
+// NaN wins (NumPy's max/min): once a NaN is the accumulator, no comparison with it is true.
+const MAX: Reducer = {
+  init: -Infinity, name: "max",
+  loop: (src, dst, outer, len, inner) => {
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0, row = o * len * inner; k < len; k++, row += inner) {
+        for (let i = 0, j = o * inner; i < inner; i++, j++) {
+          const x = src[row + i];
+          if (x > dst[j] || x !== x) dst[j] = x;
+        }
+      }
+    }
+  },
+};
+const MIN: Reducer = {
+  init: Infinity, name: "min",
+  loop: (src, dst, outer, len, inner) => {
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0, row = o * len * inner; k < len; k++, row += inner) {
+        for (let i = 0, j = o * inner; i < inner; i++, j++) {
+          const x = src[row + i];
+          if (x < dst[j] || x !== x) dst[j] = x;
+        }
+      }
+    }
+  },
+};
 
 function reduceOneAxis(t: Tensor, axis: number, r: Reducer): Tensor {
   const shape = t.shape;
@@ -27,15 +68,8 @@ function reduceOneAxis(t: Tensor, axis: number, r: Reducer): Tensor {
   const outShape = shape.slice();
   outShape[axis] = 1;
   const out = Tensor.empty(outShape, t.dtype);
-  const src = t.data, dst = out.data;
-  for (let o = 0; o < outer; o++) {
-    const base = o * len * inner;
-    for (let i = 0; i < inner; i++) dst[o * inner + i] = r.init;
-    for (let k = 0; k < len; k++) {
-      const row = base + k * inner;
-      for (let i = 0; i < inner; i++) dst[o * inner + i] = r.step(dst[o * inner + i], src[row + i]);
-    }
-  }
+  if (r.init !== 0) out.data.fill(r.init);
+  r.loop(t.data, out.data, outer, len, inner);
   return out;
 }
 
@@ -122,4 +156,24 @@ export function argmax(t: Tensor, axis?: number): Tensor {
 
 export function argmin(t: Tensor, axis?: number): Tensor {
   return argReduce(t, axis, (x, b) => x < b, "argmin");
+}
+
+/**
+ * Undoes broadcasting: sums `t` over the axes that broadcasting added or stretched so the result has
+ * `shape`. This is what every gate's backward does to hand each input a gradient of its own shape.
+ */
+export function sumToShape(t: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(t.shape, shape)) return t;
+  const lead = t.ndim - shape.length;
+  if (lead < 0) throw new RangeError(`cannot sum a gradient of shape ${formatShape(t.shape)} down to ${formatShape(shape)}`);
+  const axes: number[] = [];
+  for (let i = 0; i < t.ndim; i++) {
+    if (i < lead) axes.push(i);
+    else if (shape[i - lead] === 1 && t.shape[i] !== 1) axes.push(i);
+    else if (shape[i - lead] !== t.shape[i]) {
+      throw new RangeError(`cannot sum a gradient of shape ${formatShape(t.shape)} down to ${formatShape(shape)}`);
+    }
+  }
+  const summed = axes.length ? sum(t, axes, true) : t;
+  return reshape(summed, [...shape]);
 }

@@ -4,7 +4,7 @@
  * wider union); each `@ts-expect-error` line must be an error, or tsc reports the directive as unused.
  */
 import {
-  AddGate, BinaryGate, ClipGate, Dual, Gate, Graph, MatMulGate, MaxGate, MultiplyGate, SigmoidGate, SumGate, Tensor,
+  AddGate, AtanGate, BinaryGate, ClipGate, Dual, Gate, Graph, MatMulGate, MaxGate, MultiplyGate, SigmoidGate, SumGate, Tensor,
   checkGate, jvp, numericGradient, tensor, type GateLike, type JvpResult, type Num,
 } from "gradlab";
 
@@ -45,6 +45,19 @@ exact<Tensor>()(tensorMax.forward(t, t));
 exact<Tensor[]>()(tensorMax.backward(t));
 // @ts-expect-error: a MaxGate<Tensor> takes no plain numbers
 tensorMax.forward(1, 2);
+
+// The op table's generated classes are generic like hand-written ones: subclassed with or without V.
+class MyMultiply extends MultiplyGate {}
+exact<number>()(new MyMultiply().forward(3, -4));
+exact<Num[]>()(new MyMultiply().backward(1));
+class ScalarSigmoid extends SigmoidGate<number> {}
+exact<number[]>()(new ScalarSigmoid().backward(1));
+exact<number>()(new AtanGate<number>().forward(1));
+const typedGate: MultiplyGate<number> = scalarMul;
+// @ts-expect-error: a SigmoidGate<number> subclass takes no Tensor
+new ScalarSigmoid().forward(t);
+// @ts-expect-error: a gate's V is a Num
+new AtanGate<string>();
 
 // Gates that need Tensors keep the general signature (their output is never a plain number).
 exact<Num>()(new MatMulGate().forward(t, t));
@@ -129,4 +142,4 @@ exact<JvpResult>()(jvp((a: Dual) => a.sum(), t, t));
 // @ts-expect-error: a Dual<number> times a Tensor is no longer a Dual<number>
 const notScalar: Dual<number> = p.mul(t);
 
-export { anyGate, notANumber, notScalar };
+export { anyGate, notANumber, notScalar, typedGate };
