@@ -39,21 +39,21 @@ export class GraphNode<V extends Num = Num> {
   }
 }
 
-/** One recorded step of a run. */
-export interface TraceStep {
+/** One recorded step of a run; its values are the graph's V (numbers in a `Graph<number>`). */
+export interface TraceStep<V extends Num = Num> {
   phase: "forward" | "backward";
   node: string;
   /** The gate's label ("*", "max", ...); undefined for inputs and constants. */
   op?: string;
   inputs: string[];
   /** The node's forward value. */
-  value: Num;
+  value: V;
   /** Backward only: d(output)/d(node), the gradient arriving from above (summed over fan-out). */
-  upstream?: Num;
+  upstream?: V;
   /** Backward only, scalar nodes: d(node)/d(input) for each input (what the gate knows locally). */
-  localGradients?: Num[];
+  localGradients?: V[];
   /** Backward only: the gradient sent to each input (upstream times local). */
-  downstream?: Num[];
+  downstream?: V[];
 }
 
 export type NodeRef = GraphNode | string;
@@ -74,8 +74,11 @@ export class Graph<V extends Num = Num> {
   private forwardState: "none" | "done" | "threw" = "none";
   /** Per node: the gradients it sent to its inputs in the last backward run (drawn on fanning-out edges). */
   private sent = new Map<GraphNode, readonly Num[]>();
-  /** The steps of the last forward run and, after it, of the last backward run. */
-  trace: TraceStep[] = [];
+  /**
+   * The steps of the last forward run and, after it, of the last backward run. Their values are V:
+   * they are the nodes' values and gradients (the casts where steps are pushed say so).
+   */
+  trace: TraceStep<V>[] = [];
 
   /** Declares an input fed by `forward(feed)` under this name. */
   input(name: string): GraphNode<V>;
@@ -157,6 +160,7 @@ export class Graph<V extends Num = Num> {
    * Nodes in topological order (every node after its inputs), by depth-first search from each node in
    * declaration order. Throws naming the cycle if there is one, or naming an undefined input.
    */
+  topologicalOrder(): GraphNode<V>[];
   topologicalOrder(): GraphNode[] {
     return topologicalOrder(this.nodes.values(), this.walk);
   }
@@ -181,7 +185,7 @@ export class Graph<V extends Num = Num> {
   forward(feed: Record<string, Num>): Num {
     this.forwardState = "threw"; // until it completes
     this.checkFeed(feed);
-    const order = this.topologicalOrder();
+    const order: GraphNode[] = this.topologicalOrder();
     const output = this.output;
     this.trace = [];
     this.sent.clear();
@@ -193,7 +197,7 @@ export class Graph<V extends Num = Num> {
         const args = n.inputs.map((i) => this.nodes.get(i)!.value as Num);
         n.value = atNode("Graph.forward", n, () => n.gate!.forward(...args));
       }
-      this.trace.push(stepAt("forward", n));
+      this.trace.push(stepAt("forward", n) as TraceStep<V>);
     }
     this.forwardState = "done";
     return output.value as Num;
@@ -221,7 +225,7 @@ export class Graph<V extends Num = Num> {
   backward(seed?: Num): Record<string, Num> {
     if (this.forwardState === "threw") throw new Error("Graph.backward: the last forward threw an error, so there is no forward pass to differentiate: run forward(feed) again with valid inputs");
     if (this.forwardState === "none") throw new Error("Graph.backward called before forward: run forward(feed) first");
-    const order = this.topologicalOrder();
+    const order: GraphNode[] = this.topologicalOrder();
     const output = this.output;
     const start = seedFor(output, seed);
     this.trace = this.trace.filter((s) => s.phase === "forward");
@@ -234,7 +238,7 @@ export class Graph<V extends Num = Num> {
       reached: (n, upstream, downstream) => {
         n.grad = upstream;
         this.sent.set(n, downstream as Num[]);
-        this.trace.push(backwardStep(n, upstream, downstream as Num[]));
+        this.trace.push(backwardStep(n, upstream, downstream as Num[]) as TraceStep<V>);
       },
     });
     const result: Record<string, Num> = {};

@@ -31,12 +31,12 @@ const table = (head: string[], rows: string[][]) => [head, head.map(() => "---")
 // %% tags=["helpers"]
 // Helpers (collapsed): forward mode's tangent table and reverse mode's adjoint table, for any Graph.
 /** Forward mode: each node's tangent from its inputs' tangents by the gate's jvp, in topological order. */
-function forwardMode(g: Graph, seed: Record<string, number>) {
+function forwardMode(g: Graph<number>, seed: Record<string, number>) {
   const tangent = new Map<string, number>();
   const rows: string[][] = [];
   for (const node of g.topologicalOrder()) {
     // The gate cached its inputs in g.forward; jvp applies its forward-mode rule at that point.
-    tangent.set(node.name, node.gate ? node.gate.jvp(node.inputs.map((i) => tangent.get(i)!)) as number : seed[node.name]);
+    tangent.set(node.name, node.gate ? node.gate.jvp(node.inputs.map((i) => tangent.get(i)!)) : seed[node.name]);
     const op = node.gate ? `${node.gate.label}(${node.inputs.map((i) => name(i)).join(", ")})` : "input";
     rows.push([name(node.name), op, fmt(node.value), fmt(tangent.get(node.name))]);
   }
@@ -61,7 +61,7 @@ function adjointTable(g: Graph): string {
  * One drawing per gate of the backward pass, with the gradients known so far: an edge shows its
  * gradient once the gate it feeds has sent it, and a node fed back by several gates (Σ) the sum so far.
  */
-function backwardDrawings(g: Graph): { step: string; svg: string }[] {
+function backwardDrawings(g: Graph<number>): { step: string; svg: string }[] {
   const view = g.toView();
   const gates = g.trace.filter((s) => s.phase === "backward" && s.downstream);
   const partial = new Map<string, number>([[gates[0].node, 1]]);
@@ -73,7 +73,7 @@ function backwardDrawings(g: Graph): { step: string; svg: string }[] {
   const out = [{ step: `start: ${name(gates[0].node, true)} = 1`, svg: draw() }];
   for (const s of gates) {
     visited.add(s.node);
-    s.inputs.forEach((input, i) => partial.set(input, (partial.get(input) ?? 0) + (s.downstream![i] as number)));
+    s.inputs.forEach((input, i) => partial.set(input, (partial.get(input) ?? 0) + s.downstream![i]));
     out.push({ step: `the \`${s.op}\` gate of ${name(s.node)}: ${sent(s).join(", ")}`, svg: draw() });
   }
   return out;

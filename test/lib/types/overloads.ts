@@ -108,6 +108,11 @@ exact<Record<string, number>>()(g.backward());
 exact<number | undefined>()(q.value);
 exact<number | undefined>()(g.node("q").grad);
 exact<Gate<number> | null>()(q.gate);
+// Its trace and topological order hold numbers too (what notebook 08's tables read).
+exact<number>()(g.trace[0].value);
+exact<number[] | undefined>()(g.trace[0].downstream);
+exact<Gate<number> | null>()(g.topologicalOrder()[0].gate);
+exact<Num>()(new Graph().trace[0].value);
 // @ts-expect-error: a scalar graph is fed numbers
 g.forward({ x: t, y: 2 });
 // @ts-expect-error: a scalar graph has number constants
