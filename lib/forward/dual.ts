@@ -10,7 +10,7 @@ import { Gate } from "../gates/gate";
 import { ClipGate } from "../gates/clip";
 import { defineMethod } from "../tensor/methods";
 import {
-  BINARY, BINARY_GATES, type BinaryName, type BinaryOp, type TensorMethods, UNARY_GATES, type ValueMethods,
+  BINARY, BINARY_GATES, type BinaryName, type BinaryOp, type ScalarName, UNARY_GATES, type UnaryName,
 } from "../gates/table";
 import { MatMulGate } from "../gates/matmul";
 import { MeanGate, SumGate } from "../gates/reduce";
@@ -18,12 +18,38 @@ import { ReshapeGate, TransposeGate } from "../gates/layout";
 
 export type DualLike = Dual | Num;
 
-/** The elementwise methods of the op table (installed below, in the class's static block). */
-export interface Dual extends TensorMethods<Dual, DualLike>, ValueMethods<Dual, DualLike> {}
+/**
+ * V itself, but not a place to infer V from (what TypeScript 5.4's NoInfer does; the kernel's
+ * TypeScript, tslab's 5.0, has no NoInfer). Resolves to V as soon as V is known.
+ */
+type NotInferred<V> = [V][V extends unknown ? 0 : never];
 
+/**
+ * The elementwise methods of the op table (installed below, in the class's static block). Each has an
+ * overload for a `Dual<number>` combined with numbers or `Dual<number>`s, which gives a `Dual<number>`;
+ * anything else gives a `Dual`. Built from the table's name unions, like Tensor's (not from its entries).
+ */
+interface DualUnaryMethod {
+  (this: Dual<number>): Dual<number>;
+  (): Dual;
+}
+interface DualBinaryMethod {
+  (this: Dual<number>, other: number | Dual<number>): Dual<number>;
+  (other: DualLike): Dual;
+}
+type DualMethods = { [K in UnaryName]: DualUnaryMethod } & { [K in BinaryName | ScalarName<BinaryName>]: DualBinaryMethod };
+// V is the class's own parameter (an interface merging into a class declares the same ones).
+export interface Dual<V extends Num = Num> extends DualMethods {}
 
-export class Dual {
-  constructor(readonly value: Num, readonly tangent: Num = zerosLike(value)) {
+/**
+ * `V` is the kind of the value and its tangent: `Num` by default, `number` for the dual numbers of
+ * scalar functions. A `Dual<number>` combined with numbers or other `Dual<number>`s by an elementwise
+ * method gives a `Dual<number>` (the overloads with `this: Dual<number>`); anything else gives a `Dual`.
+ */
+export class Dual<V extends Num = Num> {
+  // NotInferred: `new Dual(2)` is a Dual (as before), not a Dual<2>; write `new Dual<number>(2)` for a Dual<number>.
+  // zerosLike keeps the value's kind (a number for a number, a Tensor of its shape for a Tensor).
+  constructor(readonly value: NotInferred<V>, readonly tangent: NotInferred<V> = zerosLike(value) as V) {
     if (typeof value !== "number" && !isTensor(value)) throw new TypeError(`Dual: value must be a number or a Tensor, got ${describe(value)}`);
   }
 
@@ -51,6 +77,8 @@ export class Dual {
     }
   }
 
+  clip(this: Dual<number>, lo: number, hi: number): Dual<number>;
+  clip(lo: number, hi: number): Dual;
   clip(lo: number, hi: number): Dual { return Dual.run(new ClipGate(lo, hi), [this]); }
   matmul(other: DualLike): Dual { return Dual.run(new MatMulGate(), [this, Dual.from(other)]); }
   sum(axis?: number | number[] | null, keepdims = false): Dual { return Dual.run(new SumGate({ axis, keepdims }), [this]); }

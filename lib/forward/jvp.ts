@@ -11,18 +11,22 @@ import { Tensor } from "../tensor/tensor";
 import { Value } from "../value/value";
 import { Dual } from "./dual";
 
-export interface JvpResult {
+export interface JvpResult<V extends Num = Num> {
   /** f(x). */
-  value: Num;
+  value: V;
   /** The directional derivative of f at x along v. */
-  tangent: Num;
+  tangent: V;
 }
 
 /**
  * f receives one Dual per input (use their methods: add, mul, sin, matmul, ...). x and v are one
- * input and one direction, or arrays of them; v[i] must have x[i]'s shape.
+ * input and one direction, or arrays of them; v[i] must have x[i]'s shape. With numbers, an f written
+ * for `Dual<number>` (returning a `Dual<number>` or a number) gives number results.
  */
-export function jvp(f: (...xs: Dual[]) => Dual | Num, x: Num | Num[], v: Num | Num[]): JvpResult {
+export function jvp(f: (...xs: Dual<number>[]) => Dual<number> | number, x: number | number[], v: number | number[]): JvpResult<number>;
+export function jvp(f: (...xs: Dual[]) => Dual | Num, x: Num | Num[], v: Num | Num[]): JvpResult;
+// f is any function of Duals here: the overloads above say which, and the body checks the inputs.
+export function jvp(f: (...xs: any[]) => Dual | Num, x: Num | Num[], v: Num | Num[]): JvpResult {
   const xs = Array.isArray(x) ? x : [x];
   const vs = Array.isArray(v) ? v : [v];
   if (xs.length !== vs.length) throw new RangeError(`jvp: ${xs.length} input(s) but ${vs.length} direction(s); give one direction per input`);

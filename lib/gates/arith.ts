@@ -32,15 +32,27 @@ export function describe(x: unknown): string {
   return `${/^[aeiou]/i.test(kind) ? "an" : "a"} ${kind === "Object" ? "object" : kind}`;
 }
 
-type Binary = (a: Num, b: Num) => Num;
-type Unary = (a: Num) => Num;
+/** Two numbers give a number; a Tensor on either side gives a Tensor. */
+export interface Binary {
+  (a: number, b: number): number;
+  (a: Tensor, b: Num): Tensor;
+  (a: Num, b: Tensor): Tensor;
+  (a: Num, b: Num): Num;
+}
+/** A number gives a number, a Tensor a Tensor. */
+export interface Unary {
+  (a: number): number;
+  (a: Tensor): Tensor;
+  (a: Num): Num;
+}
 
+// The casts state the overloads above for the one function: numbers go to f, anything else to the kernel.
 function binary(f: (x: number, y: number) => number, kernel: (a: Tensor | number, b: Tensor | number) => Tensor): Binary {
-  return (a, b) => (typeof a === "number" && typeof b === "number" ? f(a, b) : kernel(a, b));
+  return ((a: Num, b: Num) => (typeof a === "number" && typeof b === "number" ? f(a, b) : kernel(a, b))) as Binary;
 }
 
 function unary(f: (x: number) => number, kernel: (a: Tensor) => Tensor): Unary {
-  return (a) => (typeof a === "number" ? f(a) : kernel(a));
+  return ((a: Num) => (typeof a === "number" ? f(a) : kernel(a))) as Unary;
 }
 
 export const add = binary((x, y) => x + y, ops.add);
@@ -86,6 +98,9 @@ export const sqrt = unary(Math.sqrt, ops.sqrt);
 export const square = unary((x) => x * x, ops.square);
 export const sign = unary(Math.sign, ops.sign);
 
+export function clip(a: number, lo: number, hi: number): number;
+export function clip(a: Tensor, lo: number, hi: number): Tensor;
+export function clip(a: Num, lo: number, hi: number): Num;
 export function clip(a: Num, lo: number, hi: number): Num {
   return typeof a === "number" ? Math.min(hi, Math.max(lo, a)) : ops.clip(a, lo, hi);
 }

@@ -3,7 +3,7 @@ import { Num, clip, gtMask, ltMask, mul, sub } from "./arith";
 import { UnaryGate } from "./elementwise";
 
 /** Clamps into [lo, hi]; the gradient passes where lo <= x <= hi and is 0 outside. */
-export class ClipGate extends UnaryGate {
+export class ClipGate<V extends Num = Num> extends UnaryGate<V> {
   readonly name = "ClipGate";
   readonly symbol = "clip";
   constructor(readonly lo: number, readonly hi: number) {

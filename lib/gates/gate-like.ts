@@ -6,10 +6,14 @@
 import type { Num } from "./arith";
 import { Gate } from "./gate";
 
-export interface GateLike {
-  forward(...inputs: Num[]): Num;
-  backward(dout: Num): Num[];
-  jvp?(...tangents: any[]): Num;
+/**
+ * `V` says what the gate computes on, as for Gate: `GateLike<number>` is a student's scalar gate
+ * (`forward(x: number, y: number): number`, `backward(dz: number): number[]`).
+ */
+export interface GateLike<V extends Num = Num> {
+  forward(...inputs: V[]): V;
+  backward(dout: V): V[];
+  jvp?(...tangents: any[]): V;
   readonly name?: string;
   readonly label?: string;
   readonly inputNames?: readonly string[];

@@ -12,12 +12,18 @@ import { formatShape, sameShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
 import { Num, describe, isTensor } from "./arith";
 
-interface Cache {
-  inputs: Num[];
-  output: Num;
+interface Cache<V extends Num = Num> {
+  inputs: V[];
+  output: V;
 }
 
-export abstract class Gate {
+/**
+ * `V` is the kind of value the gate is used with: `Num` (numbers and Tensors, the default), `number`
+ * or `Tensor`. It types forward's inputs and output, backward's gradients (each is shaped like its
+ * input) and the hooks a subclass implements, so `class MyGate extends Gate<number>` is written with
+ * plain numbers. The runtime checks are the same for every V.
+ */
+export abstract class Gate<V extends Num = Num> {
   /** Class-like name used in error messages, e.g. "MultiplyGate". */
   abstract readonly name: string;
   /** Short operator label for graph drawings and traces, e.g. "*". */
@@ -29,12 +35,12 @@ export abstract class Gate {
   /** True when swapping the inputs changes nothing (drawings then leave the edges unlabelled). */
   readonly commutative: boolean = false;
 
-  private cache: Cache | null = null;
+  private cache: Cache<V> | null = null;
   /** True while the last forward call threw (its cache was dropped: backward must not reuse an older one). */
   private forwardThrew = false;
 
   /** The inputs and output of the last forward call, or null before the first one. */
-  get cached(): Readonly<Cache> | null {
+  get cached(): Readonly<Cache<V>> | null {
     return this.cache;
   }
 
@@ -43,7 +49,7 @@ export abstract class Gate {
     return this.symbol;
   }
 
-  forward(...inputs: Num[]): Num {
+  forward(...inputs: V[]): V {
     this.cache = null;
     this.forwardThrew = true;
     this.checkInputs(inputs);
@@ -53,9 +59,10 @@ export abstract class Gate {
     return output;
   }
 
-  backward(dout: Num): Num[] {
+  backward(dout: Num): V[] {
     const { inputs, output } = this.requireForward("backward");
-    const upstream = this.conform(dout, output, "upstream gradient");
+    // conform gives dout the output's kind (a number for a number output, else a Tensor of its shape).
+    const upstream = this.conform(dout, output, "upstream gradient") as V;
     const grads = this.gradients(upstream, inputs, output);
     if (grads.length !== inputs.length) {
       throw new Error(`${this.name}.backward returned ${grads.length} gradient(s) for ${inputs.length} input(s)`);
@@ -69,13 +76,14 @@ export abstract class Gate {
    * tangents as one array or as separate arguments. A number tangent for a tensor input means that
    * value in every element.
    */
-  jvp(...args: Num[] | [Num[]]): Num {
+  jvp(...args: Num[] | [Num[]]): V {
     const { inputs, output } = this.requireForward("jvp");
     const tangents = (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as Num[];
     if (tangents.length !== inputs.length) {
       throw new Error(`${this.name}.jvp expects ${inputs.length} tangent(s), one per input (${this.describeInputs(inputs.length)}), got ${tangents.length}`);
     }
-    const shaped = tangents.map((t, i) => this.conform(t, inputs[i], `tangent of input ${this.inputName(i)}`));
+    // Each tangent gets its input's kind, as with dout above.
+    const shaped = tangents.map((t, i) => this.conform(t, inputs[i], `tangent of input ${this.inputName(i)}`) as V);
     return this.tangent(shaped, inputs, output);
   }
 
@@ -91,9 +99,9 @@ export abstract class Gate {
     return this.inputNames[i] ?? `input ${i}`;
   }
 
-  protected abstract compute(inputs: Num[]): Num;
-  protected abstract gradients(dout: Num, inputs: Num[], output: Num): Num[];
-  protected abstract tangent(tangents: Num[], inputs: Num[], output: Num): Num;
+  protected abstract compute(inputs: V[]): V;
+  protected abstract gradients(dout: V, inputs: V[], output: V): V[];
+  protected abstract tangent(tangents: V[], inputs: V[], output: V): V;
 
   /** Throws an error that starts with the gate's name. */
   protected fail(message: string, kind: "type" | "range" = "range"): never {
@@ -124,7 +132,7 @@ export abstract class Gate {
     });
   }
 
-  private requireForward(method: string): Cache {
+  private requireForward(method: string): Cache<V> {
     if (this.forwardThrew) {
       throw new Error(`${this.name}.${method}: the last forward threw an error, so there is no forward pass to differentiate: run forward(...) again with valid inputs`);
     }

@@ -83,15 +83,15 @@ export class MeanGate extends ReduceGate {
  */
 abstract class RoutingReduceGate extends ReduceGate {
   /** Weights that say how much of each group's gradient each element receives (0, 1, or 1/ties). */
-  private routes(x: Tensor, out: Tensor): Num {
-    const winners = eqMask(x, ops.reshape(out, this.keptShape(x))) as Tensor;
+  private routes(x: Tensor, out: Tensor): Tensor {
+    const winners = eqMask(x, ops.reshape(out, this.keptShape(x)));
     return div(winners, ops.sum(winners, this.axis, true));
   }
   protected gradients(dout: Num, [x]: Num[], out: Num) {
     return [mul(this.spread(dout, x as Tensor), this.routes(x as Tensor, out as Tensor))];
   }
   protected tangent([t]: Num[], [x]: Num[], out: Num) {
-    return ops.sum(mul(t, this.routes(x as Tensor, out as Tensor)) as Tensor, this.axis, this.keepdims);
+    return ops.sum(mul(t, this.routes(x as Tensor, out as Tensor)), this.axis, this.keepdims);
   }
 }
 

@@ -127,8 +127,8 @@ const logOfBase = elementwise((v) => (v > 0 ? Math.log(v) : v === 0 ? 0 : NaN), 
 
 // ---------------------------------------------------------------- what comes from the table
 
-/** A UnaryGate whose name, symbol and mathematics are a table entry's. */
-export class TableUnaryGate extends UnaryGate {
+/** A UnaryGate whose name, symbol and mathematics are a table entry's (`V` as for UnaryGate). */
+export class TableUnaryGate<V extends Num = Num> extends UnaryGate<V> {
   readonly name: string;
   readonly symbol: string;
   constructor(private readonly entry: UnaryOp) {
@@ -140,8 +140,8 @@ export class TableUnaryGate extends UnaryGate {
   protected local(x: Num, out: Num) { return this.entry.local(x, out); }
 }
 
-/** A BinaryGate whose name, symbol, input names and mathematics are a table entry's. */
-export class TableBinaryGate extends BinaryGate {
+/** A BinaryGate whose name, symbol, input names and mathematics are a table entry's (`V` as for BinaryGate). */
+export class TableBinaryGate<V extends Num = Num> extends BinaryGate<V> {
   readonly name: string;
   readonly symbol: string;
   readonly commutative: boolean;
@@ -157,12 +157,17 @@ export class TableBinaryGate extends BinaryGate {
   protected partials(x: Num, y: Num, out: Num) { return this.entry.partials(x, y, out); }
 }
 
-/** A table gate's own class (new ExpGate(), class MyExp extends ExpGate), named after the entry. */
-export type UnaryGateClass = new () => TableUnaryGate;
-export type BinaryGateClass = new () => TableBinaryGate;
+/**
+ * A table gate's own class (new ExpGate(), class MyExp extends ExpGate), named after the entry. Its
+ * construct signature is generic like a hand-written `class ExpGate<V extends Num = Num>`: `new
+ * SigmoidGate<number>()` is a gate on numbers only (forward gives a number, backward number[]),
+ * `new SigmoidGate()` and `extends SigmoidGate` take the default, Num.
+ */
+export type UnaryGateClass = new <V extends Num = Num>() => TableUnaryGate<V>;
+export type BinaryGateClass = new <V extends Num = Num>() => TableBinaryGate<V>;
 
 function unaryGate(entry: UnaryOp): UnaryGateClass {
-  const Gate = class extends TableUnaryGate {
+  const Gate = class<V extends Num = Num> extends TableUnaryGate<V> {
     constructor() { super(entry); }
   };
   Object.defineProperty(Gate, "name", { value: entry.gate });
@@ -170,7 +175,7 @@ function unaryGate(entry: UnaryOp): UnaryGateClass {
 }
 
 function binaryGate(entry: BinaryOp): BinaryGateClass {
-  const Gate = class extends TableBinaryGate {
+  const Gate = class<V extends Num = Num> extends TableBinaryGate<V> {
     constructor() { super(entry); }
   };
   Object.defineProperty(Gate, "name", { value: entry.gate });
@@ -201,23 +206,24 @@ export const {
   relu: ReLUGate, abs: AbsGate, sqrt: SqrtGate, square: SquareGate, softplus: SoftplusGate, atan: AtanGate,
 } = UNARY_GATES;
 export const { add: AddGate, sub: SubtractGate, mul: MultiplyGate, div: DivideGate, pow: PowGate, maximum: MaxGate, minimum: MinGate } = BINARY_GATES;
-export type NegateGate = InstanceType<typeof NegateGate>;
-export type ExpGate = InstanceType<typeof ExpGate>;
-export type LogGate = InstanceType<typeof LogGate>;
-export type SinGate = InstanceType<typeof SinGate>;
-export type CosGate = InstanceType<typeof CosGate>;
-export type TanhGate = InstanceType<typeof TanhGate>;
-export type SigmoidGate = InstanceType<typeof SigmoidGate>;
-export type ReLUGate = InstanceType<typeof ReLUGate>;
-export type AbsGate = InstanceType<typeof AbsGate>;
-export type SqrtGate = InstanceType<typeof SqrtGate>;
-export type SquareGate = InstanceType<typeof SquareGate>;
-export type SoftplusGate = InstanceType<typeof SoftplusGate>;
-export type AtanGate = InstanceType<typeof AtanGate>;
-export type AddGate = InstanceType<typeof AddGate>;
-export type SubtractGate = InstanceType<typeof SubtractGate>;
-export type MultiplyGate = InstanceType<typeof MultiplyGate>;
-export type DivideGate = InstanceType<typeof DivideGate>;
-export type PowGate = InstanceType<typeof PowGate>;
-export type MaxGate = InstanceType<typeof MaxGate>;
-export type MinGate = InstanceType<typeof MinGate>;
+// The instance types, generic like the classes (a SigmoidGate<number> computes on numbers only).
+export type NegateGate<V extends Num = Num> = TableUnaryGate<V>;
+export type ExpGate<V extends Num = Num> = TableUnaryGate<V>;
+export type LogGate<V extends Num = Num> = TableUnaryGate<V>;
+export type SinGate<V extends Num = Num> = TableUnaryGate<V>;
+export type CosGate<V extends Num = Num> = TableUnaryGate<V>;
+export type TanhGate<V extends Num = Num> = TableUnaryGate<V>;
+export type SigmoidGate<V extends Num = Num> = TableUnaryGate<V>;
+export type ReLUGate<V extends Num = Num> = TableUnaryGate<V>;
+export type AbsGate<V extends Num = Num> = TableUnaryGate<V>;
+export type SqrtGate<V extends Num = Num> = TableUnaryGate<V>;
+export type SquareGate<V extends Num = Num> = TableUnaryGate<V>;
+export type SoftplusGate<V extends Num = Num> = TableUnaryGate<V>;
+export type AtanGate<V extends Num = Num> = TableUnaryGate<V>;
+export type AddGate<V extends Num = Num> = TableBinaryGate<V>;
+export type SubtractGate<V extends Num = Num> = TableBinaryGate<V>;
+export type MultiplyGate<V extends Num = Num> = TableBinaryGate<V>;
+export type DivideGate<V extends Num = Num> = TableBinaryGate<V>;
+export type PowGate<V extends Num = Num> = TableBinaryGate<V>;
+export type MaxGate<V extends Num = Num> = TableBinaryGate<V>;
+export type MinGate<V extends Num = Num> = TableBinaryGate<V>;

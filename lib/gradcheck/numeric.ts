@@ -34,6 +34,9 @@ export function float64Copy(t: Tensor): Tensor {
  * over, e.g. numericGradient(() => net.loss(X, y).loss, net.params.W1). Use float64 tensors: float32
  * cannot resolve a step of 1e-5.
  */
+export function numericGradient(f: (x: number) => Num, x: number, h?: number): number;
+export function numericGradient(f: (x: Tensor) => Num, x: Tensor, h?: number): Tensor;
+export function numericGradient(f: (x: any) => Num, x: Num, h?: number): Num;
 export function numericGradient(f: (x: any) => Num, x: Num, h = 1e-5): Num {
   if (!(h > 0)) throw new RangeError(`numericGradient: step h must be positive, got ${h}`);
   if (typeof x === "number") {

@@ -15,9 +15,9 @@ import { type Inputs, backpropagate, gradientMap, topologicalOrder } from "../au
 export type NodeKind = "input" | "constant" | "op";
 
 /** A node of a Graph. Its value and grad are those of the last forward/backward run. */
-export class GraphNode {
-  value: Num | undefined = undefined;
-  grad: Num | undefined = undefined;
+export class GraphNode<V extends Num = Num> {
+  value: V | undefined = undefined;
+  grad: V | undefined = undefined;
   /** Inputs by name (names may refer to nodes declared later; resolved when the graph runs). */
   readonly inputs: string[];
   /** What drawings print: the name, or for unnamed nodes the constant's value / nothing (the op shows). */
@@ -26,10 +26,10 @@ export class GraphNode {
     readonly graph: Graph,
     readonly name: string,
     readonly kind: NodeKind,
-    /** The node's gate (a student's own gate class is wrapped in a ForeignGate). */
-    readonly gate: Gate | null,
+    /** The node's gate (a student's own gate class is wrapped in a ForeignGate); it only ever sees V values. */
+    readonly gate: Gate<V> | null,
     inputs: string[],
-    readonly constant: Num | undefined = undefined,
+    readonly constant: V | undefined = undefined,
   ) {
     this.inputs = inputs;
     this.label = name;
@@ -39,26 +39,34 @@ export class GraphNode {
   }
 }
 
-/** One recorded step of a run. */
-export interface TraceStep {
+/** One recorded step of a run; its values are the graph's V (numbers in a `Graph<number>`). */
+export interface TraceStep<V extends Num = Num> {
   phase: "forward" | "backward";
   node: string;
   /** The gate's label ("*", "max", ...); undefined for inputs and constants. */
   op?: string;
   inputs: string[];
   /** The node's forward value. */
-  value: Num;
+  value: V;
   /** Backward only: d(output)/d(node), the gradient arriving from above (summed over fan-out). */
-  upstream?: Num;
+  upstream?: V;
   /** Backward only, scalar nodes: d(node)/d(input) for each input (what the gate knows locally). */
-  localGradients?: Num[];
+  localGradients?: V[];
   /** Backward only: the gradient sent to each input (upstream times local). */
-  downstream?: Num[];
+  downstream?: V[];
 }
 
 export type NodeRef = GraphNode | string;
 
-export class Graph {
+/**
+ * `V` is what the graph's values are: `Num` by default (numbers or Tensors), or `number` for a
+ * scalar graph (`new Graph<number>()`), whose forward returns a number and backward numbers. A scalar
+ * graph takes number constants and gates whose forward maps numbers to numbers (AddGate, SigmoidGate,
+ * a student's `forward(x: number, y: number): number`), so no node can become a Tensor; its gradients
+ * are numbers because every gate returns each input's gradient in that input's shape.
+ * The typed signatures below are overloads over the untyped (Num) implementations.
+ */
+export class Graph<V extends Num = Num> {
   private readonly nodes = new Map<string, GraphNode>();
   private outputName: string | null = null;
   private counter = 0;
@@ -66,15 +74,20 @@ export class Graph {
   private forwardState: "none" | "done" | "threw" = "none";
   /** Per node: the gradients it sent to its inputs in the last backward run (drawn on fanning-out edges). */
   private sent = new Map<GraphNode, readonly Num[]>();
-  /** The steps of the last forward run and, after it, of the last backward run. */
-  trace: TraceStep[] = [];
+  /**
+   * The steps of the last forward run and, after it, of the last backward run. Their values are V:
+   * they are the nodes' values and gradients (the casts where steps are pushed say so).
+   */
+  trace: TraceStep<V>[] = [];
 
   /** Declares an input fed by `forward(feed)` under this name. */
+  input(name: string): GraphNode<V>;
   input(name: string): GraphNode {
     return this.add(new GraphNode(this, this.checkName(name), "input", null, []));
   }
 
   /** A fixed value (e.g. the 2 in 2·(x·y + max(z, w))). */
+  constant(value: V, name?: string): GraphNode<V>;
   constant(value: Num, name?: string): GraphNode {
     if (typeof value !== "number" && !isTensor(value)) {
       throw new TypeError(`Graph.constant: value must be a number or a Tensor, got ${describe(value)}`);
@@ -86,6 +99,7 @@ export class Graph {
   }
 
   /** Adds a node computing gate(inputs...). Each node needs its own gate instance (gates cache one forward). */
+  apply(gate: GateLike & { forward(...inputs: V[]): V }, inputs: NodeRef[], name?: string): GraphNode<V>;
   apply(gate: GateLike, inputs: NodeRef[], name?: string): GraphNode {
     if (!isGateLike(gate)) {
       throw new TypeError(`Graph.apply: expected a gate with forward and backward methods (e.g. new AddGate()), got ${describe(gate)}`);
@@ -122,6 +136,7 @@ export class Graph {
     return this;
   }
 
+  node(name: string): GraphNode<V>;
   node(name: string): GraphNode {
     const n = this.nodes.get(name);
     if (!n) throw new Error(`Graph: no node named '${name}' (nodes: ${[...this.nodes.keys()].join(", ") || "none"})`);
@@ -145,6 +160,7 @@ export class Graph {
    * Nodes in topological order (every node after its inputs), by depth-first search from each node in
    * declaration order. Throws naming the cycle if there is one, or naming an undefined input.
    */
+  topologicalOrder(): GraphNode<V>[];
   topologicalOrder(): GraphNode[] {
     return topologicalOrder(this.nodes.values(), this.walk);
   }
@@ -165,10 +181,11 @@ export class Graph {
   };
 
   /** Runs every node in topological order; returns the output's value. */
+  forward(feed: Record<string, V>): V;
   forward(feed: Record<string, Num>): Num {
     this.forwardState = "threw"; // until it completes
     this.checkFeed(feed);
-    const order = this.topologicalOrder();
+    const order: GraphNode[] = this.topologicalOrder();
     const output = this.output;
     this.trace = [];
     this.sent.clear();
@@ -180,7 +197,7 @@ export class Graph {
         const args = n.inputs.map((i) => this.nodes.get(i)!.value as Num);
         n.value = atNode("Graph.forward", n, () => n.gate!.forward(...args));
       }
-      this.trace.push(stepAt("forward", n));
+      this.trace.push(stepAt("forward", n) as TraceStep<V>);
     }
     this.forwardState = "done";
     return output.value as Num;
@@ -204,10 +221,11 @@ export class Graph {
    * (default 1; for a tensor output, ones of its shape). Nodes that feed the output through several
    * paths receive the sum of the gradients from all paths; inputs the output does not depend on get 0.
    */
+  backward(seed?: V): Record<string, V>;
   backward(seed?: Num): Record<string, Num> {
     if (this.forwardState === "threw") throw new Error("Graph.backward: the last forward threw an error, so there is no forward pass to differentiate: run forward(feed) again with valid inputs");
     if (this.forwardState === "none") throw new Error("Graph.backward called before forward: run forward(feed) first");
-    const order = this.topologicalOrder();
+    const order: GraphNode[] = this.topologicalOrder();
     const output = this.output;
     const start = seedFor(output, seed);
     this.trace = this.trace.filter((s) => s.phase === "forward");
@@ -220,7 +238,7 @@ export class Graph {
       reached: (n, upstream, downstream) => {
         n.grad = upstream;
         this.sent.set(n, downstream as Num[]);
-        this.trace.push(backwardStep(n, upstream, downstream as Num[]));
+        this.trace.push(backwardStep(n, upstream, downstream as Num[]) as TraceStep<V>);
       },
     });
     const result: Record<string, Num> = {};

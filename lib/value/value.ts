@@ -239,7 +239,7 @@ export class Value {
       case SUB: return j === 0 ? g : -g;
       case MUL: return g * (j === 0 ? this.b!.data : this.a!.data);
       case NEG: return -g;
-      case RELU: return g * (gtMask(this.a!.data, 0) as number);
+      case RELU: return g * gtMask(this.a!.data, 0);
       case TANH: return g * (1 - this.data * this.data);
       default: throw new Error(`Value: unknown operation code ${this.op}`);
     }

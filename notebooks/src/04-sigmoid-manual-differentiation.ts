@@ -22,19 +22,19 @@ import { Tensor, tensor, SigmoidGate, numericGradient, relError, plot, assertClo
 
 // %%
 const sigma = (x: number) => 1 / (1 + Math.exp(-x));
-const gate = new SigmoidGate();
+const gate = new SigmoidGate<number>();   // <number>: a gate for plain numbers, so backward gives number[]
 let worst = 0;
 const rows: { x: number; value: number; curve: string }[] = [];
 for (let x = -8; x <= 8; x += 0.25) {
-  const s = gate.forward(x) as number;
-  const [fromGate] = gate.backward(1) as number[];
+  const s = gate.forward(x);
+  const [fromGate] = gate.backward(1);
   const formula = s * (1 - s);
-  const numeric = numericGradient(sigma, x) as number;
+  const numeric = numericGradient(sigma, x);
   worst = Math.max(worst, relError(fromGate, formula), relError(fromGate, numeric));
   rows.push({ x, value: s, curve: "σ(x)" }, { x, value: formula, curve: "σ'(x) = σ(1 − σ)" });
 }
 assertClose("largest relative error of the gate's σ' (vs formula and centred differences)", worst, 0, 1e-7);
-assertClose("σ'(0) = 1/4 (the steepest point)", (gate.forward(0), (gate.backward(1) as number[])[0]), 0.25);
+assertClose("σ'(0) = 1/4 (the steepest point)", (gate.forward(0), gate.backward(1)[0]), 0.25);
 plot.lineChart(rows, { x: "x", y: "value", series: "curve", seriesOrder: ["σ(x)", "σ'(x) = σ(1 − σ)"], points: false, height: 300, title: "The sigmoid and its derivative" })
 
 // %% [markdown]
@@ -46,8 +46,8 @@ plot.lineChart(rows, { x: "x", y: "value", series: "curve", seriesOrder: ["σ(x)
 
 // %%
 for (const x of [-1000, 1000]) {
-  const s = gate.forward(x) as number;
-  const [d] = gate.backward(1) as number[];
+  const s = gate.forward(x);
+  const [d] = gate.backward(1);
   console.log(`σ(${x}) = ${s}, σ'(${x}) = ${d}`);
   if (!Number.isFinite(s) || !Number.isFinite(d)) throw new Error(`SigmoidGate overflows at ${x}`);
 }

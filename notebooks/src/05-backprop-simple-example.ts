@@ -22,13 +22,13 @@ import { Graph, AddGate, MultiplyGate, Value, plot, assertClose } from "gradlab"
 // Values flow left to right (green, above the edges).
 
 // %%
-const g = new Graph();
+const g = new Graph<number>();   // <number>: every value in this graph is a plain number
 const x = g.input("x"), y = g.input("y"), z = g.input("z");
 const q = g.apply(new AddGate(), [x, y], "q");
 g.apply(new MultiplyGate(), [q, z], "f");
 
-const f = g.forward({ x: -2, y: 5, z: -4 }) as number;
-assertClose("q = x + y", q.value as number, 3);
+const f = g.forward({ x: -2, y: 5, z: -4 });
+assertClose("q = x + y", q.value!, 3);   // value is undefined until forward has run
 assertClose("f = q · z", f, -12);
 g
 
@@ -72,10 +72,10 @@ steps.filter((step) => step.downstream).forEach((step, k) => {
 // $$ \frac{\partial f}{\partial x} = z \cdot 1 = -4, \qquad \frac{\partial f}{\partial y} = z \cdot 1 = -4, \qquad \frac{\partial f}{\partial z} = q = 3. $$
 
 // %%
-assertClose("∂f/∂x", grads.x as number, -4);
-assertClose("∂f/∂y", grads.y as number, -4);
-assertClose("∂f/∂z", grads.z as number, 3);
-assertClose("∂f/∂q (upstream at the + node)", q.grad as number, -4);
+assertClose("∂f/∂x", grads.x, -4);
+assertClose("∂f/∂y", grads.y, -4);
+assertClose("∂f/∂z", grads.z, 3);
+assertClose("∂f/∂q (upstream at the + node)", q.grad!, -4);
 
 // %% [markdown]
 // ## Check 1: nudge the inputs
@@ -84,7 +84,7 @@ assertClose("∂f/∂q (upstream at the + node)", q.grad as number, -4);
 
 // %%
 const h = 1e-6;
-const at = (dx: number, dy: number, dz: number) => g.forward({ x: -2 + dx, y: 5 + dy, z: -4 + dz }) as number;
+const at = (dx: number, dy: number, dz: number) => g.forward({ x: -2 + dx, y: 5 + dy, z: -4 + dz });
 assertClose("(f(x+h) − f(x−h)) / 2h", (at(h, 0, 0) - at(-h, 0, 0)) / (2 * h), -4, 1e-6);
 assertClose("(f(y+h) − f(y−h)) / 2h", (at(0, h, 0) - at(0, -h, 0)) / (2 * h), -4, 1e-6);
 assertClose("(f(z+h) − f(z−h)) / 2h", (at(0, 0, h) - at(0, 0, -h)) / (2 * h), 3, 1e-6);

@@ -22,11 +22,12 @@ import { Graph, AddGate, MultiplyGate, MaxGate, SinGate, Value, assertClose } fr
 // The same upstream gradient, $2$, arrives at each gate; inputs $x = 3$ and $y = -4$.
 
 // %%
-const add = new AddGate(), max = new MaxGate(), mul = new MultiplyGate();
+// <number>: gates for plain numbers, so backward gives number[]
+const add = new AddGate<number>(), max = new MaxGate<number>(), mul = new MultiplyGate<number>();
 add.forward(3, -4); max.forward(3, -4); mul.forward(3, -4);
-const [addX, addY] = add.backward(2) as number[];
-const [maxX, maxY] = max.backward(2) as number[];
-const [mulX, mulY] = mul.backward(2) as number[];
+const [addX, addY] = add.backward(2);
+const [maxX, maxY] = max.backward(2);
+const [mulX, mulY] = mul.backward(2);
 console.log(`add distributes: dx = ${addX}, dy = ${addY}`);
 console.log(`max routes:      dx = ${maxX}, dy = ${maxY}   (x = 3 won)`);
 console.log(`mul switches:    dx = ${mulX}, dy = ${mulY}  (dx = 2·y, dy = 2·x)`);
@@ -48,16 +49,16 @@ assertClose("mul: dx", mulX, -8); assertClose("mul: dy", mulY, 6);
 // Each edge leaving $x_2$ is labelled with its own branch's gradient.
 
 // %%
-const br = new Graph();
+const br = new Graph<number>();
 const bx1 = br.input("x1"), bx2 = br.input("x2");
 const a1 = br.apply(new MultiplyGate(), [bx1, bx2], "a1"), a2 = br.apply(new SinGate(), [bx2], "a2");
 br.apply(new AddGate(), [a1, a2], "a3");
 br.forward({ x1: 2, x2: 5 });
 const branchGrads = br.backward();
-assertClose("ā1 = ā3 (add distributes)", a1.grad as number, 1);
-assertClose("ā2 = ā3 (add distributes)", a2.grad as number, 1);
-assertClose("x̄1 = ā1·x2 (mul switches)", branchGrads.x1 as number, 5);
-assertClose("x̄2 = ā1·x1 + ā2·cos x2 (the two branches added)", branchGrads.x2 as number, 2 + Math.cos(5));
+assertClose("ā1 = ā3 (add distributes)", a1.grad!, 1);
+assertClose("ā2 = ā3 (add distributes)", a2.grad!, 1);
+assertClose("x̄1 = ā1·x2 (mul switches)", branchGrads.x1, 5);
+assertClose("x̄2 = ā1·x1 + ā2·cos x2 (the two branches added)", branchGrads.x2, 2 + Math.cos(5));
 br
 
 // %% [markdown]
@@ -72,19 +73,19 @@ br
 // inputs: $\partial f / \partial x = 2 \cdot y = -8$, $\partial f / \partial y = 2 \cdot x = 6$.
 
 // %%
-const c = new Graph();
+const c = new Graph<number>();
 const x = c.input("x"), y = c.input("y"), z = c.input("z"), w = c.input("w");
 const xy = c.apply(new MultiplyGate(), [x, y], "x·y");
 const m = c.apply(new MaxGate(), [z, w], "max(z,w)");
 const s = c.apply(new AddGate(), [xy, m], "sum");
 c.apply(new MultiplyGate(), [s, c.constant(2, "two")], "f");
 
-assertClose("f", c.forward({ x: 3, y: -4, z: 2, w: -1 }) as number, -20);
+assertClose("f", c.forward({ x: 3, y: -4, z: 2, w: -1 }), -20);
 const grads = c.backward();
-assertClose("∂f/∂x (mul switches: 2·y)", grads.x as number, -8);
-assertClose("∂f/∂y (mul switches: 2·x)", grads.y as number, 6);
-assertClose("∂f/∂z (max routes to the winner)", grads.z as number, 2);
-assertClose("∂f/∂w (max gives the loser 0)", grads.w as number, 0, 0);
+assertClose("∂f/∂x (mul switches: 2·y)", grads.x, -8);
+assertClose("∂f/∂y (mul switches: 2·x)", grads.y, 6);
+assertClose("∂f/∂z (max routes to the winner)", grads.z, 2);
+assertClose("∂f/∂w (max gives the loser 0)", grads.w, 0, 0);
 c
 
 // %% [markdown]

@@ -119,12 +119,12 @@ console.log("ComputationalGraph.backward:", slideGrads);
 // Both must agree:
 
 // %%
-const g = new Graph();
+const g = new Graph<number>();   // <number>: a graph of plain numbers, so its results are numbers
 const gq = g.apply(new AddGate(), [g.input("x"), g.input("y")], "q");
 g.apply(new MultiplyGate(), [gq, g.input("z")], "f");
 g.forward({ x: -2, y: 5, z: -4 });
 const libGrads = g.backward();
-for (const name of ["x", "y", "z"]) assertClose(`∂f/∂${name}: slide graph = library Graph`, slideGrads[name], libGrads[name] as number);
+for (const name of ["x", "y", "z"]) assertClose(`∂f/∂${name}: slide graph = library Graph`, slideGrads[name], libGrads[name]);
 g
 
 // %% [markdown]
@@ -137,18 +137,18 @@ g
 // version with a classic slip: forgetting to *switch* the inputs.
 
 // %%
-class MyMultiplyGate extends Gate {
+class MyMultiplyGate extends Gate<number> {   // Gate<number>: a gate for plain numbers
   readonly name: string = "MyMultiplyGate";
   readonly symbol = "*";
   readonly inputNames = ["x", "y"] as const;
-  protected compute([x, y]: Num[]): Num { return (x as number) * (y as number); }
-  protected gradients(dz: Num, [x, y]: Num[]): Num[] { return [(dz as number) * (y as number), (dz as number) * (x as number)]; }
-  protected tangent([tx, ty]: Num[], [x, y]: Num[]): Num { return (tx as number) * (y as number) + (x as number) * (ty as number); }
+  protected compute([x, y]: number[]): number { return x * y; }
+  protected gradients(dz: number, [x, y]: number[]): number[] { return [dz * y, dz * x]; }
+  protected tangent([tx, ty]: number[], [x, y]: number[]): number { return tx * y + x * ty; }
 }
 
 class ForgetfulMultiplyGate extends MyMultiplyGate {
   readonly name = "ForgetfulMultiplyGate";
-  protected gradients(dz: Num, [x, y]: Num[]): Num[] { return [(dz as number) * (x as number), (dz as number) * (y as number)]; }   // not switched!
+  protected gradients(dz: number, [x, y]: number[]): number[] { return [dz * x, dz * y]; }   // not switched!
 }
 
 const good = checkGate(new MyMultiplyGate(), [3, -4]);
@@ -244,7 +244,7 @@ const lossOf = (x: Tensor) => {
   layer.forward(b, t);
   return t.data.reduce((sum, v, i) => sum + c.get(i) * v, 0);
 };
-const numeric = numericGradient(lossOf, Tensor.from(Array.from(bottom.data))) as Tensor;
+const numeric = numericGradient(lossOf, Tensor.from(Array.from(bottom.data)));
 const error = relError(Tensor.from(Array.from(bottom.diff)), numeric);
 console.log("bottom_diff:", Array.from(bottom.diff, (v) => v.toFixed(5)).join(", "));
 console.log("numeric:    ", numeric.toFlat().map((v) => v.toFixed(5)).join(", "));
@@ -331,13 +331,13 @@ assertClose("∂L/∂W¹ by hand vs autograd (relative error)", relError(fromLay
 // right forward pass and local gradients; check it, then break a sign in `local` and watch the check fail.
 
 // %% tags=["exercise"]
-class DivideGate extends Gate {
+class DivideGate extends Gate<number> {
   readonly name = "DivideGate";
   readonly symbol = "/";
   readonly inputNames = ["x", "y"] as const;
-  protected compute([x, y]: Num[]): Num { return (x as number) / (y as number); }
+  protected compute([x, y]: number[]): number { return x / y; }
   // ∂z/∂x = 1/y, ∂z/∂y = −x/y²
-  protected gradients(dz: Num, [x, y]: Num[]): Num[] { return [(dz as number) / (y as number), -(dz as number) * (x as number) / (y as number) ** 2]; }
-  protected tangent([tx, ty]: Num[], [x, y]: Num[]): Num { return (tx as number) / (y as number) - (x as number) * (ty as number) / (y as number) ** 2; }
+  protected gradients(dz: number, [x, y]: number[]): number[] { return [dz / y, -dz * x / y ** 2]; }
+  protected tangent([tx, ty]: number[], [x, y]: number[]): number { return tx / y - x * ty / y ** 2; }
 }
 console.log(checkGate(new DivideGate(), [3, -4]).message);

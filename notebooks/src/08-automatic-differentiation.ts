@@ -31,12 +31,12 @@ const table = (head: string[], rows: string[][]) => [head, head.map(() => "---")
 // %% tags=["helpers"]
 // Helpers (collapsed): forward mode's tangent table and reverse mode's adjoint table, for any Graph.
 /** Forward mode: each node's tangent from its inputs' tangents by the gate's jvp, in topological order. */
-function forwardMode(g: Graph, seed: Record<string, number>) {
+function forwardMode(g: Graph<number>, seed: Record<string, number>) {
   const tangent = new Map<string, number>();
   const rows: string[][] = [];
   for (const node of g.topologicalOrder()) {
     // The gate cached its inputs in g.forward; jvp applies its forward-mode rule at that point.
-    tangent.set(node.name, node.gate ? node.gate.jvp(node.inputs.map((i) => tangent.get(i)!)) as number : seed[node.name]);
+    tangent.set(node.name, node.gate ? node.gate.jvp(node.inputs.map((i) => tangent.get(i)!)) : seed[node.name]);
     const op = node.gate ? `${node.gate.label}(${node.inputs.map((i) => name(i)).join(", ")})` : "input";
     rows.push([name(node.name), op, fmt(node.value), fmt(tangent.get(node.name))]);
   }
@@ -61,7 +61,7 @@ function adjointTable(g: Graph): string {
  * One drawing per gate of the backward pass, with the gradients known so far: an edge shows its
  * gradient once the gate it feeds has sent it, and a node fed back by several gates (Σ) the sum so far.
  */
-function backwardDrawings(g: Graph): { step: string; svg: string }[] {
+function backwardDrawings(g: Graph<number>): { step: string; svg: string }[] {
   const view = g.toView();
   const gates = g.trace.filter((s) => s.phase === "backward" && s.downstream);
   const partial = new Map<string, number>([[gates[0].node, 1]]);
@@ -73,7 +73,7 @@ function backwardDrawings(g: Graph): { step: string; svg: string }[] {
   const out = [{ step: `start: ${name(gates[0].node, true)} = 1`, svg: draw() }];
   for (const s of gates) {
     visited.add(s.node);
-    s.inputs.forEach((input, i) => partial.set(input, (partial.get(input) ?? 0) + (s.downstream![i] as number)));
+    s.inputs.forEach((input, i) => partial.set(input, (partial.get(input) ?? 0) + s.downstream![i]));
     out.push({ step: `the \`${s.op}\` gate of ${name(s.node)}: ${sent(s).join(", ")}`, svg: draw() });
   }
   return out;
@@ -95,18 +95,18 @@ function backwardDrawings(g: Graph): { step: string; svg: string }[] {
 // $\bar x_2 = \cos 5 + 2 \approx 2.2837$.
 
 // %%
-const s = new Graph();
+const s = new Graph<number>();   // <number>: a graph of plain numbers, so its results are numbers
 const sx1 = s.input("x1"), sx2 = s.input("x2");
 const a1 = s.apply(new MultiplyGate(), [sx1, sx2], "a1");
 const a2 = s.apply(new SinGate(), [sx2], "a2");
 s.apply(new AddGate(), [a1, a2], "a3");
-assertClose("f(2, 5) = a3 = 2·5 + sin 5", s.forward({ x1: 2, x2: 5 }) as number, 10 + Math.sin(5));
+assertClose("f(2, 5) = a3 = 2·5 + sin 5", s.forward({ x1: 2, x2: 5 }), 10 + Math.sin(5));
 const sGrads = s.backward();
 display.markdown(`**Adjoints, seed $\\bar a_3 = 1$**\n\n${adjointTable(s)}`);
-assertClose("ā1 = ā3 (addition distributes)", a1.grad as number, 1);
-assertClose("ā2 = ā3 (addition distributes)", a2.grad as number, 1);
-assertClose("x̄2 = ā2·cos(x2) + ā1·x1 (two paths summed)", sGrads.x2 as number, Math.cos(5) + 2);
-assertClose("x̄1 = ā1·x2 (multiplication switches)", sGrads.x1 as number, 5);
+assertClose("ā1 = ā3 (addition distributes)", a1.grad!, 1);
+assertClose("ā2 = ā3 (addition distributes)", a2.grad!, 1);
+assertClose("x̄2 = ā2·cos(x2) + ā1·x1 (two paths summed)", sGrads.x2, Math.cos(5) + 2);
+assertClose("x̄1 = ā1·x2 (multiplication switches)", sGrads.x1, 5);
 
 // %% [markdown]
 // The same backward pass drawn gate by gate. Watch $x_2$: it feeds both the `*` and the `sin` gate, so
@@ -141,7 +141,7 @@ assertClose("forward mode: ∂f/∂x2 = x1 + cos x2", sd2.tangent.get("a3")!, 2 
 // its inputs) is the forward pass.
 
 // %%
-const g = new Graph();
+const g = new Graph<number>();
 const x1 = g.input("x1"), x2 = g.input("x2");
 const v1 = g.apply(new LogGate(), [x1], "v1");
 const v2 = g.apply(new MultiplyGate(), [x1, x2], "v2");
@@ -151,7 +151,7 @@ g.apply(new SubtractGate(), [v4, v3], "v5");
 
 const order = g.topologicalOrder();
 console.log("topological order:", order.map((n) => n.name).join(" → "));
-const f = g.forward({ x1: 2, x2: 5 }) as number;
+const f = g.forward({ x1: 2, x2: 5 });
 assertClose("f(2, 5) = ln 2 + 10 − sin 5", f, Math.log(2) + 10 - Math.sin(5));
 g
 
@@ -185,9 +185,9 @@ assertClose("forward mode: ∂f/∂x2 (a second sweep)", dx2.tangent.get("v5")!,
 // %%
 const adjoints = g.backward();
 display.markdown(`**Reverse mode, seed $\\bar v_5 = 1$**\n\n${adjointTable(g)}`);
-assertClose("reverse mode: ∂f/∂x1", adjoints.x1 as number, 5.5);
-assertClose("reverse mode: ∂f/∂x2", adjoints.x2 as number, 2 - Math.cos(5));
-assertClose("∂f/∂x2 to four decimals", Number((adjoints.x2 as number).toFixed(4)), 1.7163, 0);
+assertClose("reverse mode: ∂f/∂x1", adjoints.x1, 5.5);
+assertClose("reverse mode: ∂f/∂x2", adjoints.x2, 2 - Math.cos(5));
+assertClose("∂f/∂x2 to four decimals", Number(adjoints.x2.toFixed(4)), 1.7163, 0);
 g
 
 // %% [markdown]
@@ -205,9 +205,10 @@ assertClose("Value: f", out.data, 11.652071455223084, 1e-12);
 assertClose("Value (reverse): ∂f/∂x1", a.grad, 5.5);
 assertClose("Value (reverse): ∂f/∂x2", b.grad, 2 - Math.cos(5));
 
-const fDual = (p: Dual, q: Dual) => p.log().add(p.mul(q)).sub(q.sin());
-assertClose("jvp (forward) along (1, 0)", jvp(fDual, [2, 5], [1, 0]).tangent as number, 5.5);
-assertClose("jvp (forward) along (0, 1)", jvp(fDual, [2, 5], [0, 1]).tangent as number, 2 - Math.cos(5));
+// Dual<number>: dual numbers of plain numbers, so jvp's results are numbers.
+const fDual = (p: Dual<number>, q: Dual<number>) => p.log().add(p.mul(q)).sub(q.sin());
+assertClose("jvp (forward) along (1, 0)", jvp(fDual, [2, 5], [1, 0]).tangent, 5.5);
+assertClose("jvp (forward) along (0, 1)", jvp(fDual, [2, 5], [0, 1]).tangent, 2 - Math.cos(5));
 
 // %% [markdown]
 // ## Which mode is cheaper?
@@ -232,7 +233,7 @@ function reverseGradient(xs: number[]): number[] {
 }
 function forwardGradient(xs: number[]): number[] {
   // One jvp per input, along the unit vector e_i.
-  return xs.map((_, i) => jvp((...ds: Dual[]) => chain(ds), xs, xs.map((__, j) => (j === i ? 1 : 0))).tangent as number);
+  return xs.map((_, i) => jvp((...ds: Dual<number>[]) => chain(ds), xs, xs.map((__, j) => (j === i ? 1 : 0))).tangent);
 }
 
 // Both modes give the same gradient: ∂f/∂x_i = cos(x_i) x_{i+1} + sin(x_{i-1}).
