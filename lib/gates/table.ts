@@ -167,19 +167,27 @@ export type UnaryGateClass = new <V extends Num = Num>() => TableUnaryGate<V>;
 export type BinaryGateClass = new <V extends Num = Num>() => TableBinaryGate<V>;
 
 function unaryGate(entry: UnaryOp): UnaryGateClass {
-  const Gate = class<V extends Num = Num> extends TableUnaryGate<V> {
+  return named(class<V extends Num = Num> extends TableUnaryGate<V> {
     constructor() { super(entry); }
-  };
-  Object.defineProperty(Gate, "name", { value: entry.gate });
-  return Gate;
+  }, entry.gate);
 }
 
 function binaryGate(entry: BinaryOp): BinaryGateClass {
-  const Gate = class<V extends Num = Num> extends TableBinaryGate<V> {
+  return named(class<V extends Num = Num> extends TableBinaryGate<V> {
     constructor() { super(entry); }
-  };
-  Object.defineProperty(Gate, "name", { value: entry.gate });
-  return Gate;
+  }, entry.gate);
+}
+
+/**
+ * Gives a generated class its gate's name: `name` for code, and Symbol.toStringTag because that is
+ * what V8 reads for a stack frame's receiver when the class itself was defined without a name, so a
+ * student's traceback says "at MultiplyGate.backward", not "at Gate.backward" (a student's subclass
+ * keeps its own name).
+ */
+function named<C extends abstract new (...args: never[]) => object>(cls: C, name: string): C {
+  Object.defineProperty(cls, "name", { value: name });
+  Object.defineProperty(cls.prototype, Symbol.toStringTag, { value: name });
+  return cls;
 }
 
 const mapValues = <T, U>(o: Record<string, T>, f: (v: T) => U) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
