@@ -1,3 +1,4 @@
+import { centredDifference } from "../gradcheck/numeric";
 import { Rows, toRows } from "./input";
 import { contourLines } from "./marching-squares";
 import { makePlot, Plot } from "./plot";
@@ -133,7 +134,7 @@ function arrowField(f: (x: number, y: number) => number, opts: GradientFieldOpti
   const xr = xhi - xlo, yr = yhi - ylo;
   const h = 1e-5 * Math.max(xr, yr);
   const grad = opts.grad ?? ((x: number, y: number): [number, number] =>
-    [(f(x + h, y) - f(x - h, y)) / (2 * h), (f(x, y + h) - f(x, y - h)) / (2 * h)]);
+    [centredDifference((s) => f(x + s, y), h), centredDifference((s) => f(x, y + s), h)]);
   const out: { x: number; y: number; xend: number; yend: number; angle: number }[] = [];
   for (let j = 0; j < m; j++) {
     for (let i = 0; i < m; i++) {
