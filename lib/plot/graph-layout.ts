@@ -4,6 +4,8 @@
  * before the gate that first uses it, nodes in a column ordered to keep edges from crossing
  * (barycentre sweeps), and each node moved up or down towards its neighbours so chains run straight.
  */
+import { topologicalOrder } from "../autograd/backprop";
+
 export interface GraphViewNode {
   id: string;
   label: string;
@@ -44,7 +46,7 @@ export interface Layout {
 /** Checks the view (unique ids, known endpoints, no cycle) and lays it out. */
 export function layoutGraph(view: GraphView, what = "graph"): Layout {
   const { ids, preds, succs } = checkedAdjacency(view, what);
-  const column = columnsOf(view, ids, preds, succs, what);
+  const column = columnsOf(view, preds, succs, what);
 
   const width = Math.max(...[...column.values(), 0]) + 1;
   const columns: string[][] = Array.from({ length: width }, () => []);
@@ -130,24 +132,18 @@ function checkedAdjacency(view: GraphView, what: string) {
   return { ids, preds, succs };
 }
 
-function columnsOf(view: GraphView, ids: Set<string>, preds: Map<string, string[]>, succs: Map<string, string[]>, what: string) {
-  // Longest path from a source gives the column (Kahn's order; leftover nodes lie on a cycle).
+function columnsOf(view: GraphView, preds: Map<string, string[]>, succs: Map<string, string[]>, what: string) {
+  // Longest path from a source gives the column: one column right of the deepest input, walking the
+  // graph in the library's one topological order.
   const column = new Map<string, number>();
-  const indegree = new Map([...ids].map((id) => [id, preds.get(id)!.length]));
-  const queue = view.nodes.filter((n) => indegree.get(n.id) === 0).map((n) => n.id);
-  for (const id of queue) column.set(id, 0);
-  for (let k = 0; k < queue.length; k++) {
-    const id = queue[k];
-    for (const s of succs.get(id)!) {
-      column.set(s, Math.max(column.get(s) ?? 0, column.get(id)! + 1));
-      indegree.set(s, indegree.get(s)! - 1);
-      if (indegree.get(s) === 0) queue.push(s);
-    }
-  }
-  if (queue.length !== ids.size) {
-    const stuck = [...ids].filter((id) => indegree.get(id)! > 0);
-    throw new Error(`${what}: not a DAG, these nodes are on or behind a cycle: ${stuck.join(", ")}`);
-  }
+  const order = topologicalOrder(view.nodes.map((n) => n.id), {
+    arity: (id) => preds.get(id)!.length,
+    input: (id, j) => preds.get(id)![j],
+    cycle: (path) => {
+      throw new Error(`${what}: not a DAG, these nodes are on a cycle: ${path.slice(0, -1).join(", ")}`);
+    },
+  });
+  for (const id of order) column.set(id, Math.max(0, ...preds.get(id)!.map((p) => column.get(p)! + 1)));
   // Constants (marked, or unnamed inputs whose label is a number, like the 1 of 1 + e^-x) sit just
   // left of the first gate that uses them rather than with the named inputs, so their edges stay short.
   for (const n of view.nodes) {
