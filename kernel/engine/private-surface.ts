@@ -167,13 +167,18 @@ export interface PrivateUse {
 }
 
 type Check = (s: Surface) => string | null;
-/** A check that reports the first problem among `checks`. */
-const all = (...checks: Check[]): Check => (s) => {
-  for (const check of checks) {
-    const problem = check(s);
-    if (problem) return problem;
+/** A check's problem, or what it threw (a changed internal API often throws rather than answering differently). */
+const run = (check: Check, s: Surface): string | null => {
+  try {
+    return check(s);
+  } catch (e) {
+    return `a check threw: ${String((e as Error)?.message ?? e).split("\n")[0]}`;
   }
-  return null;
+};
+/** A check that reports every problem among `checks` (an upgrade then needs one run to see them all). */
+const all = (...checks: Check[]): Check => (s) => {
+  const problems = checks.map((check) => run(check, s)).filter((p): p is string => p !== null);
+  return problems.length ? problems.join("; ") : null;
 };
 const anchorOf = (name: PatchName): Check => (s) => {
   const at = findAnchor(s.tsScript, TEXT_PATCHES.find((p) => p.name === name)!.anchor);
@@ -301,5 +306,5 @@ export function installedSurface(ts?: any): Surface {
 
 /** Each use whose surface no longer matches, with what: `[name, problem]`. */
 export function mismatches(s: Surface): [string, string][] {
-  return PRIVATE_USES.map((u) => [u.name, u.verify(s)] as [string, string | null]).filter((e): e is [string, string] => e[1] !== null);
+  return PRIVATE_USES.map((u) => [u.name, run(u.verify, s)] as [string, string | null]).filter((e): e is [string, string] => e[1] !== null);
 }

@@ -43,7 +43,17 @@ describe("a TypeScript or tslab that no longer matches is named", () => {
 
   test("an internal function gone: the uses that call it", () => {
     const ts = Object.create(surface.ts, { bindSourceFile: { value: undefined } });
-    expect(mismatches(doctored({ ts }))).toEqual([["plain-builder", "TypeScript has no function bindSourceFile"]]);
+    expect(mismatches(doctored({ ts }))).toEqual([
+      ["plain-builder", "TypeScript has no function bindSourceFile; a check threw: ts.bindSourceFile is not a function"],
+    ]);
+  });
+
+  test("an internal API that throws now: every use that calls it is named, each with what threw, and the rest are still checked", () => {
+    const ts = Object.create(surface.ts, { createProgram: { value: () => { throw new Error("boom"); } } });
+    expect(mismatches(doctored({ ts }))).toEqual([
+      ["plain-builder", "a check threw: boom"],
+      ["lazy-node-types", "a check threw: boom"],
+    ]);
   });
 
   test("tslab calling another builder method, or passing no System: the plain builder, the static watchers", () => {
