@@ -67,7 +67,8 @@ export function unsafeEntryName(name: string): string | null {
 /** The end-of-central-directory record is in the last 22 + 65535 (comment) bytes. */
 function findEndRecord(buf: Buffer, archive: string): number {
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
-    if (buf.readUInt32LE(i) === EOCD_SIGNATURE) return i;
+    // The record's comment length must reach the end of the file, or these bytes are inside a comment.
+    if (buf.readUInt32LE(i) === EOCD_SIGNATURE && i + 22 + buf.readUInt16LE(i + 20) === buf.length) return i;
   }
   throw new ZipError(`${archive}: not a zip file (no end-of-central-directory record)`);
 }

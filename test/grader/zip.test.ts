@@ -20,6 +20,13 @@ describe("zip round trip", () => {
     expect(zip.length).toBeLessThan(600 + 300); // "hello" x100 was deflated
   });
 
+  it("finds the directory when the archive comment holds the end-record signature", () => {
+    const zip = writeZip([{ name: "a.txt", data: "a" }]);
+    const comment = Buffer.concat([Buffer.from("PK\x05\x06", "latin1"), Buffer.alloc(30, 0x41)]);
+    zip.writeUInt16LE(comment.length, zip.length - 2);
+    expect(readZip(Buffer.concat([zip, comment])).map((e) => e.data.toString())).toEqual(["a"]);
+  });
+
   it("computes the standard CRC-32", () => {
     expect(crc32(Buffer.from("123456789"))).toBe(0xcbf43926);
   });
