@@ -49,10 +49,6 @@ export function studentTestView(test: TestResult): StudentTestView {
   };
 }
 
-export function isVisible(test: TestResult | StudentTestView): boolean {
-  return test.visibility === "visible";
-}
-
 /** Every test as a student may see it, in the engine's order. */
 export function studentTests(result: GradeResult): StudentTestView[] {
   return result.tests.map(studentTestView);
