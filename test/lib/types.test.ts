@@ -6,26 +6,14 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
-import { join, resolve } from "path";
+import { join } from "path";
 import * as ts from "typescript";
+import { gradlabProgram } from "../support/typecheck";
 
-const root = resolve(__dirname, "../..");
 const fixture = join(__dirname, "types", "overloads.ts");
 
 function diagnostics(file: string): string[] {
-  const program = ts.createProgram([file], {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.Node16,
-    moduleResolution: ts.ModuleResolutionKind.Node16,
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    types: ["node"],
-    typeRoots: [join(root, "node_modules", "@types")],
-    baseUrl: root,
-    paths: { gradlab: ["lib/index.ts"] },
-  });
-  return ts.getPreEmitDiagnostics(program)
+  return ts.getPreEmitDiagnostics(gradlabProgram([file]))
     .filter((d) => d.file?.fileName === file)
     .map((d) => {
       const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);

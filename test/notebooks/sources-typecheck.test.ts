@@ -9,6 +9,7 @@ import { join } from "path";
 import * as ts from "typescript";
 import { NOTEBOOK_GLOBALS_DTS } from "../../kernel/engine/display";
 import { sourceNames } from "../../notebooks/build";
+import { gradlabProgram } from "../support/typecheck";
 import { NOTEBOOKS, ROOT } from "./support";
 
 test("every notebook source type-checks against gradlab and the kernel's globals", () => {
@@ -18,19 +19,7 @@ test("every notebook source type-checks against gradlab and the kernel's globals
     writeFileSync(globals, NOTEBOOK_GLOBALS_DTS);
     const sources = sourceNames(NOTEBOOKS).map((n) => join(NOTEBOOKS, "src", `${n}.ts`));
     expect(sources).toHaveLength(10);
-    const program = ts.createProgram([...sources, globals], {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.Node16,
-      moduleResolution: ts.ModuleResolutionKind.Node16,
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      esModuleInterop: true,
-      types: ["node"],
-      typeRoots: [join(ROOT, "node_modules", "@types")],
-      baseUrl: ROOT,
-      paths: { gradlab: ["lib/index.ts"] },
-    });
+    const program = gradlabProgram([...sources, globals], { esModuleInterop: true });
     // Only the notebooks' own errors: a half-finished library file is its owner's test to fail. A cell
     // may `await` at its top level (the kernel runs cells in an async scope), which a CommonJS file may not.
     const topLevelAwait = new Set([1309, 1375, 1378]);
