@@ -13,6 +13,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSyn
 import { tmpdir } from "os";
 import { join } from "path";
 import { promisify } from "util";
+import { tempDir } from "../support/temp";
 
 const run = promisify(execFile);
 const dist = join(__dirname, "..", "..", "dist", "kernel", "engine");
@@ -39,13 +40,16 @@ const CELLS = [
   "undefinedName + 1",
 ];
 
+/** A temporary folder (removed after this file's tests) holding the geometry fixture a cell imports. */
+function withFixture(prefix: string): string {
+  const dir = tempDir(prefix);
+  copyFileSync(fixture, join(dir, "geometry.ts"));
+  return dir;
+}
+
 describe("the plain Program per cell (instead of tslab's builder program)", () => {
   let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "gradlab-ts-engine-"));
-    copyFileSync(fixture, join(dir, "geometry.ts"));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeAll(() => (dir = withFixture("ts-engine")));
 
   test("gives tslab's results cell by cell: declarations across cells, errors, local imports, top-level await", async () => {
     const results = await inChild(`
@@ -102,11 +106,7 @@ describe("the plain Program per cell (instead of tslab's builder program)", () =
 
 describe("the static-watchers patch", () => {
   let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "gradlab-ts-watchers-"));
-    copyFileSync(fixture, join(dir, "geometry.ts"));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeAll(() => (dir = withFixture("ts-watchers")));
 
   test("no watcher on declarations under node_modules or TypeScript's lib; all of them with GRADLAB_KERNEL_PATCHES=-static-watchers", async () => {
     const r = await inChild(`
