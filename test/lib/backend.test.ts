@@ -28,6 +28,8 @@ function cases(): Case[] {
   // fallback for thin products) computes them.
   out.push({ m: 9, n: 11, k: 10, transA: false, transB: false, pad: 2, alpha: -0.5, beta: 2 });
   out.push({ m: 9, n: 11, k: 10, transA: true, transB: true, pad: 1, alpha: 3, beta: 1 });
+  // And a thin one (k < 8), which the wasm backend hands to the js loops: alpha and beta must go with it.
+  out.push({ m: 9, n: 11, k: 3, transA: true, transB: false, pad: 2, alpha: -0.5, beta: 2 });
   return out;
 }
 
