@@ -6,16 +6,19 @@
  *
  * The tree is looked up while the child is starting (bubblewrap forks node after we spawn it) and kept
  * once the child has answered: node cannot start processes (the permission model forbids it), so the
- * tree cannot grow afterwards.
+ * tree cannot grow afterwards. Its stat files are then kept open and re-read in place: every request reads
+ * them once, and a class makes tens of thousands of requests.
  */
 import { spawnSync } from "child_process";
-import { existsSync, readdirSync, readFileSync } from "fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from "fs";
 
 export interface CpuMeter {
   /** CPU time used so far by the child's processes, in ms; null when it can no longer be read. */
   usedMs(): number | null;
   /** The child is running (it answered): its process tree is complete, stop looking for new members. */
   settle(): void;
+  /** The child has ended: let go of what was kept open. */
+  close(): void;
 }
 
 /** A meter for the child spawned as `pid`, or null where its CPU time cannot be measured. */
@@ -28,19 +31,23 @@ export function procCpuAvailable(): boolean {
 
 /** The meter of a child on this machine: /proc where it is readable, else null (wall-clock time only). */
 export const procCpuMeter: CpuMeterFactory = (pid) => {
-  if (!procCpuAvailable() || ticksOf(pid) === null) return null;
-  let tree: number[] | null = null;
+  if (!procCpuAvailable() || readStat(pid) === null) return null;
+  let kept: StatFile[] | null = null;
   let last = 0;
   return {
     usedMs() {
-      const ticks = sumTicks(tree ?? processTree(pid));
+      const ticks = sumTicks(kept ? kept.map((f) => f.read()) : processTree(pid).map(readStat));
       if (ticks === null) return null;
       // A member that ended and was reaped moves into its parent's cutime only once; never go backwards.
       last = Math.max(last, (ticks * 1000) / clockTicksPerSecond());
       return last;
     },
     settle() {
-      tree ??= processTree(pid);
+      kept ??= processTree(pid).flatMap((p) => StatFile.open(p) ?? []);
+    },
+    close() {
+      for (const f of kept ?? []) f.close();
+      kept = [];
     },
   };
 };
@@ -52,29 +59,62 @@ export function processTree(pid: number): number[] {
   return tree;
 }
 
-function sumTicks(pids: number[]): number | null {
+/** The CPU ticks of the stat lines that could be read (null: none could). */
+function sumTicks(stats: Array<string | null>): number | null {
   let sum: number | null = null;
-  for (const pid of pids) {
-    const ticks = ticksOf(pid);
+  for (const stat of stats) {
+    const ticks = stat === null ? null : ticksOf(stat);
     if (ticks !== null) sum = (sum ?? 0) + ticks;
   }
   return sum;
 }
 
-/** Fields 3 onwards of /proc/<pid>/stat (the command name before them may hold spaces and parentheses). */
-function statFields(pid: number): string[] | null {
+/** /proc/<pid>/stat, or null when the process is gone. */
+function readStat(pid: number): string | null {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return text.slice(text.lastIndexOf(")") + 2).split(" ");
+    return readFileSync(`/proc/${pid}/stat`, "latin1");
   } catch {
-    return null; // gone
+    return null;
   }
 }
 
+const statBuffer = Buffer.alloc(4096);
+
+/** A stat file kept open: a read at offset 0 regenerates it (one system call), and fails once the process is gone. */
+class StatFile {
+  private constructor(private fd: number | null) {}
+
+  static open(pid: number): StatFile | null {
+    try {
+      return new StatFile(openSync(`/proc/${pid}/stat`, "r"));
+    } catch {
+      return null;
+    }
+  }
+
+  read(): string | null {
+    if (this.fd === null) return null;
+    try {
+      return statBuffer.toString("latin1", 0, readSync(this.fd, statBuffer, 0, statBuffer.length, 0));
+    } catch {
+      return null;
+    }
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+/** Fields 3 onwards of a stat line (the command name before them may hold spaces and parentheses). */
+function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
 /** utime + stime + cutime + cstime (fields 14-17) in clock ticks: the process's CPU and its reaped children's. */
-function ticksOf(pid: number): number | null {
-  const f = statFields(pid);
-  if (!f) return null;
+function ticksOf(stat: string): number | null {
+  const f = statFields(stat);
   const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
   return Number.isFinite(ticks) ? ticks : null;
 }
@@ -100,8 +140,8 @@ function childrenByScan(pid: number): number[] {
   const out: number[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    const f = statFields(Number(entry));
-    if (f && Number(f[1]) === pid) out.push(Number(entry)); // field 4: the parent's pid
+    const stat = readStat(Number(entry));
+    if (stat !== null && Number(statFields(stat)[1]) === pid) out.push(Number(entry)); // field 4: the parent's pid
   }
   return out;
 }

@@ -215,6 +215,7 @@ export class SandboxedProgram extends WireProgram {
       this.settle(child, failure);
       if (this.child === child) this.child = null;
       this.children.delete(child);
+      child.meter?.close();
       rmSync(cwd, { recursive: true, force: true });
       markClosed();
     };

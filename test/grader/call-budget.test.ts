@@ -10,7 +10,7 @@ import { ChildFailure } from "../../grader/sandbox/program";
 /** A child that computes `share` of every wall-clock millisecond (1: a loop; 0: waiting). */
 function meterAt(share: number): CpuMeter {
   const start = Date.now();
-  return { usedMs: () => 1234 + share * (Date.now() - start), settle: () => undefined };
+  return { usedMs: () => 1234 + share * (Date.now() - start), settle: () => undefined, close: () => undefined };
 }
 
 /** When (fake ms after the call started) and with what the call was ended, within `horizon` ms. */
@@ -80,7 +80,7 @@ describe("where CPU time cannot be measured", () => {
   });
 
   test("a meter that cannot read the child at the start falls back the same way", () => {
-    expect(run({ usedMs: () => null, settle: () => undefined }, 500)!.at).toBe(1500);
+    expect(run({ usedMs: () => null, settle: () => undefined, close: () => undefined }, 500)!.at).toBe(1500);
   });
 });
 
