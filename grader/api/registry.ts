@@ -11,7 +11,8 @@ export interface TestOptions {
   points: number;
   /** Gradescope's visibility; default "visible" in tests/public, "hidden" in tests/hidden. */
   visibility?: Visibility;
-  /** Budget of each call into the student's code, in ms (default: assignment.json's timeout_ms). */
+  /** CPU time each call into the student's code may use, in ms (default: assignment.json's timeout_ms); a call
+   *  that waits without computing ends after 10× that, at least 5 s, of wall-clock time. */
   timeout?: number;
   /** Seed of `t.rng`; default: derived from the test's name, so it never changes by accident. */
   seed?: number;

@@ -51,7 +51,7 @@ export interface AssignmentConfig {
   due?: string;
   latePolicy: LatePolicy;
   tolerance: Tolerance;
-  /** Wall-clock budget of one request to the student's code (ms). */
+  /** CPU-time budget of one request to the student's code (ms); grader/sandbox/call-budget.ts. */
   timeoutMs: number;
   questions: Question[];
 }

@@ -12,8 +12,8 @@ export function sandboxFactory(opts: { limits?: Limits; env?: NodeJS.ProcessEnv;
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const isolation = chooseIsolation(env);
   return {
-    // Starting a child and loading gradlab takes about 0.4 s (2 s on a loaded machine): 5 s on top of
-    // the assignment's timeout for the program's own top level.
+    // Starting a child and loading gradlab takes about 0.3 s of CPU (2 s of wall-clock time on a loaded
+    // machine): 5 s of each on top of the assignment's budget for the program's own top level.
     student: (jsFile) => new SandboxedProgram(jsFile, { limits, env, outputCap: opts.outputCap, startupMs: 5000 }),
     reference: (jsFile) => new LocalProgram(jsFile),
     sandbox: { description: describeSandbox(limits, env), unsandboxed: isolation === "none" },

@@ -10,7 +10,7 @@ export interface TestResult { question: string; name: string; score: number; max
   outcome: Outcome; seed: number; durationMs: number;
   /** Visible tests only: what was checked, for the student. Each check: { ok, message, input?: string, expected?: string, got?: string, hint?: string } */
   checks: Array<{ ok: boolean; message: string; input?: string; expected?: string; got?: string; hint?: string }>;
-  /** Allowed for every test: one short line ("wrong answer", "timed out after 10 s"). */
+  /** Allowed for every test: one short line ("wrong answer", "used 0.5 s of CPU time without finishing (an endless loop?)"). */
   summary: string; }
 export interface QuestionResult { id: string; title: string; score: number; maxScore: number; manual: boolean; note?: string /* e.g. forbidden name, compile error */;
   /** A manual question a teaching assistant has scored (a 0 included); absent or false: pending. */

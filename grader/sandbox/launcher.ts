@@ -12,6 +12,8 @@ import { packageRoot as libPackageRoot } from "../../lib/data/package-root";
 import { spawnSync } from "child_process";
 import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync } from "fs";
 import { basename, dirname, join } from "path";
+import { FALLBACK_WALL_FACTOR, MIN_WALL_CAP_MS, WALL_CAP_FACTOR } from "./call-budget";
+import { procCpuAvailable } from "./child-cpu";
 
 export type Isolation = "bwrap" | "unshare" | "none";
 
@@ -23,8 +25,8 @@ export interface Limits {
    *  address-space limit would cost the child the wasm backend; RLIMIT_DATA counts only what is made
    *  writable, and a typed-array bomb still stops at this limit. */
   memoryMB: number;
-  /** CPU seconds over the child's whole life (RLIMIT_CPU): a backstop; the per-request wall-clock
-   *  timeout is what normally ends a loop. */
+  /** CPU seconds over the child's whole life (RLIMIT_CPU): a backstop; the per-request CPU budget
+   *  (call-budget.ts) is what normally ends a loop. */
   cpuSeconds: number;
 }
 
@@ -147,17 +149,20 @@ export function chooseIsolation(env: NodeJS.ProcessEnv = process.env, available:
   return "none";
 }
 
-/** The report header's line about where student code ran. */
-export function describeSandbox(limits: Limits = DEFAULT_LIMITS, env: NodeJS.ProcessEnv = process.env): string {
+/** The report header's line about where student code ran, and how its calls are timed. */
+export function describeSandbox(limits: Limits = DEFAULT_LIMITS, env: NodeJS.ProcessEnv = process.env, cpuMeasurable = procCpuAvailable()): string {
   const isolation = chooseIsolation(env);
+  const timing = cpuMeasurable
+    ? `; call budgets in CPU time (a call that waits ends after ${WALL_CAP_FACTOR}× its budget, at least ${MIN_WALL_CAP_MS / 1000} s)`
+    : `; call budgets in wall-clock time (${FALLBACK_WALL_FACTOR}× the budget: CPU time cannot be measured on this machine)`;
   const prlimit = prlimitOptions(limits);
   const resources = prlimit.length
     ? ` + prlimit (memory ${prlimit.some((o) => o.startsWith("--data")) ? `${limits.memoryMB} MB` : "unlimited"}, ` +
       `CPU ${prlimit.some((o) => o.startsWith("--cpu")) ? `${limits.cpuSeconds} s` : "unlimited"}, heap ${limits.heapMB} MB)`
     : ` (heap ${limits.heapMB} MB; no prlimit: typed arrays and CPU time are not limited)`;
-  if (isolation === "bwrap") return `bubblewrap (no network, read-only view) + Node permission model${resources}`;
-  if (isolation === "unshare") return `unshare -rn (no network) + Node permission model${resources}`;
-  return `UNSANDBOXED: no bubblewrap or unshare on this machine; only Node's permission model, which is no defence against malicious code${resources}`;
+  if (isolation === "bwrap") return `bubblewrap (no network, read-only view) + Node permission model${resources}${timing}`;
+  if (isolation === "unshare") return `unshare -rn (no network) + Node permission model${resources}${timing}`;
+  return `UNSANDBOXED: no bubblewrap or unshare on this machine; only Node's permission model, which is no defence against malicious code${resources}${timing}`;
 }
 
 // ---------------------------------------------------------------- the command line

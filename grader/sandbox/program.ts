@@ -64,7 +64,7 @@ export interface Program {
   get(target: Remote, prop: string): Promise<unknown>;
   batch(calls: BatchCall[]): Promise<Array<{ value?: unknown; error?: StudentError }>>;
   inspect(names: string[]): Promise<Record<string, Inspection>>;
-  /** Wall-clock budget of each request from now on (the current test's timeout). */
+  /** Budget of each request from now on, in ms (the current test's timeout): the child's CPU time where it can be measured. */
   setTimeout(ms: number): void;
   /** Called before each test (the recorded reference keys its answers by test). */
   beginTest?(name: string): void;

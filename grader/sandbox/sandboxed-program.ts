@@ -2,6 +2,9 @@
  * SandboxedProgram: the student's compiled program, run in a locked-down child process (launcher.ts)
  * and spoken to over the wire (one request at a time on fd 3, one reply per line on fd 4).
  *
+ * Each request has a budget of the child's CPU time, with a wall-clock cap for a child that waits
+ * (call-budget.ts, measured through /proc: child-cpu.ts).
+ *
  * The child is started on the first request and reused; after a timeout, a limit, a crash or an answer
  * out of protocol it is killed (its whole process group / sandbox) and the next request starts a fresh
  * one, so the remaining tests still run. Everything that comes back is untrusted: replies are checked
@@ -14,21 +17,25 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { constants as osConstants } from "os";
 import { StringDecoder } from "string_decoder";
+import { callLimits, watchCall, type CallLimits } from "./call-budget";
+import { procCpuMeter, type CpuMeter, type CpuMeterFactory } from "./child-cpu";
 import { DEFAULT_LIMITS, planLaunch, type Limits } from "./launcher";
 import { ChildFailure, StudentError } from "./program";
 import { LIMITS, parseReply, type Reply, type WireError } from "./wire";
 import { loadLine, loadResult, malformed, WireProgram } from "./wire-program";
 
 export interface SandboxOptions {
-  /** Wall-clock budget per request (default 10 s; setTimeout changes it per test). */
+  /** CPU-time budget per request (default 10 s; setTimeout changes it per test); call-budget.ts adds a wall-clock cap. */
   timeoutMs?: number;
-  /** Extra time for starting the child and loading the program (default 10 s). */
+  /** Extra time (CPU and wall-clock) for starting the child and loading the program (default 10 s). */
   startupMs?: number;
   /** stdout + stderr bytes a child may print before it is killed (default 1 MB). */
   outputCap?: number;
   limits?: Limits;
   /** Environment deciding the isolation (GRADLAB_SANDBOX, GRADLAB_FULL); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** How the child's CPU time is read (default /proc; a factory returning null means wall-clock time only). */
+  cpuMeter?: CpuMeterFactory;
 }
 
 interface Pending {
@@ -36,7 +43,7 @@ interface Pending {
   batch: boolean;
   resolve(r: Reply): void;
   reject(e: Error): void;
-  timer?: NodeJS.Timeout;
+  unwatch?: () => void;
 }
 
 interface Child {
@@ -44,6 +51,8 @@ interface Child {
   generation: number;
   cwd: string;
   directExit: boolean;
+  /** Its CPU time so far (null: not measurable here). */
+  meter: CpuMeter | null;
   /** Why the parent killed it (the outcome reported), once it did. */
   killedFor?: ChildFailure;
   closed: Promise<void>;
@@ -64,6 +73,7 @@ export class SandboxedProgram extends WireProgram {
   private readonly outputCap: number;
   private readonly limits: Limits;
   private readonly env: NodeJS.ProcessEnv;
+  private readonly cpuMeter: CpuMeterFactory;
   private child: Child | null = null;
   private readonly children = new Set<Child>();
   private generations = 0;
@@ -84,6 +94,7 @@ export class SandboxedProgram extends WireProgram {
     this.outputCap = opts.outputCap ?? MB;
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.env = opts.env ?? process.env;
+    this.cpuMeter = opts.cpuMeter ?? procCpuMeter;
   }
 
   setTimeout(ms: number): void {
@@ -135,7 +146,7 @@ export class SandboxedProgram extends WireProgram {
     return this.serially(async () => {
       const child = await this.ensureChild();
       if (child.loaded instanceof StudentError) throw child.loaded; // the program failed to load: every call says why
-      return this.roundTrip(child, id, line, batch, this.timeoutMs);
+      return this.roundTrip(child, id, line, batch, callLimits(this.timeoutMs));
     });
   }
 
@@ -154,7 +165,8 @@ export class SandboxedProgram extends WireProgram {
     const child = this.start();
     const id = this.requestId();
     try {
-      child.loaded = loadResult(await this.roundTrip(child, id, loadLine(id), false, this.timeoutMs + this.startupMs));
+      child.loaded = loadResult(await this.roundTrip(child, id, loadLine(id), false, callLimits(this.timeoutMs, this.startupMs)));
+      child.meter?.settle(); // it answered: every process of the sandbox is running
     } catch (e) {
       if (!(e instanceof ChildFailure)) throw e;
       throw new ChildFailure(e.outcome, `${e.message} (while loading the program)`);
@@ -177,6 +189,7 @@ export class SandboxedProgram extends WireProgram {
       generation: ++this.generations,
       cwd,
       directExit: plan.directExit,
+      meter: proc.pid === undefined ? null : this.cpuMeter(proc.pid),
       closed: new Promise<void>((resolve) => (markClosed = resolve)),
       dead: false,
       printed: 0,
@@ -202,6 +215,7 @@ export class SandboxedProgram extends WireProgram {
       this.settle(child, failure);
       if (this.child === child) this.child = null;
       this.children.delete(child);
+      child.meter?.close();
       rmSync(cwd, { recursive: true, force: true });
       markClosed();
     };
@@ -213,14 +227,14 @@ export class SandboxedProgram extends WireProgram {
     return child;
   }
 
-  private roundTrip(child: Child, id: number, line: string, batch: boolean, ms: number): Promise<Reply> {
+  private roundTrip(child: Child, id: number, line: string, batch: boolean, limits: CallLimits): Promise<Reply> {
     return new Promise<Reply>((resolve, reject) => {
       if (child.dead || child.killedFor) {
         reject(child.killedFor ?? new ChildFailure("crash", this.lastEnd));
         return;
       }
       child.pending = { id, batch, resolve, reject };
-      child.pending.timer = setTimeout(() => this.kill(child, new ChildFailure("timeout", `timed out after ${seconds(ms)}`)), ms);
+      child.pending.unwatch = watchCall(child.meter, limits, (failure) => this.kill(child, failure));
       (child.proc.stdio[3] as NodeJS.WritableStream).write(line + "\n");
     });
   }
@@ -243,7 +257,7 @@ export class SandboxedProgram extends WireProgram {
     const p = child.pending;
     if (!p) return;
     child.pending = undefined;
-    clearTimeout(p.timer);
+    p.unwatch?.();
     p.reject(failure);
   }
 
@@ -284,7 +298,7 @@ export class SandboxedProgram extends WireProgram {
       return;
     }
     child.pending = undefined;
-    clearTimeout(p.timer);
+    p.unwatch?.();
     p.resolve(reply);
   }
 
@@ -333,10 +347,6 @@ export class SandboxedProgram extends WireProgram {
         : `the submission ended the grading process with exit code ${code} (process.exit(${code})?)`,
     );
   }
-}
-
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function formatBytes(n: number): string {

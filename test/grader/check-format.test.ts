@@ -40,14 +40,14 @@ describe("gradlab check's text", () => {
   it("says 'not run after timeouts' once, and still explains the tests that timed out themselves", () => {
     const notRun = "not run: 2 earlier tests of this question timed out (an endless loop?)";
     const tests = [
-      test("a", "t1", { score: 0, outcome: "timeout", checks: [{ ok: false, message: "timed out after 10 s" }], summary: "timed out" }),
-      test("a", "t2", { score: 0, outcome: "timeout", checks: [{ ok: false, message: "timed out after 10 s (again)" }], summary: "timed out" }),
+      test("a", "t1", { score: 0, outcome: "timeout", checks: [{ ok: false, message: "used 10 s of CPU time without finishing (an endless loop?)" }], summary: "timed out" }),
+      test("a", "t2", { score: 0, outcome: "timeout", checks: [{ ok: false, message: "waited 100 s without an answer, computing (almost) nothing (waiting for something that never happens?)" }], summary: "timed out" }),
       ...["t3", "t4", "t5"].map((n) => test("a", n, { score: 0, outcome: "timeout", checks: [{ ok: false, message: notRun }], summary: "timed out" })),
     ];
     const text = formatCheck(result(tests), 0, style(false));
     expect(text.split(notRun).length - 1).toBe(1);
     expect(text).toContain(`  ✗ 3 tests: ${notRun}`);
-    expect(text).toContain("timed out after 10 s (again)");
+    expect(text).toContain("waited 100 s without an answer, computing (almost) nothing (waiting for something that never happens?)");
     expect(text).toMatch(/^ {4}✗ t4 {2}0 \/ 1$/m);
   });
 

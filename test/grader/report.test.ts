@@ -254,14 +254,14 @@ describe("short reports", () => {
     const notRun = "not run: 2 earlier tests of this question timed out (an endless loop?)";
     const r = bigResult((q, t, test) => {
       if (q !== 1) return test;
-      if (t < 2) return { ...test, score: 0, outcome: "timeout", summary: "timed out after 3 s", checks: [{ ok: false, message: "timed out after 3 s" }] };
+      if (t < 2) return { ...test, score: 0, outcome: "timeout", summary: "used 3 s of CPU time without finishing (an endless loop?)", checks: [{ ok: false, message: "used 3 s of CPU time without finishing (an endless loop?)" }] };
       if (t === 8) return { ...test, score: 0, outcome: "wrong", summary: "wrong answer" };
       return { ...test, score: 0, outcome: "timeout", summary: "timed out", checks: [{ ok: false, message: notRun }] };
     });
     const { markdown, html } = written(r);
     expect(occurrences(markdown, notRun)).toBe(2); // what to fix first, and the question
     expect(occurrences(html, notRun)).toBe(2);
-    expect(markdown).toContain(`  - 2 tests (4 points): timed out after 3 s\n  - 6 tests (12 points): ${notRun}\n  - ❌ test 1.8 (hidden test): 0 / 2, wrong answer`);
+    expect(markdown).toContain(`  - 2 tests (4 points): used 3 s of CPU time without finishing (an endless loop?)\n  - 6 tests (12 points): ${notRun}\n  - ❌ test 1.8 (hidden test): 0 / 2, wrong answer`);
     expect(markdown).toContain(`❌ 6 tests of this question: ${notRun}\n\n- ❌ test 1.2: 0 / 2\n`);
   });
 

@@ -71,7 +71,7 @@ describe("the command line", () => {
       expect(binds.some(([, dest]) => dest === "/gradlab/program")).toBe(true);
       expect(plan.args.some((a) => a === "--bind")).toBe(false); // nothing writable
       expect(plan.args).toEqual(expect.arrayContaining(["--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]));
-      expect(describeSandbox(TEST_LIMITS, { GRADLAB_SANDBOX: "bwrap" })).toMatch(/^bubblewrap \(no network, read-only view\) \+ Node permission model \+ prlimit \(memory 1200 MB, CPU 30 s, heap 64 MB\)$/);
+      expect(describeSandbox(TEST_LIMITS, { GRADLAB_SANDBOX: "bwrap" })).toMatch(/^bubblewrap \(no network, read-only view\) \+ Node permission model \+ prlimit \(memory 1200 MB, CPU 30 s, heap 64 MB\); call budgets in CPU time \(a call that waits ends after 10× its budget, at least 5 s\)$/);
     });
   });
 });

@@ -12,7 +12,7 @@ import { tempDir } from "../support/temp";
 /** Small limits for tests: a heap bomb or an oversized typed array fails in well under a second. */
 export const TEST_LIMITS: Limits = { heapMB: 64, memoryMB: 1200, cpuSeconds: 30 };
 
-/** Generous start-up allowance and a 2 s request budget: a loop is cut after 2 s, a busy machine still passes. */
+/** Generous start-up allowance and a 2 s request budget (CPU time): a loop is cut after 2 s of computing. */
 export function testOptions(env: NodeJS.ProcessEnv, extra: SandboxOptions = {}): SandboxOptions {
   return { timeoutMs: 2000, startupMs: 20000, outputCap: 100 * 1024, limits: TEST_LIMITS, env, ...extra };
 }
