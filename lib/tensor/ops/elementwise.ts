@@ -7,7 +7,7 @@
  * of the last axis to the loop, with stride 0 where an operand is broadcast.
  */
 import { broadcastShapes, broadcastStrides } from "../broadcast";
-import { sameShape, sizeOf } from "../shape";
+import { sameShape } from "../shape";
 import { Tensor, type DType, type TypedData } from "../tensor";
 
 export type Operand = Tensor | number;
@@ -56,6 +56,14 @@ function broadcastApply(a: Operand, b: Operand, loop: BinaryLoop, op: string): T
     loop(a.data, 0, 1, b.data, 0, 1, out.data, 0, out.data.length);
     return out;
   }
+  return broadcastRuns(a, b, loop, op, dtype);
+}
+
+/**
+ * Operands of different shapes: every run of the last axis in turn. Apart from broadcastApply, whose
+ * common cases a freshly started process then compiles without this walk.
+ */
+function broadcastRuns(a: Tensor, b: Tensor, loop: BinaryLoop, op: string, dtype: DType): Tensor {
   let shape: number[];
   try {
     shape = broadcastShapes(a.shape, b.shape);
@@ -63,7 +71,7 @@ function broadcastApply(a: Operand, b: Operand, loop: BinaryLoop, op: string): T
     throw new RangeError(`${op}: ${(e as Error).message}`);
   }
   const out = Tensor.empty(shape, dtype);
-  const n = sizeOf(shape);
+  const n = out.data.length;
   if (n === 0) return out;
   const as = broadcastStrides(a.shape, shape), bs = broadcastStrides(b.shape, shape);
   const nd = shape.length, run = shape[nd - 1], sa = as[nd - 1], sb = bs[nd - 1];
