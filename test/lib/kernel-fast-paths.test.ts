@@ -2,12 +2,13 @@
  * The kernels' special cases for a cold process (the grader's: every submission in a fresh one) against
  * plain references written out element by element, on seeded random shapes that dwell on the tiny
  * dimensions (0 to 9, as in a layer with 2 inputs or 3 classes), in float64 and float32. Where a fast
- * path promises the general path's exact numbers (the js product's narrow case), the check is bit for bit.
+ * path promises the general path's exact numbers (the js product's narrow case, the wasm backend's thin
+ * products), the check is bit for bit.
  */
 import { Random, Tensor } from "../../lib/tensor";
-import { setBackend } from "../../lib/tensor/backend";
+import { loadBackend, setBackend } from "../../lib/tensor/backend";
 import { gemmJs } from "../../lib/tensor/backend/js";
-import type { Flat } from "../../lib/tensor/backend/kernel";
+import type { Backend, Flat } from "../../lib/tensor/backend/kernel";
 import { unravelIndex } from "../../lib/tensor/shape";
 
 const DTYPES = ["float64", "float32"] as const;
@@ -72,6 +73,51 @@ describe("the js product's narrow case (fewer than 4 columns) is bit for bit the
     try {
       const wide = a.matmul(w);
       for (const n of [1, 2, 3]) expect(a.matmul(w.slice(null, [0, n])).equals(wide.slice(null, [0, n]))).toBe(true);
+    } finally {
+      setBackend(before.name);
+    }
+  });
+});
+
+describe("the wasm backend's thin products (a dimension below 8) are bit for bit the js loops", () => {
+  const wasm = loadBackend("wasm");
+  const run = typeof wasm === "string" ? test.skip : test;
+  if (typeof wasm === "string") console.log(`wasm backend not available here: ${wasm}`);
+
+  run.each(DTYPES)("%s, random shapes, strides, offsets, transposes, alpha and beta (NaN in C included)", (dtype) => {
+    const gemm = (wasm as Backend).gemm;
+    const rng = new Random(16);
+    const make = (len: number) => {
+      const d = dtype === "float64" ? new Float64Array(len) : new Float32Array(len);
+      for (let i = 0; i < len; i++) d[i] = rng.normal();
+      return d;
+    };
+    for (let trial = 0; trial < 600; trial++) {
+      const dims = [rng.int(1, 14), rng.int(1, 14), rng.int(1, 14)];
+      dims[trial % 3] = rng.int(1, 8); // m, n or k below 8: the thin case
+      const [m, n, k] = dims, pad = rng.int(0, 3), transA = trial % 7 === 0, transB = trial % 11 === 0;
+      const alpha = [1, -0.5, 3, 0][trial % 4], beta = [0, 1, 2, -0.25][Math.floor(trial / 4) % 4];
+      const lda = (transA ? m : k) + pad, ldb = (transB ? k : n) + pad, ldc = n + (trial % 5 === 0 ? 0 : pad);
+      const A = make(2 + (transA ? k : m) * lda), B = make(1 + (transB ? n : k) * ldb), C = make(3 + m * ldc + 2);
+      if (trial % 13 === 0) C[3] = NaN;
+      const got = C.slice(), want = C.slice();
+      gemm(transA, transB, m, n, k, alpha, A, 2, lda, B, 1, ldb, beta, got, 3, ldc);
+      gemmJs(transA, transB, m, n, k, alpha, A, 2, lda, B, 1, ldb, beta, want, 3, ldc);
+      const label = `${m}x${n}x${k} ${transA ? "T" : "N"}${transB ? "T" : "N"} pad ${pad} alpha ${alpha} beta ${beta}`;
+      expect([label, Array.from(got)]).toEqual([label, Array.from(want)]);
+    }
+  });
+
+  run("a two-layer network's products through Tensor.matmul: the same numbers on wasm as on js", () => {
+    const rng = new Random(17);
+    const X = randomTensor([100, 2], rng, "float64"), W1 = randomTensor([2, 100], rng, "float64");
+    const a = randomTensor([300, 100], rng, "float64"), W2 = randomTensor([100, 3], rng, "float64");
+    const products = () => [X.matmul(W1), a.matmul(W2), a.T.matmul(a.matmul(W2)), X.T.matmul(a.slice([0, 100])), a.matmul(W2).matmul(W2.T)];
+    const before = setBackend("js");
+    try {
+      const want = products();
+      setBackend("wasm");
+      products().forEach((got, i) => expect(got.equals(want[i])).toBe(true));
     } finally {
       setBackend(before.name);
     }
