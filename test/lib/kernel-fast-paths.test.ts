@@ -14,10 +14,14 @@ import { unravelIndex } from "../../lib/tensor/shape";
 const DTYPES = ["float64", "float32"] as const;
 type DType = (typeof DTYPES)[number];
 
+function randomFlat(len: number, rng: Random, dtype: DType): Flat {
+  const d = dtype === "float64" ? new Float64Array(len) : new Float32Array(len);
+  for (let i = 0; i < len; i++) d[i] = rng.normal();
+  return d;
+}
+
 function randomTensor(shape: number[], rng: Random, dtype: DType): Tensor {
-  const t = Tensor.zeros(shape, { dtype });
-  for (let i = 0; i < t.size; i++) t.data[i] = rng.normal();
-  return t;
+  return new Tensor(randomFlat(shape.reduce((a, b) => a * b, 1), rng, dtype), shape);
 }
 
 /** Small integers with repeats and a NaN now and then: ties and NaN rules get exercised. */
@@ -48,11 +52,7 @@ describe("the js product's narrow case (fewer than 4 columns) is bit for bit the
 
   test.each(DTYPES)("%s, random shapes, strides, offsets, alpha and beta", (dtype) => {
     const rng = new Random(11);
-    const make = (len: number) => {
-      const d = dtype === "float64" ? new Float64Array(len) : new Float32Array(len);
-      for (let i = 0; i < len; i++) d[i] = rng.normal();
-      return d;
-    };
+    const make = (len: number) => randomFlat(len, rng, dtype);
     for (let trial = 0; trial < 400; trial++) {
       const m = rng.int(1, 14), n = rng.int(1, 7), k = rng.int(0, 12), pad = rng.int(0, 3);
       const alpha = [1, -0.5, 3][trial % 3], beta = [0, 1, 2][Math.floor(trial / 3) % 3];
@@ -87,11 +87,7 @@ describe("the wasm backend's thin products (a dimension below 8) are bit for bit
   run.each(DTYPES)("%s, random shapes, strides, offsets, transposes, alpha and beta (NaN in C included)", (dtype) => {
     const gemm = (wasm as Backend).gemm;
     const rng = new Random(16);
-    const make = (len: number) => {
-      const d = dtype === "float64" ? new Float64Array(len) : new Float32Array(len);
-      for (let i = 0; i < len; i++) d[i] = rng.normal();
-      return d;
-    };
+    const make = (len: number) => randomFlat(len, rng, dtype);
     for (let trial = 0; trial < 600; trial++) {
       const dims = [rng.int(1, 14), rng.int(1, 14), rng.int(1, 14)];
       dims[trial % 3] = rng.int(1, 8); // m, n or k below 8: the thin case
