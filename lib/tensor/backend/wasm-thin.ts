@@ -21,7 +21,8 @@ const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 /** thin.wat's export: pointers and strides in bytes. */
 type ThinNN = (a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, n: number, k: number, alpha: number, beta: number) => void;
 
-export type ThinProduct = (m: number, n: number, k: number, alpha: number, A: Float64Array, ao: number, lda: number, B: Float64Array, bo: number, ldb: number, beta: number, C: Float64Array, co: number, ldc: number) => void;
+/** Computes the product and says true, or says false (and does nothing) when it does not fit in wasm32 memory. */
+export type ThinProduct = (m: number, n: number, k: number, alpha: number, A: Float64Array, ao: number, lda: number, B: Float64Array, bo: number, ldb: number, beta: number, C: Float64Array, co: number, ldc: number) => boolean;
 
 /** The memory's ceiling in 64 KiB pages (thin.wat's declared maximum: 1 GiB). */
 const MAX_PAGES = 16384;
@@ -41,7 +42,11 @@ export function loadThin(): ThinProduct | string {
     const aLen = (m - 1) * lda + k, bLen = (k - 1) * ldb + n, cLen = (m - 1) * ldc + n;
     const bAt = aLen, cAt = bAt + bLen, need = (cAt + cLen) * 8 - memory.buffer.byteLength;
     if (need > 0) {
-      memory.grow(Math.ceil(need / 65536)); // throws past MAX_PAGES: the product is too large for wasm32
+      try {
+        memory.grow(Math.ceil(need / 65536));
+      } catch {
+        return false; // past MAX_PAGES (too large for wasm32) or refused by the system: the js loops do it
+      }
       f64 = new Float64Array(memory.buffer);
     }
     f64.set(A.subarray(ao, ao + aLen), 0);
@@ -49,5 +54,6 @@ export function loadThin(): ThinProduct | string {
     if (beta !== 0 || ldc !== n) f64.set(C.subarray(co, co + cLen), cAt); // old values, and the gaps between rows
     thinNN(0, lda * 8, bAt * 8, ldb * 8, cAt * 8, ldc * 8, m, n, k, alpha, beta);
     C.set(f64.subarray(cAt, cAt + cLen), co);
+    return true;
   };
 }

@@ -61,8 +61,9 @@ export function loadWasm(): Backend | string {
     // Tensor.matmul, and a dense layer written with x.T) goes to wasm-thin.ts unpacked, bit for bit the
     // js loops' answer; the rest stays in the js loops.
     if (Math.min(m, n, k) < THIN) {
-      if (typeof thin !== "string" && !transA && !transB && alpha !== 0 && C instanceof Float64Array) thin(m, n, k, alpha, A as Float64Array, ao, lda, B as Float64Array, bo, ldb, beta, C, co, ldc);
-      else gemmJs(transA, transB, m, n, k, alpha, A, ao, lda, B, bo, ldb, beta, C, co, ldc);
+      const inWasm = typeof thin !== "string" && !transA && !transB && alpha !== 0 && C instanceof Float64Array &&
+        thin(m, n, k, alpha, A as Float64Array, ao, lda, B as Float64Array, bo, ldb, beta, C, co, ldc);
+      if (!inWasm) gemmJs(transA, transB, m, n, k, alpha, A, ao, lda, B, bo, ldb, beta, C, co, ldc);
       return;
     }
     const mb = Math.ceil(m / 4), nb = Math.ceil(n / 4), mPad = mb * 4, nPad = nb * 4;
