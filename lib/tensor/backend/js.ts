@@ -33,8 +33,22 @@ function scaleC(C: Flat, co: number, ldc: number, m: number, n: number, beta: nu
 
 /** C += alpha·A·B, four rows of A per pass over a row of B. */
 function nn(m: number, n: number, k: number, alpha: number, A: ArrayLike<number>, ao: number, lda: number, B: ArrayLike<number>, bo: number, ldb: number, C: Flat, co: number, ldc: number): void {
-  let i = 0;
-  for (; i + 3 < m; i += 4) {
+  // Each loop is a function of its own that ends with it: code after a loop that the first products
+  // never ran has no type feedback, and reaching it would throw away the loop's compiled code.
+  const blocked = m - (m % 4), narrow = n < NARROW && C instanceof Float64Array;
+  if (blocked > 0) {
+    if (narrow) nnNarrowBlocks(blocked, n, k, alpha, A, ao, lda, B, bo, ldb, C, co, ldc);
+    else nnBlocks(blocked, n, k, alpha, A, ao, lda, B, bo, ldb, C, co, ldc);
+  }
+  if (blocked < m) {
+    const rows = m - blocked, ar = ao + blocked * lda, cr = co + blocked * ldc;
+    if (narrow) nnNarrowRows(rows, n, k, alpha, A, ar, lda, B, bo, ldb, C as Float64Array, cr, ldc);
+    else nnRows(rows, n, k, alpha, A, ar, lda, B, bo, ldb, C, cr, ldc);
+  }
+}
+
+function nnBlocks(m: number, n: number, k: number, alpha: number, A: ArrayLike<number>, ao: number, lda: number, B: ArrayLike<number>, bo: number, ldb: number, C: Flat, co: number, ldc: number): void {
+  for (let i = 0; i < m; i += 4) {
     const c0 = co + i * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
     const a0 = ao + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
     for (let p = 0; p < k; p++) {
@@ -48,11 +62,58 @@ function nn(m: number, n: number, k: number, alpha: number, A: ArrayLike<number>
       }
     }
   }
-  for (; i < m; i++) {
+}
+
+function nnRows(m: number, n: number, k: number, alpha: number, A: ArrayLike<number>, ao: number, lda: number, B: ArrayLike<number>, bo: number, ldb: number, C: Flat, co: number, ldc: number): void {
+  for (let i = 0; i < m; i++) {
     const ci = co + i * ldc, ai = ao + i * lda;
     for (let p = 0; p < k; p++) {
       const a = alpha * A[ai + p], bp = bo + p * ldb;
       for (let j = 0; j < n; j++) C[ci + j] += a * B[bp + j];
+    }
+  }
+}
+
+/**
+ * Below this many columns of C, nn's inner loop (along a row of B) runs too few times to pay for
+ * itself: a layer with 2 or 3 outputs, or its input gradient from 2 features.
+ */
+const NARROW = 4;
+
+/**
+ * nn's blocks for fewer than NARROW columns: four rows at a time, each element's sum down k kept in a register
+ * rather than stored back into C at every term. The same terms are added in the same order as nn's
+ * (C's old value, then alpha·a·b for p = 0, 1, ...), so the result is bit for bit nn's; for that,
+ * float64 C only (nn rounds a float32 C at every term).
+ */
+function nnNarrowBlocks(m: number, n: number, k: number, alpha: number, A: ArrayLike<number>, ao: number, lda: number, B: ArrayLike<number>, bo: number, ldb: number, C: Float64Array, co: number, ldc: number): void {
+  for (let i = 0; i < m; i += 4) {
+    const c0 = co + i * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+    const a0 = ao + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+    for (let j = 0; j < n; j++) {
+      let s0 = C[c0 + j], s1 = C[c1 + j], s2 = C[c2 + j], s3 = C[c3 + j];
+      for (let p = 0, bp = bo + j; p < k; p++, bp += ldb) {
+        const b = B[bp];
+        s0 += alpha * A[a0 + p] * b;
+        s1 += alpha * A[a1 + p] * b;
+        s2 += alpha * A[a2 + p] * b;
+        s3 += alpha * A[a3 + p] * b;
+      }
+      C[c0 + j] = s0;
+      C[c1 + j] = s1;
+      C[c2 + j] = s2;
+      C[c3 + j] = s3;
+    }
+  }
+}
+
+function nnNarrowRows(m: number, n: number, k: number, alpha: number, A: ArrayLike<number>, ao: number, lda: number, B: ArrayLike<number>, bo: number, ldb: number, C: Float64Array, co: number, ldc: number): void {
+  for (let i = 0; i < m; i++) {
+    const ci = co + i * ldc, ai = ao + i * lda;
+    for (let j = 0; j < n; j++) {
+      let s = C[ci + j];
+      for (let p = 0, bp = bo + j; p < k; p++, bp += ldb) s += alpha * A[ai + p] * B[bp];
+      C[ci + j] = s;
     }
   }
 }

@@ -11,6 +11,7 @@ import { join } from "path";
 import { gemmJs } from "./js";
 import type { Backend, Flat } from "./kernel";
 import { TilePool } from "./wasm-threads";
+import { loadThin } from "./wasm-thin";
 
 /** The little of the WebAssembly API used here (the project's TypeScript lib has no DOM types). */
 interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
@@ -27,7 +28,7 @@ type Tiles = (ap: number, bp: number, cp: number, mb: number, nb: number, k: num
 const A_BLOCK_BYTES = 256 * 1024;
 /** From this many multiply-adds a product is shared with the helper threads (below, waking them costs more). */
 const THREADED = 1 << 21;
-/** Below this many rows, columns or inner terms the js loops beat packing into wasm memory (see gemm). */
+/** Below this many rows, columns or inner terms packing costs as much as the product (see gemm). */
 const THIN = 8;
 /** The shared memory's ceiling in 64 KiB pages (gemm.wat's declared maximum: 1 GiB). */
 const MAX_PAGES = 16384;
@@ -52,12 +53,17 @@ export function loadWasm(): Backend | string {
     if (f64.buffer !== memory.buffer) f64 = new Float64Array(memory.buffer);
   };
 
+  const thin = loadThin();
+
   const gemm: Backend["gemm"] = (transA, transB, m, n, k, alpha, A, ao, lda, B, bo, ldb, beta, C, co, ldc) => {
-    // A thin product (2 input features, or 3 classes) is mostly packing its operands and copying the
-    // result out, O(mk + kn + mn) against O(mnk) of work: the js loops win there (measured: k = 2 and
-    // n = 3 products of a two-layer network on the spiral run 1.5-2x faster in the loops).
+    // A thin product (2 input features, or 3 classes) would be mostly packing its operands and
+    // copying the result out, O(mk + kn + mn) against O(mnk) of work. A·B in float64 (every
+    // Tensor.matmul, and a dense layer written with x.T) goes to wasm-thin.ts unpacked, bit for bit the
+    // js loops' answer; the rest stays in the js loops.
     if (Math.min(m, n, k) < THIN) {
-      gemmJs(transA, transB, m, n, k, alpha, A, ao, lda, B, bo, ldb, beta, C, co, ldc);
+      const inWasm = typeof thin !== "string" && !transA && !transB && alpha !== 0 && C instanceof Float64Array &&
+        thin(m, n, k, alpha, A as Float64Array, ao, lda, B as Float64Array, bo, ldb, beta, C, co, ldc);
+      if (!inWasm) gemmJs(transA, transB, m, n, k, alpha, A, ao, lda, B, bo, ldb, beta, C, co, ldc);
       return;
     }
     const mb = Math.ceil(m / 4), nb = Math.ceil(n / 4), mPad = mb * 4, nPad = nb * 4;
@@ -79,7 +85,8 @@ export function loadWasm(): Backend | string {
     }
     epilogue(f64, cpEl, nPad, alpha, beta, C, co, ldc, m, n);
   };
-  return { name: "wasm", detail: "WebAssembly SIMD (gemm.wat), worker threads for large products", gemm };
+  const detail = `WebAssembly SIMD (gemm.wat), worker threads for large products, ${typeof thin === "string" ? `thin ones in js: ${thin}` : "thin.wat for thin ones"}`;
+  return { name: "wasm", detail, gemm };
 }
 
 /** op(A) (m×k) into row panels: panel ib holds rows 4ib..4ib+3 interleaved per p, zero-padded. */

@@ -1,17 +1,10 @@
 /**
- * The matrix products a dense layer needs, on flat row-major arrays: C += A·B (matmul and the
- * forward), C += Aᵀ·B (a weight gradient) and C = A·Bᵀ (an input gradient). The transposed forms
+ * The matrix products a dense layer needs, on flat row-major arrays: C = A·B (the forward),
+ * C += Aᵀ·B (a weight gradient) and C = A·Bᵀ (an input gradient). The transposed forms
  * read their operand in place, so backward never copies a transpose. All go through the backend
  * dispatcher (lib/tensor/backend): the machine's BLAS, WebAssembly, or the js loops.
  */
 import { gemm } from "../backend/select";
-
-type Flat = Float64Array | Float32Array;
-
-/** C[co..][n,m] += A[ao..][n,k] · B[bo..][k,m]. */
-export function gemmNN(A: ArrayLike<number>, ao: number, B: ArrayLike<number>, bo: number, C: Flat, co: number, n: number, k: number, m: number): void {
-  gemm(false, false, n, m, k, 1, A, ao, k, B, bo, m, 1, C, co, m);
-}
 
 /** C[n,m] = A[n,k] · B[k,m] (forward: x · W). */
 export function matmulNN(A: ArrayLike<number>, B: ArrayLike<number>, n: number, k: number, m: number): Float64Array {

@@ -1,7 +1,7 @@
 /** Shape and indexing kernels: reshape, transpose, broadcast, slice, gather, concatenate. Raw kernels. */
 import { broadcastShapes, broadcastStrides } from "../broadcast";
 import { formatShape, normalizeAxis, resolveReshape, rowMajorStrides, sameShape, sizeOf } from "../shape";
-import { Tensor } from "../tensor";
+import { Tensor, type TypedData } from "../tensor";
 
 /** Same data, new shape (tensors are contiguous, so this shares the buffer like a NumPy view). */
 export function reshape(t: Tensor, shape: number[]): Tensor {
@@ -10,21 +10,32 @@ export function reshape(t: Tensor, shape: number[]): Tensor {
 
 /** Permutes axes (default: reverses them) into a new contiguous tensor. */
 export function transpose(t: Tensor, axes?: number[]): Tensor {
+  // A matrix's x.T (every dense layer's backward) apart: a cold process compiles this path alone,
+  // not the permutation checks around it.
+  if (t.ndim === 2 && (!axes || axes.length === 0)) return transposeMatrix(t);
   const nd = t.ndim;
   const perm = axes && axes.length ? axes.map((a) => normalizeAxis(a, nd)) : Array.from({ length: nd }, (_, i) => nd - 1 - i);
   if (perm.length !== nd || new Set(perm).size !== nd) {
     throw new RangeError(`transpose: axes ${JSON.stringify(axes)} are not a permutation of the ${nd} axes of shape ${formatShape(t.shape)}`);
   }
+  if (nd === 2 && perm[0] === 1) return transposeMatrix(t);
   const shape = perm.map((p) => t.shape[p]);
   const out = Tensor.empty(shape, t.dtype);
-  if (nd === 2 && perm[0] === 1) {
-    const [r, c] = t.shape, src = t.data, dst = out.data;
-    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) dst[j * r + i] = src[i * c + j];
-    return out;
-  }
   const srcStrides = rowMajorStrides(t.shape);
   copyStrided(t.data, perm.map((p) => srcStrides[p]), 0, out.data, shape);
   return out;
+}
+
+function transposeMatrix(t: Tensor): Tensor {
+  const r = t.shape[0], c = t.shape[1];
+  const out = Tensor.empty([c, r], t.dtype);
+  transposeInto(t.data, out.data, r, c);
+  return out;
+}
+
+/** dst (c×r) = srcᵀ (r×c), both row-major: written in order, read down the columns. */
+function transposeInto(src: TypedData, dst: TypedData, r: number, c: number): void {
+  for (let j = 0, o = 0; j < c; j++) for (let i = 0, s = j; i < r; i++, s += c, o++) dst[o] = src[s];
 }
 
 /** Writes dst[i] = src[offset + Σ idx·strides] over the row-major walk of `shape`. */
@@ -111,23 +122,31 @@ export function take(t: Tensor, indices: ArrayLike<number>, axis = 0): Tensor {
   const outer = sizeOf(t.shape.slice(0, a)), inner = sizeOf(t.shape.slice(a + 1));
   const shape = t.shape.slice();
   shape[a] = indices.length;
+  checkIndices(indices, len, a, t.shape);
   const out = Tensor.empty(shape, t.dtype);
-  const src = t.data, dst = out.data;
+  gather(t.data, out.data, indices, outer, len, inner);
+  return out;
+}
+
+function checkIndices(indices: ArrayLike<number>, len: number, axis: number, shape: number[]): void {
   for (let j = 0; j < indices.length; j++) {
     const raw = indices[j];
     const k = raw < 0 ? raw + len : raw;
     if (!Number.isInteger(k) || k < 0 || k >= len) {
-      throw new RangeError(`take: index ${raw} is out of range for axis ${a} of size ${len} (shape ${formatShape(t.shape)})`);
+      throw new RangeError(`take: index ${raw} is out of range for axis ${axis} of size ${len} (shape ${formatShape(shape)})`);
     }
   }
-  for (let o = 0; o < outer; o++) {
-    for (let j = 0; j < indices.length; j++) {
+}
+
+/** dst[o, j, :] = src[o, indices[j], :] over a contiguous [outer, len, inner] source (indices checked). */
+function gather(src: TypedData, dst: TypedData, indices: ArrayLike<number>, outer: number, len: number, inner: number): void {
+  const count = indices.length;
+  for (let o = 0, to = 0; o < outer; o++) {
+    for (let j = 0; j < count; j++) {
       const k = indices[j] < 0 ? indices[j] + len : indices[j];
-      const from = (o * len + k) * inner, to = (o * indices.length + j) * inner;
-      for (let i = 0; i < inner; i++) dst[to + i] = src[from + i];
+      for (let i = 0, from = (o * len + k) * inner; i < inner; i++, to++) dst[to] = src[from + i];
     }
   }
-  return out;
 }
 
 export function concat(ts: Tensor[], axis = 0): Tensor {

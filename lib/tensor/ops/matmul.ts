@@ -4,7 +4,6 @@ import { formatShape, sizeOf } from "../shape";
 import { Tensor } from "../tensor";
 import { resultDType } from "./elementwise";
 import { gemm } from "../backend/select";
-import { gemmNN } from "./gemm";
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError("matmul: both operands must be Tensors");
@@ -33,7 +32,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const aCount = sizeOf(aBatch), bCount = sizeOf(bBatch);
   for (let t = 0; t < batches; t++) {
     const ai = batchIndex(t, batch, aBatch), bi = batchIndex(t, batch, bBatch);
-    gemmNN(a.data, (aCount === 1 ? 0 : ai) * aMat, b.data, (bCount === 1 ? 0 : bi) * bMat, out.data, t * cMat, m, k, n);
+    // beta = 0: each block of C is written, not added to, so a backend need not read the zeros first.
+    gemm(false, false, m, n, k, 1, a.data, (aCount === 1 ? 0 : ai) * aMat, k, b.data, (bCount === 1 ? 0 : bi) * bMat, n, 0, out.data, t * cMat, n);
   }
   // Drop the dimensions that 1-D operands were promoted with.
   let shape = [...batch, m, n];

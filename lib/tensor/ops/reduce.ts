@@ -125,37 +125,50 @@ export function std(t: Tensor, axis?: Axis, keepdims = false, ddof = 0): Tensor 
   return v;
 }
 
-function argReduce(t: Tensor, axis: number | undefined, better: (x: number, best: number) => boolean, name: string): Tensor {
+function argReduce(t: Tensor, axis: number | undefined, largest: boolean, name: string): Tensor {
   if (t.size === 0) throw new RangeError(`${name} of an empty tensor`);
   if (axis === undefined) {
-    const d = t.data;
-    let best = 0;
-    for (let i = 1; i < d.length; i++) if (better(d[i], d[best])) best = i;
-    return Tensor.scalar(best, "float64");
+    const out = Tensor.scalar(0, "float64");
+    argBest(t.data, out.data, 1, t.size, 1, largest);
+    return out;
   }
   const a = normalizeAxis(axis, t.ndim);
   const shape = t.shape, len = shape[a];
   const outer = sizeOf(shape.slice(0, a)), inner = sizeOf(shape.slice(a + 1));
   const out = Tensor.empty(shape.filter((_, i) => i !== a), "float64");
-  const src = t.data, dst = out.data;
+  argBest(t.data, out.data, outer, len, inner, largest);
+  return out;
+}
+
+/**
+ * dst[o, i] = the first k with the largest (or smallest) src[o, k, i] over a contiguous
+ * [outer, len, inner] view. One loop for both, told apart by a flag rather than a comparison function:
+ * a freshly started process compiles it once, with nothing to inline.
+ */
+function argBest(src: TypedData, dst: TypedData, outer: number, len: number, inner: number, largest: boolean): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * len * inner + i;
-      let best = 0;
-      for (let k = 1; k < len; k++) if (better(src[base + k * inner], src[base + best * inner])) best = k;
+      let best = 0, bestValue = src[base];
+      for (let k = 1, at = base + inner; k < len; k++, at += inner) {
+        const x = src[at];
+        if (largest ? x > bestValue : x < bestValue) {
+          best = k;
+          bestValue = x;
+        }
+      }
       dst[o * inner + i] = best;
     }
   }
-  return out;
 }
 
 /** Index of the largest element (first one on ties), over everything or along one axis. */
 export function argmax(t: Tensor, axis?: number): Tensor {
-  return argReduce(t, axis, (x, b) => x > b, "argmax");
+  return argReduce(t, axis, true, "argmax");
 }
 
 export function argmin(t: Tensor, axis?: number): Tensor {
-  return argReduce(t, axis, (x, b) => x < b, "argmin");
+  return argReduce(t, axis, false, "argmin");
 }
 
 /**
