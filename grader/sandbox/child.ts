@@ -1,5 +1,5 @@
 /**
- * The child process's main module: `node [limits] child.js <compiled program> <gradlab's index.js>`.
+ * The child process's main module: `node [limits] child.js <compiled program> <gradlab's entry>`.
  * It reads one request per line on fd 3 and writes one reply per line on fd 4 (stdout and stderr belong
  * to the student and are only captured). Order matters: everything the harness relies on is captured and
  * every escape hatch is closed *before* the student's program is required by the first "load" request.

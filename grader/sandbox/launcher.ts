@@ -30,6 +30,9 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = { heapMB: 512, memoryMB: 2048, cpuSeconds: 120 };
 
+/** gradlab's entry at run time (package.json "main"): its namespaces load on first use (lib/lazy-index.ts). */
+export const RUNTIME_ENTRY = join("dist", "lib", "lazy-index.js");
+
 /** Where things are inside the bubblewrap view. */
 const INSIDE = {
   gradlab: "/gradlab/node_modules/gradlab",
@@ -53,7 +56,7 @@ export function compiledPaths(root = packageRoot()) {
     packageJson: join(root, "package.json"),
     data: join(root, "data"),
   };
-  for (const p of [join(paths.lib, "index.js"), join(paths.harnessDir, "child.js")]) {
+  for (const p of [join(root, RUNTIME_ENTRY), join(paths.harnessDir, "child.js")]) {
     if (!existsSync(p)) throw new Error(`${p} is missing: run \`npm run build\` (the grading process runs the compiled harness)`);
   }
   return paths;
@@ -200,7 +203,7 @@ export function planLaunch(programFile: string, limits: Limits = DEFAULT_LIMITS,
     "--disable-warning=ExperimentalWarning",
     join(inside.harness, "child.js"),
     inside.program,
-    join(inside.gradlab, "dist", "lib", "index.js"),
+    join(inside.gradlab, RUNTIME_ENTRY),
   ];
   const prlimit = prlimitOptions(limits);
   const limited = prlimit.length ? [which("prlimit")!, ...prlimit, "--", node, ...nodeArgs] : [node, ...nodeArgs];
