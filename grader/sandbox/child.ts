@@ -67,6 +67,11 @@ M._resolveFilename = function (this: unknown) {
 };
 const gradlab = require(gradlabMain) as Record<string, unknown>;
 
+// Source maps from here on, not as a flag: the program's inline map turns its frames into
+// submission.ts lines (grader/program/stack.ts makes those cells), while gradlab's frames are dropped
+// from what a student sees, and mapping them cost each child ~20 ms of reading and indexing .map files.
+process.setSourceMapsEnabled(true);
+
 // ---- built-in modules a submission has no use for and that reach outside (spawn, threads, network,
 // debugger, the module system itself). The permission model blocks some of them too; this names them.
 const DENIED = new Set([
