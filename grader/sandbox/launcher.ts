@@ -12,6 +12,7 @@ import { packageRoot as libPackageRoot } from "../../lib/data/package-root";
 import { spawnSync } from "child_process";
 import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync } from "fs";
 import { basename, dirname, join } from "path";
+import { currentPack, PACK_FILE } from "./lib-pack";
 
 export type Isolation = "bwrap" | "unshare" | "none";
 
@@ -203,6 +204,7 @@ export function planLaunch(programFile: string, limits: Limits = DEFAULT_LIMITS,
     join(inside.harness, "child.js"),
     inside.program,
     join(inside.gradlab, RUNTIME_ENTRY),
+    ...(currentPack(paths.lib) ? [join(inside.gradlab, "dist", "lib", PACK_FILE)] : []),
   ];
   const prlimit = prlimitOptions(limits);
   const limited = prlimit.length ? [which("prlimit")!, ...prlimit, "--", node, ...nodeArgs] : [node, ...nodeArgs];

@@ -57,7 +57,7 @@ describe("the command line", () => {
   test("the child gets gradlab as a program's require() does: the package's runtime entry", () => {
     const plan = planLaunch(writeProgram("module.exports = {};"), TEST_LIMITS, { GRADLAB_SANDBOX: "none" });
     expect(RUNTIME_ENTRY).toBe(JSON.parse(readFileSync(join(PROJECT, "package.json"), "utf8")).main);
-    expect(plan.args[plan.args.length - 1]).toBe(join(PROJECT, RUNTIME_ENTRY));
+    expect(plan.args.slice(-2)).toEqual([join(PROJECT, RUNTIME_ENTRY), join(PROJECT, "dist", "lib", "pack.json")]); // its pack: built with it
   });
 
   describeWith([requirements.bubblewrap], "with bubblewrap", () => {
