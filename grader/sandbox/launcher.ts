@@ -31,6 +31,12 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = { heapMB: 512, memoryMB: 2048, cpuSeconds: 120 };
 
+/** The child's V8 flags: gradlab's pack is made under the default ones (scripts/pack-lib.js), as V8 takes
+ *  a code cache only under the flags it was made with. */
+export function v8Flags(limits: Limits = DEFAULT_LIMITS): string[] {
+  return [`--max-old-space-size=${limits.heapMB}`];
+}
+
 /** gradlab's entry at run time (package.json "main"): its namespaces load on first use (lib/lazy-index.ts). */
 export const RUNTIME_ENTRY = join("dist", "lib", "lazy-index.js");
 
@@ -199,7 +205,7 @@ export function planLaunch(programFile: string, limits: Limits = DEFAULT_LIMITS,
     // One flag per path: Node 20.20 reads a comma as part of the path.
     ...[...gradlabReadable, inside.harness, inside.programDir].map((p) => `--allow-fs-read=${p}`),
     "--no-addons",
-    `--max-old-space-size=${limits.heapMB}`,
+    ...v8Flags(limits),
     "--disable-warning=ExperimentalWarning",
     join(inside.harness, "child.js"),
     inside.program,

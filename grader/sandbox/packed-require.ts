@@ -24,7 +24,10 @@ const $join = join;
 const $dirname = dirname;
 const $apply = Reflect.apply;
 const $hasOwn = Object.hasOwn;
-const PARAMETERS = ["exports", "require", "module", "__filename", "__dirname"];
+const $Buffer = Buffer;
+
+/** A module's wrapper parameters, as Node's; lib-pack.ts makes the code caches for this same wrapper. */
+export const PARAMETERS = ["exports", "require", "module", "__filename", "__dirname"];
 
 /** Requires `entry` (a path relative to `libDir`) and what it requires of `libDir` from `packFile`. */
 export function requirePacked(packFile: string, libDir: string, entry: string, parent: NodeModule): unknown {
@@ -46,7 +49,8 @@ export function requirePacked(packFile: string, libDir: string, entry: string, p
       $hasOwn(packed.requires, spec) ? $join(libDir, packed.requires[spec]) : M._resolveFilename(spec, mod, false, options)) as NodeJS.RequireResolve;
     cache[filename] = mod; // before it runs, as Node does: a require circle gets the exports so far
     try {
-      const body = $compileFunction(packed.source, PARAMETERS, { filename });
+      const cachedData = packed.codeCache ? $Buffer.from(packed.codeCache, "base64") : undefined;
+      const body = $compileFunction(packed.source, PARAMETERS, { filename, cachedData });
       $apply(body, mod.exports, [mod.exports, localRequire, mod, filename, $dirname(filename)]);
     } catch (e) {
       delete cache[filename];

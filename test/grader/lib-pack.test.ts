@@ -2,13 +2,14 @@
  * gradlab's modules in one file for the sandboxed child (grader/sandbox/lib-pack.ts, packed-require.ts):
  * a pack is used only while it matches the sources, a module loaded from it is the same instance as
  * the file required by its path, and it behaves as Node's loader does (require circles, a module that
- * throws, built-ins, stack traces at the real file and line). On a small lib of its own, and on dist/.
+ * throws, built-ins, stack traces at the real file and line); V8 takes its code caches under the
+ * child's flags. On a small lib of its own, and on dist/.
  */
 import { spawnSync } from "child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { buildPack, currentPack, PACK_FILE, sourcesDigest, writePack } from "../../grader/sandbox/lib-pack";
-import { compiledPaths } from "../../grader/sandbox/launcher";
+import { compiledPaths, v8Flags } from "../../grader/sandbox/launcher";
 import { tempDir } from "../support/temp";
 
 const DIST = join(__dirname, "..", "..", "dist", "grader", "sandbox");
@@ -86,7 +87,19 @@ test("modules from the pack behave as Node's loader would, and are the instances
   expect(result.brokenCached).toBe(false); // as Node does: a module that threw is not cached
 });
 
-test("dist/lib has a current pack after the build", () => {
+test("dist/lib has a current pack after the build, whose code caches V8 takes under the child's flags", () => {
   const { lib } = compiledPaths();
   expect(currentPack(lib)).toBe(join(lib, PACK_FILE));
+  const script = `
+    const vm = require("vm");
+    const compile = vm.compileFunction;
+    let compiled = 0, rejected = 0;
+    vm.compileFunction = (...args) => { const f = compile(...args); compiled++; if (f.cachedDataRejected) rejected++; return f; };
+    const { requirePacked } = require(${JSON.stringify(join(DIST, "packed-require.js"))});
+    requirePacked(${JSON.stringify(join(lib, PACK_FILE))}, ${JSON.stringify(lib)}, "lazy-index.js", module);
+    console.log(JSON.stringify({ compiled, rejected }));
+  `;
+  const run = (flags: string[]) => JSON.parse(spawnSync(process.execPath, [...flags, "-e", script], { encoding: "utf8" }).stdout);
+  expect(run(v8Flags())).toEqual({ compiled: expect.any(Number), rejected: 0 });
+  expect(run(v8Flags({ heapMB: 64, memoryMB: 1200, cpuSeconds: 30 })).rejected).toBeGreaterThan(0); // the check can fail
 });
