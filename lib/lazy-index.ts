@@ -6,6 +6,14 @@
  */
 import { defineLazyNamespaces } from "./lazy-namespaces";
 
+// Names for `import { nn } from "gradlab"` in an ES module: Node finds a CommonJS module's names by
+// reading its source (cjs-module-lexer), which sees these assignments and not defineLazyNamespaces.
+// They also put the namespaces first among the names, in index.ts's order.
+exports.nn = undefined;
+exports.optim = undefined;
+exports.data = undefined;
+exports.plot = undefined;
+
 export * from "./tensor";
 export * from "./gates";
 export * from "./graph";
