@@ -1,12 +1,13 @@
 /**
  * gradlab's compiled modules in one file (dist/lib/pack.json), for the sandboxed child's start: each
  * module's source and where each of its relative requires leads, resolved here as Node would. The
- * child (packed-require.ts) then loads `require("gradlab")`'s ~55 modules without a file lookup, read
- * and permission check per module: about a fifth of a child's start (docs/grader.md).
+ * child (packed-require.ts) then loads `require("gradlab")`'s 54 modules without a file lookup, read
+ * and permission check per module.
  *
- * Each module also carries V8's code cache, made under the child's V8 flags: compiling was most of
- * what was left of loading gradlab (about 15 of 20 ms), and V8 checks that a cache fits before it
- * uses one (the same V8, the same flags, the same source length; the digest below covers the rest).
+ * Each module also carries V8's code cache, made under the child's V8 flags: compiling the 54 modules
+ * was about half of what loading them from the pack cost. V8 checks that a cache fits before it uses
+ * one (the same V8, the same flags, the same source length; the digest below covers the rest).
+ * Together a child's start went from 97 to 70 ms of CPU (docs/grader.md).
  *
  * Written by `npm run build` (scripts/pack-lib.js). The pack carries a digest of the sources it was
  * made from; the launcher hands it to the child only while dist/lib still has exactly those sources,
