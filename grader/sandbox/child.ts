@@ -1,5 +1,5 @@
 /**
- * The child process's main module: `node [limits] child.js <compiled program> <gradlab's index.js>`.
+ * The child process's main module: `node [limits] child.js <compiled program> <gradlab's entry> [<its pack>]`.
  * It reads one request per line on fd 3 and writes one reply per line on fd 4 (stdout and stderr belong
  * to the student and are only captured). Order matters: everything the harness relies on is captured and
  * every escape hatch is closed *before* the student's program is required by the first "load" request.
@@ -10,9 +10,10 @@
  */
 import { readSync as fsReadSync, writeSync as fsWriteSync } from "fs";
 import Module = require("module");
-import { dirname } from "path";
+import { basename, dirname } from "path";
 import { TextDecoder, TextEncoder } from "util";
 import { createHarness } from "./harness";
+import { requirePacked } from "./packed-require";
 
 // ---- captured before anything else (an imported name is a property lookup on the module at each use)
 const readSync = fsReadSync;
@@ -37,7 +38,7 @@ const $setHas = Function.prototype.call.bind(Set.prototype.has) as (s: Set<strin
 
 const REQUESTS = 3;
 const REPLIES = 4;
-const [programPath, gradlabMain] = process.argv.slice(2);
+const [programPath, gradlabMain, gradlabPack] = process.argv.slice(2);
 
 // ---- gradlab: `require("gradlab")` from the program means the mounted copy, wherever the program lives
 type ModuleInternals = {
@@ -65,7 +66,15 @@ M._resolveFilename = function (this: unknown) {
   }
   return file;
 };
-const gradlab = require(gradlabMain) as Record<string, unknown>;
+// From its pack when the launcher passes one (lib-pack.ts): the same modules, without a file lookup each.
+const gradlab = (gradlabPack
+  ? requirePacked(gradlabPack, dirname(gradlabMain), basename(gradlabMain), module)
+  : require(gradlabMain)) as Record<string, unknown>;
+
+// Source maps from here on, not as a flag: the program's inline map turns its frames into
+// submission.ts lines (grader/program/stack.ts makes those cells), while gradlab's frames are dropped
+// from what a student sees, and mapping them cost each child ~20 ms of reading and indexing .map files.
+process.setSourceMapsEnabled(true);
 
 // ---- built-in modules a submission has no use for and that reach outside (spawn, threads, network,
 // debugger, the module system itself). The permission model blocks some of them too; this names them.

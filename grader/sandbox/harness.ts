@@ -48,20 +48,49 @@ export interface Harness {
   handle(line: string): Promise<string>;
 }
 
-/** Where each gradlab export lives, for inspect's "is it, or does it extend, a gradlab export?". */
-function gradlabIdentities(gradlab: Record<string, unknown>): Array<[unknown, string]> {
-  const out: Array<[unknown, string]> = [];
-  for (const key of Object.keys(gradlab)) {
-    const v = gradlab[key];
-    if (typeof v === "function") out.push([v, key]);
-    else if (v && typeof v === "object" && key !== "default") {
-      for (const inner of Object.keys(v)) {
-        const w = (v as Record<string, unknown>)[inner];
-        if (typeof w === "function") out.push([w, `${key}.${inner}`]);
-      }
-    }
+/** gradlab's namespaces that load on first use (lib/lazy-namespaces.ts): which are loaded, and what they are. */
+const LAZY_NAMESPACES = Symbol.for("gradlab.lazyNamespaces");
+type LazyNamespaces = () => Array<[string, object | undefined]>;
+
+const $defineProperty = Reflect.defineProperty;
+
+/** Adds `scope`'s own function values to `out`, named `prefix` + key (captured built-ins only). */
+function addFunctions(scope: object, prefix: string, out: Array<[unknown, string]>): void {
+  const keys = $ownKeys(scope);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (typeof key !== "string") continue;
+    const v = (scope as Record<string, unknown>)[key];
+    if (typeof v === "function") $defineProperty(out, out.length, { value: [v, prefix + key], writable: true, enumerable: true, configurable: true });
   }
-  return out;
+}
+
+/**
+ * Where each gradlab export lives, for inspect's "is it, or does it extend, a gradlab export?". Taken
+ * before the program runs, except the namespaces that load on first use: each inspect adds those
+ * loaded by then (the program cannot be, or extend, anything of one it never loaded).
+ */
+function gradlabIdentities(gradlab: Record<string, unknown>): () => Array<[unknown, string]> {
+  const lazy = (gradlab as Record<symbol, unknown>)[LAZY_NAMESPACES] as LazyNamespaces | undefined;
+  const lazyNames = new Set(typeof lazy === "function" ? lazy().map(([name]) => name) : []);
+  const eager: Array<[unknown, string]> = [];
+  for (const key of Object.keys(gradlab)) {
+    if (lazyNames.has(key)) continue; // reading it would load it
+    const v = gradlab[key];
+    if (typeof v === "function") eager.push([v, key]);
+    else if (v && typeof v === "object" && key !== "default") addFunctions(v, `${key}.`, eager);
+  }
+  if (typeof lazy !== "function") return () => eager;
+  return () => {
+    const all: Array<[unknown, string]> = [];
+    for (let i = 0; i < eager.length; i++) $defineProperty(all, i, { value: eager[i], writable: true, enumerable: true, configurable: true });
+    const namespaces = $apply(lazy, undefined, []) as Array<[string, object | undefined]>;
+    for (let i = 0; i < namespaces.length; i++) {
+      const ns = namespaces[i][1];
+      if (ns) addFunctions(ns, namespaces[i][0] + ".", all);
+    }
+    return all;
+  };
 }
 
 export function createHarness(opts: HarnessOptions): Harness {
@@ -156,11 +185,12 @@ export function createHarness(opts: HarnessOptions): Harness {
     async inspect(req) {
       if (!exports) throw new $TypeError("the program is not loaded");
       const names = field(req, "names") as string[];
+      const known = identities();
       let out = "{";
       for (let i = 0; i < names.length; i++) {
         const v = exports[names[i]];
         const kind = v === undefined ? "missing" : typeof v !== "function" ? "other" : isClass(v) ? "class" : "function";
-        out += (i ? "," : "") + $stringify(names[i]) + ':{"kind":"' + kind + '","gradlabIdentity":' + $stringify(identityOf(v, identities)) + "}";
+        out += (i ? "," : "") + $stringify(names[i]) + ':{"kind":"' + kind + '","gradlabIdentity":' + $stringify(identityOf(v, known)) + "}";
       }
       return ',"value":' + out + "}";
     },

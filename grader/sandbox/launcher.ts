@@ -14,6 +14,7 @@ import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync } from 
 import { basename, dirname, join } from "path";
 import { FALLBACK_WALL_FACTOR, MIN_WALL_CAP_MS, WALL_CAP_FACTOR } from "./call-budget";
 import { procCpuAvailable } from "./child-cpu";
+import { currentPack, PACK_FILE } from "./lib-pack";
 
 export type Isolation = "bwrap" | "unshare" | "none";
 
@@ -31,6 +32,15 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Limits = { heapMB: 512, memoryMB: 2048, cpuSeconds: 120 };
+
+/** The child's V8 flags: gradlab's pack is made under the default ones (scripts/pack-lib.js), as V8 takes
+ *  a code cache only under the flags it was made with. */
+export function v8Flags(limits: Limits = DEFAULT_LIMITS): string[] {
+  return [`--max-old-space-size=${limits.heapMB}`];
+}
+
+/** gradlab's entry at run time (package.json "main"): its namespaces load on first use (lib/lazy-index.ts). */
+export const RUNTIME_ENTRY = join("dist", "lib", "lazy-index.js");
 
 /** Where things are inside the bubblewrap view. */
 const INSIDE = {
@@ -55,7 +65,7 @@ export function compiledPaths(root = packageRoot()) {
     packageJson: join(root, "package.json"),
     data: join(root, "data"),
   };
-  for (const p of [join(paths.lib, "index.js"), join(paths.harnessDir, "child.js")]) {
+  for (const p of [join(root, RUNTIME_ENTRY), join(paths.harnessDir, "child.js")]) {
     if (!existsSync(p)) throw new Error(`${p} is missing: run \`npm run build\` (the grading process runs the compiled harness)`);
   }
   return paths;
@@ -200,12 +210,12 @@ export function planLaunch(programFile: string, limits: Limits = DEFAULT_LIMITS,
     // One flag per path: Node 20.20 reads a comma as part of the path.
     ...[...gradlabReadable, inside.harness, inside.programDir].map((p) => `--allow-fs-read=${p}`),
     "--no-addons",
-    `--max-old-space-size=${limits.heapMB}`,
-    "--enable-source-maps",
+    ...v8Flags(limits),
     "--disable-warning=ExperimentalWarning",
     join(inside.harness, "child.js"),
     inside.program,
-    join(inside.gradlab, "dist", "lib", "index.js"),
+    join(inside.gradlab, RUNTIME_ENTRY),
+    ...(currentPack(paths.lib) ? [join(inside.gradlab, "dist", "lib", PACK_FILE)] : []),
   ];
   const prlimit = prlimitOptions(limits);
   const limited = prlimit.length ? [which("prlimit")!, ...prlimit, "--", node, ...nodeArgs] : [node, ...nodeArgs];

@@ -3,8 +3,9 @@
  * refuses to grade unsandboxed, what the report header says, and that the child's view contains gradlab,
  * the harness and the submission's folder but never the rest of the project (tests, reference, bundle).
  */
+import { readFileSync } from "fs";
 import { join } from "path";
-import { chooseIsolation, describeSandbox, planLaunch } from "../../grader/sandbox/launcher";
+import { chooseIsolation, describeSandbox, planLaunch, RUNTIME_ENTRY } from "../../grader/sandbox/launcher";
 import { describeWith, requirements } from "../support/requirements";
 import { TEST_LIMITS, writeProgram } from "./sandbox-support";
 
@@ -51,6 +52,12 @@ describe("the command line", () => {
     ]);
     expect(plan.args).toEqual(expect.arrayContaining(["--experimental-permission", "--no-addons", "--max-old-space-size=64"]));
     expect(plan.args.some((a) => /--allow-(fs-write|child-process|worker)/.test(a))).toBe(false);
+  });
+
+  test("the child gets gradlab as a program's require() does: the package's runtime entry", () => {
+    const plan = planLaunch(writeProgram("module.exports = {};"), TEST_LIMITS, { GRADLAB_SANDBOX: "none" });
+    expect(RUNTIME_ENTRY).toBe(JSON.parse(readFileSync(join(PROJECT, "package.json"), "utf8")).main);
+    expect(plan.args.slice(-2)).toEqual([join(PROJECT, RUNTIME_ENTRY), join(PROJECT, "dist", "lib", "pack.json")]); // its pack: built with it
   });
 
   describeWith([requirements.bubblewrap], "with bubblewrap", () => {
