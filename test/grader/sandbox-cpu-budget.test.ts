@@ -30,6 +30,8 @@ module.exports.__gradlab_exports = {
   loop: () => { for (;;) {} },
   waitForTimer: () => new Promise((resolve) => setTimeout(resolve, 1e9)),
   waitBlocked: () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0),
+  // Nothing keeps the process alive: without the harness's own hold, Node would simply exit.
+  waitForever: () => new Promise(() => {}),
 };
 `;
 
@@ -121,7 +123,7 @@ describe.each(modes)("the call budget under %s", (_mode, env) => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(2500);
   });
 
-  test.each(["waitForTimer", "waitBlocked"])("a call that waits without computing (%s) ends at the wall-clock cap", async (name) => {
+  test.each(["waitForTimer", "waitBlocked", "waitForever"])("a call that waits without computing (%s) ends at the wall-clock cap", async (name) => {
     p = new SandboxedProgram(writeProgram(PROGRAM), testOptions(env, { timeoutMs: 300 })); // cap: 5 s
     await p.load();
     const started = Date.now();
