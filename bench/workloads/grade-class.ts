@@ -24,6 +24,7 @@ import { collectSubmissions } from "../../grader/batch/collect";
 import { gradeClass } from "../../grader/batch/run";
 import { writeClassReports } from "../../grader/class-report/write";
 import { compileStats } from "../../grader/program/compile";
+import { sandboxStats } from "../../grader/sandbox/sandboxed-program";
 import { packageRoot } from "../../lib/data/package-root";
 import type { Impl, Measurement, Workload } from "../types";
 
@@ -88,7 +89,7 @@ function gradlabImpl(name: string, assignmentDir: (work: string) => string): Imp
       const times_ms: number[] = [];
       for (let r = 0; r < runs; r++) {
         const out = join(work, `reports-${r}`);
-        const before = { ...compileStats }, cpu0 = cpuSeconds();
+        const before = { ...compileStats }, children0 = { ...sandboxStats }, cpu0 = cpuSeconds();
         const started = performance.now();
         let testsMs = 0, trainingMs = 0, timeoutMs = 0;
         const summary = await gradeClass(assignment, items, factory, {
@@ -104,8 +105,8 @@ function gradlabImpl(name: string, assignmentDir: (work: string) => string): Imp
         const reportsAt = performance.now();
         await writeClassReports(out, assignment.config);
         const ms = performance.now() - started, cpu1 = cpuSeconds();
-        process.stderr.write(`grade-class ${name}: CPU ${(cpu1.self - cpu0.self).toFixed(1)} s in the grader, ${(cpu1.children - cpu0.children).toFixed(1)} s in the sandboxed children (counted only where the kernel hands their time back: under bubblewrap they are killed ` +
-          `inside their own pid namespace and count ~0; GRADLAB_SANDBOX=none counts them); ` +
+        process.stderr.write(`grade-class ${name}: CPU ${(cpu1.self - cpu0.self).toFixed(1)} s in the grader, ` +
+          `${((sandboxStats.cpuMs - children0.cpuMs) / 1000).toFixed(1)} s in ${sandboxStats.started - children0.started} sandboxed children (read from /proc before each was ended); ` +
           `wall time in tests ${(testsMs / 1000).toFixed(1)} s (training tests ${(trainingMs / 1000).toFixed(1)} s, timeouts ${(timeoutMs / 1000).toFixed(1)} s); class reports ${((ms - (reportsAt - started)) / 1000).toFixed(1)} s\n`);
         if (summary.graded !== CLASS_SIZE) throw new Error(`graded ${summary.graded} of ${CLASS_SIZE}`);
         const wrong = expectedMismatches(out, CLASS_SIZE);

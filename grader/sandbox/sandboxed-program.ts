@@ -66,6 +66,10 @@ interface Child {
 
 const MB = 1024 * 1024;
 
+/** Children started in this process and the CPU time they used, as read just before each was ended
+ *  (for benchmarks: a child in its own pid namespace never reaches this process's own rusage). */
+export const sandboxStats = { started: 0, cpuMs: 0 };
+
 export class SandboxedProgram extends WireProgram {
   readonly kind = "student" as const;
   private timeoutMs: number;
@@ -198,6 +202,7 @@ export class SandboxedProgram extends WireProgram {
     };
     this.child = child;
     this.children.add(child);
+    sandboxStats.started++;
     for (const stream of proc.stdio) stream?.on("error", () => undefined); // EPIPE after a kill: the exit says why
     // Decoders per stream: a character split between two chunks must not turn into garbage.
     const [out, err, replies] = [new StringDecoder("utf8"), new StringDecoder("utf8"), new StringDecoder("utf8")];
@@ -245,6 +250,7 @@ export class SandboxedProgram extends WireProgram {
     child.killedFor = failure;
     this.lastEnd = failure.message;
     if (this.child === child) this.child = null;
+    sandboxStats.cpuMs += child.meter?.usedMs() ?? 0;
     try {
       process.kill(-child.proc.pid!, "SIGKILL");
     } catch {

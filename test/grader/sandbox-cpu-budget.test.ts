@@ -10,7 +10,7 @@ import { dirname } from "path";
 import { processTree } from "../../grader/sandbox/child-cpu";
 import { describeSandbox } from "../../grader/sandbox/launcher";
 import { ChildFailure } from "../../grader/sandbox/program";
-import { SandboxedProgram } from "../../grader/sandbox/sandboxed-program";
+import { SandboxedProgram, sandboxStats } from "../../grader/sandbox/sandboxed-program";
 import { requirements, unmet } from "../support/requirements";
 import { processesMentioning, testOptions, writeProgram, TEST_LIMITS } from "./sandbox-support";
 
@@ -108,6 +108,18 @@ describe.each(modes)("the call budget under %s", (_mode, env) => {
     expect(last - before).toBeGreaterThanOrEqual(900);
     expect(last - before).toBeLessThan(3500); // late only by how late the grader's timer ran on a busy machine
     expect(await p.call("ok")).toBe(42); // a fresh child
+  });
+
+  test("sandboxStats counts the children started and the CPU they used (what the class benchmark reports)", async () => {
+    const before = { ...sandboxStats };
+    p = new SandboxedProgram(writeProgram(PROGRAM), testOptions(env, { timeoutMs: 5000 }));
+    expect(await p.call("spinCpu", 300)).toBe(300);
+    await p.reset(); // ends this child: its CPU is read then
+    expect(await p.call("ok")).toBe(42);
+    await p.close();
+    expect(sandboxStats.started - before.started).toBe(2);
+    expect(sandboxStats.cpuMs - before.cpuMs).toBeGreaterThanOrEqual(300);
+    expect(sandboxStats.cpuMs - before.cpuMs).toBeLessThan(5000);
   });
 
   test("a stopped child is not timed out: waiting is not computing, however long (CPU time, not wall-clock)", async () => {
