@@ -14,7 +14,7 @@ import { planLaunch } from "../../grader/sandbox/launcher";
 import { ChildFailure, StudentError } from "../../grader/sandbox/program";
 import { SandboxedProgram } from "../../grader/sandbox/sandboxed-program";
 import { describeWith, requirements } from "../support/requirements";
-import { noProcessesLeft, testOptions, writeProgram, TEST_LIMITS } from "./sandbox-support";
+import { isolationModes, noProcessesLeft, STRONGEST, TEST_LIMITS, testOptions, writeProgram } from "./sandbox-support";
 
 const PROJECT = join(__dirname, "..", "..");
 
@@ -115,11 +115,7 @@ async function attempt(p: SandboxedProgram, name: string, ...args: unknown[]): P
   }
 }
 
-const best = { GRADLAB_FULL: process.env.GRADLAB_FULL };
-const modes: Array<[string, NodeJS.ProcessEnv]> = [
-  ["the strongest isolation here", best],
-  ["no isolation (GRADLAB_SANDBOX=none)", { GRADLAB_SANDBOX: "none" }],
-];
+const modes = isolationModes({ unshare: false });
 
 describe.each(modes)("attacks under %s", (_mode, env) => {
   let p: SandboxedProgram;
@@ -251,7 +247,7 @@ describe.each(modes)("attacks under %s", (_mode, env) => {
 
 describeWith([requirements.prlimit], "the CPU-time backstop", () => {
   test("a loop longer than RLIMIT_CPU ends with a CPU limit (prlimit)", async () => {
-    const p = new SandboxedProgram(writeProgram(ATTACKS), testOptions(best, { timeoutMs: 30000, limits: { ...TEST_LIMITS, cpuSeconds: 1 } }));
+    const p = new SandboxedProgram(writeProgram(ATTACKS), testOptions(STRONGEST, { timeoutMs: 30000, limits: { ...TEST_LIMITS, cpuSeconds: 1 } }));
     try {
       const end = await attempt(p, "cpuBurn");
       expect(end).toEqual({ failure: expect.objectContaining({ outcome: "limit", message: expect.stringMatching(/CPU time limit (\(1 s\) exceeded|of 1 s)/) }) });

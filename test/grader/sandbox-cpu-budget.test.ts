@@ -11,8 +11,7 @@ import { processTree } from "../../grader/sandbox/child-cpu";
 import { describeSandbox } from "../../grader/sandbox/launcher";
 import { ChildFailure } from "../../grader/sandbox/program";
 import { SandboxedProgram, sandboxStats } from "../../grader/sandbox/sandboxed-program";
-import { requirements, unmet } from "../support/requirements";
-import { processesMentioning, testOptions, writeProgram, TEST_LIMITS } from "./sandbox-support";
+import { isolationModes, processesMentioning, STRONGEST, TEST_LIMITS, testOptions, writeProgram } from "./sandbox-support";
 
 jest.setTimeout(120_000);
 
@@ -75,13 +74,7 @@ async function failureOf(call: Promise<unknown>): Promise<ChildFailure> {
   return e as ChildFailure;
 }
 
-const best = { GRADLAB_FULL: process.env.GRADLAB_FULL };
-const modes: Array<[string, NodeJS.ProcessEnv]> = [
-  ["the strongest isolation here", best],
-  ["no isolation (GRADLAB_SANDBOX=none)", { GRADLAB_SANDBOX: "none" }],
-];
-// unshare -rn too, where it works: there the spawned process execs into node, a tree of one
-if (!unmet(requirements.unshare)) modes.push(["unshare -rn (GRADLAB_SANDBOX=unshare)", { GRADLAB_SANDBOX: "unshare" }]);
+const modes = isolationModes({ unshare: true });
 
 describe.each(modes)("the call budget under %s", (_mode, env) => {
   let p: SandboxedProgram;
@@ -150,7 +143,7 @@ describe.each(modes)("the call budget under %s", (_mode, env) => {
 describe("where the child's CPU time cannot be read (an injected meter that has none)", () => {
   let p: SandboxedProgram;
   beforeEach(() => {
-    p = new SandboxedProgram(writeProgram(PROGRAM), testOptions(best, { timeoutMs: 300, cpuMeter: () => null }));
+    p = new SandboxedProgram(writeProgram(PROGRAM), testOptions(STRONGEST, { timeoutMs: 300, cpuMeter: () => null }));
   });
   afterEach(async () => {
     await p.close();

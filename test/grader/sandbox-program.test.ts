@@ -12,8 +12,7 @@ import { describeSandbox } from "../../grader/sandbox/launcher";
 import { LocalProgram } from "../../grader/sandbox/local-program";
 import { ChildFailure, StudentError, type Program, type Remote } from "../../grader/sandbox/program";
 import { SandboxedProgram } from "../../grader/sandbox/sandboxed-program";
-import { requirements, unmet } from "../support/requirements";
-import { noProcessesLeft, processesMentioning, testOptions, writeProgram } from "./sandbox-support";
+import { isolationModes, noProcessesLeft, processesMentioning, STRONGEST, testOptions, writeProgram } from "./sandbox-support";
 
 const PROGRAM = `
 const { Tensor, MultiplyGate } = require("gradlab");
@@ -31,13 +30,7 @@ class MyMultiply extends MultiplyGate {}
 module.exports.__gradlab_exports = { echo, add, scale, forwardWithCache, backwardWithCache, thrower, later, mutate, Gate, MyMultiply, notDefined: undefined };
 `;
 
-const best = { GRADLAB_FULL: process.env.GRADLAB_FULL };
-const modes: Array<[string, NodeJS.ProcessEnv]> = [
-  ["the strongest isolation here", best],
-  ["no isolation (GRADLAB_SANDBOX=none)", { GRADLAB_SANDBOX: "none" }],
-];
-// unshare -rn too, where it works (it is what a machine without bubblewrap falls back to)
-if (!unmet(requirements.unshare)) modes.push(["unshare -rn (GRADLAB_SANDBOX=unshare)", { GRADLAB_SANDBOX: "unshare" }]);
+const modes = isolationModes({ unshare: true });
 
 describe.each(modes)("SandboxedProgram under %s", (_mode, env) => {
   let file: string;
@@ -155,7 +148,7 @@ describe.each(modes)("SandboxedProgram under %s", (_mode, env) => {
 
 describe("the child's life", () => {
   test("a program that throws while loading: every request reports the student's error", async () => {
-    const p = new SandboxedProgram(writeProgram(`throw new TypeError("broken at the top");`), testOptions(best));
+    const p = new SandboxedProgram(writeProgram(`throw new TypeError("broken at the top");`), testOptions(STRONGEST));
     try {
       await expect(p.load()).rejects.toThrow(StudentError);
       await expect(p.call("anything")).rejects.toThrow("broken at the top");
@@ -167,7 +160,7 @@ describe("the child's life", () => {
   test("close() leaves no process and no temp folder behind", async () => {
     const file = writeProgram(`module.exports.__gradlab_exports = { f: () => 1 };`);
     const folder = dirname(file); // what the command line names (bubblewrap mounts the folder)
-    const p = new SandboxedProgram(file, testOptions(best));
+    const p = new SandboxedProgram(file, testOptions(STRONGEST));
     let cwds: string[] = [];
     try {
       expect(await p.call("f")).toBe(1);

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } fr
 import { join } from "path";
 import type { Limits } from "../../grader/sandbox/launcher";
 import { SandboxedProgram, type SandboxOptions } from "../../grader/sandbox/sandboxed-program";
+import { requirements, unmet } from "../support/requirements";
 import { tempDir } from "../support/temp";
 
 /** Small limits for tests: a heap bomb or an oversized typed array fails in well under a second. */
@@ -15,6 +16,23 @@ export const TEST_LIMITS: Limits = { heapMB: 64, memoryMB: 1200, cpuSeconds: 30 
 /** Generous start-up allowance and a 2 s request budget (CPU time): a loop is cut after 2 s of computing. */
 export function testOptions(env: NodeJS.ProcessEnv, extra: SandboxOptions = {}): SandboxOptions {
   return { timeoutMs: 2000, startupMs: 20000, outputCap: 100 * 1024, limits: TEST_LIMITS, env, ...extra };
+}
+
+/** The environment that asks for the strongest isolation here (under GRADLAB_FULL=1, a real sandbox or an error). */
+export const STRONGEST: NodeJS.ProcessEnv = { GRADLAB_FULL: process.env.GRADLAB_FULL };
+
+/**
+ * The isolations to run a sandbox suite under, for describe.each: the strongest this machine has (under
+ * GRADLAB_FULL=1 that must be a real sandbox), none, and `unshare -rn` where it works (what a machine
+ * without bubblewrap falls back to; the spawned process execs into node, a process tree of one).
+ */
+export function isolationModes(opts: { unshare: boolean }): Array<[string, NodeJS.ProcessEnv]> {
+  const modes: Array<[string, NodeJS.ProcessEnv]> = [
+    ["the strongest isolation here", STRONGEST],
+    ["no isolation (GRADLAB_SANDBOX=none)", { GRADLAB_SANDBOX: "none" }],
+  ];
+  if (opts.unshare && !unmet(requirements.unshare)) modes.push(["unshare -rn (GRADLAB_SANDBOX=unshare)", { GRADLAB_SANDBOX: "unshare" }]);
+  return modes;
 }
 
 /** Writes `source` as program.js in a fresh folder (call from a hook or test, not at collection time). */
