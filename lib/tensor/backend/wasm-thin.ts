@@ -8,24 +8,13 @@
  */
 import { readFileSync } from "fs";
 import { join } from "path";
-
-/** The little of the WebAssembly API used here (the project's TypeScript lib has no DOM types). */
-interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Memory: new (d: { initial: number; maximum: number }) => WasmMemory;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+import { MAX_PAGES, WA, type WasmMemory } from "./wasm-api";
 
 /** thin.wat's export: pointers and strides in bytes. */
 type ThinNN = (a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, n: number, k: number, alpha: number, beta: number) => void;
 
 /** Computes the product and says true, or says false (and does nothing) when it does not fit in wasm32 memory. */
 export type ThinProduct = (m: number, n: number, k: number, alpha: number, A: Float64Array, ao: number, lda: number, B: Float64Array, bo: number, ldb: number, beta: number, C: Float64Array, co: number, ldc: number) => boolean;
-
-/** The memory's ceiling in 64 KiB pages (thin.wat's declared maximum: 1 GiB). */
-const MAX_PAGES = 16384;
 
 /** The thin product (A·B, no transposes, alpha ≠ 0, k ≥ 1), or why it cannot load here. */
 export function loadThin(): ThinProduct | string {

@@ -8,19 +8,11 @@
  */
 import { readFileSync } from "fs";
 import { join } from "path";
+import { MAX_PAGES, WA, type WasmMemory } from "./wasm-api";
 import { gemmJs } from "./js";
 import type { Backend, Flat } from "./kernel";
 import { TilePool } from "./wasm-threads";
 import { loadThin } from "./wasm-thin";
-
-/** The little of the WebAssembly API used here (the project's TypeScript lib has no DOM types). */
-interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 type Tiles = (ap: number, bp: number, cp: number, mb: number, nb: number, k: number, ldc: number) => void;
 
@@ -30,8 +22,6 @@ const A_BLOCK_BYTES = 256 * 1024;
 const THREADED = 1 << 21;
 /** Below this many rows, columns or inner terms packing costs as much as the product (see gemm). */
 const THIN = 8;
-/** The shared memory's ceiling in 64 KiB pages (gemm.wat's declared maximum: 1 GiB). */
-const MAX_PAGES = 16384;
 
 export function loadWasm(): Backend | string {
   let memory: WasmMemory, tiles: Tiles, module: object;
