@@ -10,6 +10,7 @@
 import { types as utilTypes } from "util";
 import * as wire from "./wire";
 import type { EncodeHooks, DecodeHooks } from "./wire";
+import type { LazyNamespaces } from "../../lib/lazy-namespaces";
 
 // Captured before student code runs (see wire.ts); wire's exports too, since a module's exports object
 // is writable by anyone who can require it.
@@ -48,9 +49,12 @@ export interface Harness {
   handle(line: string): Promise<string>;
 }
 
-/** gradlab's namespaces that load on first use (lib/lazy-namespaces.ts): which are loaded, and what they are. */
+/**
+ * The key under which gradlab answers which of its lazily loaded namespaces are loaded: lib/lazy-namespaces.ts's
+ * LAZY_NAMESPACES, found by its registry name, since the harness runs from its own folder in the sandbox and
+ * cannot require lib's modules by path (only the type is imported, and erased).
+ */
 const LAZY_NAMESPACES = Symbol.for("gradlab.lazyNamespaces");
-type LazyNamespaces = () => Array<[string, object | undefined]>;
 
 const $defineProperty = Reflect.defineProperty;
 
