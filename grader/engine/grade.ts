@@ -186,7 +186,7 @@ function classify(e: unknown, prepared: Prepared): { outcome: Outcome; check: Ch
     if (/^not implemented yet/.test(e.message)) {
       return { outcome: "not-implemented", check: { ok: false, message: e.message }, summary: "not implemented yet" };
     }
-    const frames = studentFrames(e.studentStack, prepared.program);
+    const frames = studentFrames(e.studentStack, prepared.program, prepared.compiled);
     const message = `your code threw ${e.errorName}: ${e.message}${frames.length ? `\n  ${frames.join("\n  ")}` : ""}`;
     return { outcome: "error", check: { ok: false, message }, summary: `error: ${e.errorName}` };
   }

@@ -29,8 +29,11 @@ export interface ForbiddenUse {
 }
 
 export interface CompiledProgram {
-  /** CommonJS JavaScript with an inline source map, and the graded names gathered in `__gradlab_exports`. */
+  /** CommonJS JavaScript with the graded names gathered in `__gradlab_exports`. No source map in it: the
+   *  child would parse one in every process; the grader maps a stack's frames (program/stack.ts). */
   js: string;
+  /** The source map from `js` (file JS_FILE) back to the assembled program (PROGRAM_FILE), as JSON. */
+  sourceMap: string;
   diagnostics: Diagnostic[];
   /** Only syntax errors make the whole program unusable; type errors affect the questions of their cells. */
   runnable: boolean;
@@ -40,6 +43,8 @@ export interface CompiledProgram {
 }
 
 export const PROGRAM_FILE = "submission.ts";
+/** The compiled program's file name, as the child's stack frames show it. */
+export const JS_FILE = "submission.js";
 
 /** Declarations every notebook has (the kernel's display globals); unused ones cost nothing. */
 const NOTEBOOK_GLOBALS = `
@@ -57,8 +62,7 @@ const OPTIONS: ts.CompilerOptions = {
   esModuleInterop: true,
   skipLibCheck: true,
   experimentalDecorators: true,
-  inlineSourceMap: true,
-  inlineSources: true,
+  sourceMap: true,
   noEmitOnError: false,
   strict: false,
 };
@@ -224,15 +228,16 @@ function compileUncached(program: AssembledProgram, exported: string[], forbidde
     visit(sf);
   }
 
-  let js = "";
+  let js = "", sourceMap = "";
   tsProgram.emit(sf, (fileName, text) => {
     if (fileName.endsWith(".js")) js = text;
+    else if (fileName.endsWith(".js.map")) sourceMap = text;
   });
   // Top-level declarations are locals of the CommonJS wrapper; gather the graded ones by name.
   // `typeof` keeps a name the student never declared from throwing.
   const gather = exported.map((n) => `${JSON.stringify(n)}: typeof ${n} === "undefined" ? undefined : ${n}`).join(", ");
   const footer = `\n;module.exports.__gradlab_exports = { ${gather} };\n`;
   const mapAt = js.lastIndexOf("\n//# sourceMappingURL=");
-  js = mapAt >= 0 ? js.slice(0, mapAt) + footer + js.slice(mapAt + 1) : js + footer;
-  return { js, diagnostics, runnable: syntactic.length === 0, declaredIn, forbiddenUses };
+  js = (mapAt >= 0 ? js.slice(0, mapAt) : js) + footer;
+  return { js, sourceMap, diagnostics, runnable: syntactic.length === 0, declaredIn, forbiddenUses };
 }

@@ -73,10 +73,8 @@ const gradlab = (gradlabPack
   ? requirePacked(gradlabPack, dirname(gradlabMain), basename(gradlabMain), module)
   : require(gradlabMain)) as Record<string, unknown>;
 
-// Source maps from here on, not as a flag: the program's inline map turns its frames into
-// submission.ts lines (grader/program/stack.ts makes those cells), while gradlab's frames are dropped
-// from what a student sees, and mapping them cost each child ~20 ms of reading and indexing .map files.
-process.setSourceMapsEnabled(true);
+// No source maps here: the grader maps the program's frames to cells (grader/program/stack.ts), once
+// per program, where each child would parse the map again (and drop gradlab's frames anyway).
 
 // ---- built-in modules a submission has no use for and that reach outside (spawn, threads, network,
 // debugger, the module system itself). The permission model blocks some of them too; this names them.
