@@ -1,7 +1,10 @@
 /**
  * The wire: the only thing that crosses between the grader (parent) and the student's code (child).
  * One JSON value per line; values are plain data (numbers, strings, arrays, plain objects, tensors as
- * shape + dtype + numbers) or a handle naming an object that stays on the side that made it.
+ * shape + dtype + their bytes in base64) or a handle naming an object that stays on the side that made it.
+ * A tensor's bytes, not its numbers as decimal text: both ends are on one machine (same byte order), the
+ * text is half as long, every bit survives (-0, NaN payloads), and encoding and decoding are single
+ * native calls instead of a loop per number, which a short-lived child would run unoptimised.
  *
  * Both sides load this file. In the child it is loaded before any student code runs, so every built-in
  * it uses is captured below at module load: a submission that patches Array.prototype, JSON, Math,
@@ -17,7 +20,7 @@ export type Wire =
   | null
   | { $num: "NaN" | "Infinity" | "-Infinity" }
   | { $undefined: true }
-  | { $tensor: { shape: number[]; dtype: "float64" | "float32"; data: Array<number | { $num: string }> } }
+  | { $tensor: { shape: number[]; dtype: "float64" | "float32"; base64: string } }
   | { $handle: number; type: string }
   | { $error: WireError }
   | { $object: { [key: string]: Wire } } // a plain object with a key starting with "$" (escaped)
@@ -57,6 +60,8 @@ const uncurry = <A extends unknown[], R>(fn: (...args: A) => R) =>
 const $Array = Array;
 const $Float64Array = Float64Array;
 const $Float32Array = Float32Array;
+const $Uint8Array = Uint8Array;
+const $ArrayBuffer = ArrayBuffer;
 const $isArray = Array.isArray;
 const $getPrototypeOf = Reflect.getPrototypeOf;
 const $ownKeys = Reflect.ownKeys;
@@ -84,9 +89,20 @@ const $isFloat64Array = utilTypes.isFloat64Array;
 const $isFloat32Array = utilTypes.isFloat32Array;
 const $isBigInt64Array = utilTypes.isBigInt64Array;
 const $isBigUint64Array = utilTypes.isBigUint64Array;
-const $typedArrayLength = uncurry(
-  $getOwnPropertyDescriptor($getPrototypeOf(Uint8Array.prototype) as object, "length")!.get as () => number,
-);
+const typedArrayGetter = (name: string) =>
+  uncurry($getOwnPropertyDescriptor($getPrototypeOf(Uint8Array.prototype) as object, name)!.get as () => unknown);
+const $typedArrayLength = typedArrayGetter("length") as (a: unknown) => number;
+const $typedArrayBuffer = typedArrayGetter("buffer") as (a: unknown) => ArrayBuffer;
+const $typedArrayByteOffset = typedArrayGetter("byteOffset") as (a: unknown) => number;
+/** Node's native base64 codecs behind Buffer#toString / Buffer.from, taken directly: a submission that
+ *  replaces Buffer.prototype's methods later changes nothing here. Both accept any Uint8Array. */
+const bufferNatives = Buffer.prototype as unknown as {
+  base64Slice(start: number, end: number): string;
+  base64Write(text: string, offset: number, length: number): number;
+};
+const $base64Slice = uncurry(bufferNatives.base64Slice) as (bytes: Uint8Array, start: number, end: number) => string;
+const $base64Write = uncurry(bufferNatives.base64Write) as (bytes: Uint8Array, text: string, offset: number, length: number) => number;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const $stringSlice = uncurry(String.prototype.slice);
 const $stringCharCodeAt = uncurry(String.prototype.charCodeAt);
 const $TypeError = TypeError;
@@ -205,6 +221,12 @@ function readOnce(obj: object, key: string | number): unknown {
   return d.get ? $apply(d.get, obj, []) : undefined;
 }
 
+/** Characters of base64 text for `bytes` bytes (padded); no Math: a submission may have replaced it. */
+function base64Length(bytes: number): number {
+  const rest = bytes % 3;
+  return ((bytes - rest) / 3 + (rest ? 1 : 0)) * 4;
+}
+
 function encodeTensor(data: unknown, shape: unknown): string {
   if (!$isFloat64Array(data) && !$isFloat32Array(data)) {
     throw new $TypeError("a Tensor whose data is not a Float64Array or Float32Array cannot be sent");
@@ -217,14 +239,12 @@ function encodeTensor(data: unknown, shape: unknown): string {
     shapeText += (i ? "," : "") + encodeNumber(shape[i]);
   }
   const n = $typedArrayLength(data);
-  if (size !== n) throw new $TypeError(`a Tensor of shape [${shapeText.slice(1)}] must hold ${size} numbers, it holds ${n}`);
-  let out = '{"$tensor":{"shape":' + shapeText + '],"dtype":"' + ($isFloat32Array(data) ? "float32" : "float64") + '","data":[';
-  const a = data as ArrayLike<number>;
-  for (let i = 0; i < n; i++) {
-    out += (i ? "," : "") + encodeNumber(a[i]);
-    if (out.length > LIMITS.maxLine) throw new $RangeError(`the tensor is too large to send (over ${LIMITS.maxLine / 1024 / 1024} MB as text)`);
-  }
-  return out + "]}}";
+  if (size !== n) throw new $TypeError(`a Tensor of shape [${$stringSlice(shapeText, 1)}] must hold ${size} numbers, it holds ${n}`);
+  const float32 = $isFloat32Array(data);
+  const byteLength = n * (float32 ? 4 : 8);
+  if (base64Length(byteLength) > LIMITS.maxLine) throw new $RangeError(`the tensor is too large to send (over ${LIMITS.maxLine / 1024 / 1024} MB as text)`);
+  const bytes = new $Uint8Array($typedArrayBuffer(data), $typedArrayByteOffset(data), byteLength);
+  return '{"$tensor":{"shape":' + shapeText + '],"dtype":"' + (float32 ? "float32" : "float64") + '","base64":"' + $base64Slice(bytes, 0, byteLength) + '"}}';
 }
 
 /** Encodes an error (anything thrown) as {name, message, stack}, texts cut to LIMITS.maxErrorText. */
@@ -358,8 +378,8 @@ export function checkWire(v: unknown, where = "value", depth = 0, errors = false
 
 function checkTensor(t: unknown, where: string): void {
   if (!isPlainRecord(t)) throw new MalformedReply(`${where}: must be an object`);
-  onlyKeys(t, ["shape", "dtype", "data"], where);
-  const { shape, dtype, data } = t;
+  onlyKeys(t, ["shape", "dtype", "base64"], where);
+  const { shape, dtype } = t;
   if (dtype !== "float64" && dtype !== "float32") throw new MalformedReply(`${where}: dtype must be "float64" or "float32"`);
   if (!$isArray(shape) || shape.length > LIMITS.maxRank) throw new MalformedReply(`${where}: shape must be an array of at most ${LIMITS.maxRank} sizes`);
   let size = 1;
@@ -369,14 +389,11 @@ function checkTensor(t: unknown, where: string): void {
     }
     size *= s;
   }
-  if (!$isArray(data)) throw new MalformedReply(`${where}: data must be an array`);
-  if (data.length !== size) throw new MalformedReply(`${where}: shape [${shape.join(", ")}] needs ${size} numbers, data has ${data.length}`);
-  for (let i = 0; i < data.length; i++) {
-    const x = data[i];
-    if (typeof x === "number") continue;
-    if (isPlainRecord(x) && Object.keys(x).length === 1 && typeof x.$num === "string" && NUMS.has(x.$num)) continue;
-    throw new MalformedReply(`${where}: data[${i}] is not a number`);
-  }
+  const base64 = t.base64;
+  if (typeof base64 !== "string") throw new MalformedReply(`${where}: base64 must be a string`);
+  const chars = base64Length(size * (dtype === "float32" ? 4 : 8));
+  if (base64.length !== chars) throw new MalformedReply(`${where}: shape [${shape.join(", ")}] needs ${size} numbers (${chars} characters of base64), base64 has ${base64.length}`);
+  if (!BASE64.test(base64)) throw new MalformedReply(`${where}: base64 holds a character that is not base64`);
 }
 
 function checkError(e: unknown, where: string): asserts e is WireError {
@@ -455,11 +472,20 @@ export function decode(w: Wire, hooks: DecodeHooks): unknown {
   if ("$undefined" in o) return undefined;
   if ("$handle" in o) return hooks.handle(o.$handle as number, o.type as string);
   if ("$tensor" in o) {
-    const t = o.$tensor as { shape: number[]; dtype: string; data: Array<number | { $num: string }> };
-    const data = t.dtype === "float32" ? new $Float32Array(t.data.length) : new $Float64Array(t.data.length);
-    for (let i = 0; i < t.data.length; i++) data[i] = decodeNumber(t.data[i]);
+    const t = o.$tensor as { shape: number[]; dtype: string; base64: string };
     const shape = new $Array(t.shape.length);
-    for (let i = 0; i < t.shape.length; i++) setOwn(shape, i, t.shape[i]);
+    let size = 1;
+    for (let i = 0; i < t.shape.length; i++) {
+      setOwn(shape, i, t.shape[i]);
+      size *= t.shape[i];
+    }
+    const float32 = t.dtype === "float32";
+    const byteLength = size * (float32 ? 4 : 8);
+    const buffer = new $ArrayBuffer(byteLength);
+    if (byteLength > 0 && $base64Write(new $Uint8Array(buffer), t.base64, 0, byteLength) !== byteLength) {
+      throw new $TypeError(`a tensor's base64 does not hold the ${byteLength} bytes its shape needs`);
+    }
+    const data = float32 ? new $Float32Array(buffer) : new $Float64Array(buffer);
     return hooks.tensor(data, shape as number[]);
   }
   if ("$error" in o) {

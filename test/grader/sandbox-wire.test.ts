@@ -47,9 +47,28 @@ describe("wire round trips", () => {
     expect(Array.from(a.data)).toEqual(Array.from(t64.data));
     expect(b.dtype).toBe("float32");
     expect(Array.from(b.data)).toEqual(Array.from(t32.data));
+    expect(Object.is((trip(Tensor.from([-0])) as Tensor).data[0], -0)).toBe(true); // bytes, not text: -0 stays -0
     const scalar = trip(Tensor.scalar(2)) as Tensor;
     expect(scalar.shape).toEqual([]);
     expect(scalar.data[0]).toBe(2);
+  });
+
+  test("a tensor's bytes are read and written by natives captured at load, not Buffer's current methods", () => {
+    const proto = Buffer.prototype as unknown as Record<string, unknown>;
+    const saved = { base64Slice: proto.base64Slice, base64Write: proto.base64Write, toString: proto.toString };
+    try {
+      for (const k of Object.keys(saved)) proto[k] = () => { throw new Error(`patched ${k} ran`); };
+      const back = trip(Tensor.from([1.5, -2.25, 1e-300])) as Tensor;
+      expect(Array.from(back.data)).toEqual([1.5, -2.25, 1e-300]);
+    } finally {
+      Object.assign(proto, saved);
+    }
+  });
+
+  test("a tensor over part of a larger buffer sends only its own numbers", () => {
+    const big = new Float64Array([9, 1, 2, 3, 9]);
+    const back = trip(new Tensor(big.subarray(1, 4), [3])) as Tensor;
+    expect(Array.from(back.data)).toEqual([1, 2, 3]);
   });
 
   test("non-plain values become handles; cycles and over-deep values are refused", () => {
@@ -84,14 +103,19 @@ describe("replies from the child are checked", () => {
     bad('{"id":1,"ok":true,"value":1,"score":100}', /unexpected field "score"/);
     bad('{"id":1,"ok":false,"error":{"name":1,"message":"x"}}', /error.name must be a string/);
   });
-  test("tensors: data length equals the product of the shape, sane shapes and dtypes", () => {
+  test("tensors: base64 of exactly the bytes the shape needs, sane shapes and dtypes", () => {
     const t = (s: object) => `{"id":1,"ok":true,"value":{"$tensor":${JSON.stringify(s)}}}`;
-    bad(t({ shape: [2, 2], dtype: "float64", data: [1, 2, 3] }), /shape \[2, 2\] needs 4 numbers, data has 3/);
-    bad(t({ shape: [-1], dtype: "float64", data: [] }), /shape entries must be integers from 0 to 10000000, got -1/);
-    bad(t({ shape: [1.5], dtype: "float64", data: [1] }), /got 1.5/);
-    bad(t({ shape: [1], dtype: "int32", data: [1] }), /dtype must be/);
-    bad(t({ shape: [1], dtype: "float64", data: ["1"] }), /data\[0\] is not a number/);
-    bad(t({ shape: [1e7, 1e7], dtype: "float64", data: [] }), /needs 100000000000000 numbers/);
+    const b64 = (...xs: number[]) => Buffer.from(new Float64Array(xs).buffer).toString("base64");
+    expect(() => parseReply(t({ shape: [2], dtype: "float64", base64: b64(1, 2) }))).not.toThrow();
+    bad(t({ shape: [2, 2], dtype: "float64", base64: b64(1, 2, 3) }), /shape \[2, 2\] needs 4 numbers \(44 characters of base64\), base64 has 32/);
+    bad(t({ shape: [1], dtype: "float32", base64: b64(1) }), /needs 1 numbers \(8 characters of base64\), base64 has 12/);
+    bad(t({ shape: [1], dtype: "float64", base64: "AAAA AAAAAA=" }), /a character that is not base64/);
+    bad(t({ shape: [1], dtype: "float64", data: [1] }), /unexpected field "data"/);
+    bad(t({ shape: [1], dtype: "float64", base64: [1] }), /base64 must be a string/);
+    bad(t({ shape: [-1], dtype: "float64", base64: "" }), /shape entries must be integers from 0 to 10000000, got -1/);
+    bad(t({ shape: [1.5], dtype: "float64", base64: "" }), /got 1.5/);
+    bad(t({ shape: [1], dtype: "int32", base64: "" }), /dtype must be/);
+    bad(t({ shape: [1e7, 1e7], dtype: "float64", base64: "" }), /needs 100000000000000 numbers/);
   });
   test("markers, depth and size", () => {
     bad('{"id":1,"ok":true,"value":{"$score":1}}', /unknown marker "\$score"/);
