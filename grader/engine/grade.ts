@@ -140,6 +140,8 @@ export function referenceProgram(assignment: LoadedAssignment): Prepared {
     throw new AssignmentError(`the reference solution does not compile: ${first.origin ? describeOrigin(first.origin) : `line ${first.line}`}: ${first.message}`);
   }
   referenceCache.set(assignment, prepared);
+  // Kept for the whole run (every submission's reference reads it); removed when the process ends.
+  process.once("exit", () => rmSync(prepared.dir, { recursive: true, force: true }));
   return prepared;
 }
 

@@ -3,7 +3,7 @@
  * mistakes people make on the command line, and that a broken assignment releases nothing.
  */
 import { spawnSync } from "child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { writeZip } from "../../grader/submission/zip";
 import { MISTAKES, notebook, writeMiniAssignment } from "./fixture";
@@ -72,6 +72,20 @@ test("a class with a refused zip and two students' same-named notebooks: every r
   expect(r.stdout + r.stderr).toMatch(/evil/);
   expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
   expect(r.status).toBe(1);
+});
+
+test("grading leaves nothing in the temp folder: the compiled programs, the reference's and the children's folders are removed", () => {
+  const tmp = join(work, "tmp");
+  mkdirSync(tmp);
+  const subs = ["perfect", "max-to-both"].map((name) => {
+    writeFileSync(join(work, `clean-${name}.ipynb`), notebook(MISTAKES[name].cells));
+    return join(work, `clean-${name}.ipynb`);
+  });
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "gradlab.js"), "grade", mini, ...subs, "--out", join(work, "clean-out"), "--jobs", "2"], {
+    cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", TMPDIR: tmp },
+  });
+  expect(r.stdout).toMatch(/2 graded/);
+  expect(readdirSync(tmp)).toEqual([]);
 });
 
 test("a broken assignment releases nothing and says why, without a stack trace", () => {
