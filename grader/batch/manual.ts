@@ -52,8 +52,20 @@ export function csvField(v: string | number | undefined | null): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** The rows of a CSV file named on the command line; a file that cannot be read is a ManualScoresError. */
+export function readCsvFile(file: string): string[][] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ManualScoresError(`cannot read ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (err as Error).message}`);
+  }
+  return parseCsv(text);
+}
+
 export function readManualScores(file: string, config: AssignmentConfig): ManualScores {
-  const rows = parseCsv(readFileSync(file, "utf8"));
+  const rows = readCsvFile(file);
   if (rows.length === 0) return new Map();
   const header = rows[0].map((h) => h.trim().toLowerCase());
   const col = (name: string) => header.indexOf(name);

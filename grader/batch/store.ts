@@ -10,6 +10,7 @@ import { join } from "path";
 import { gradescopeResults } from "../report/gradescope";
 import { feedbackHtml } from "../report/html";
 import { feedbackMarkdown } from "../report/markdown";
+import { unreadableHtml, unreadableMarkdown, unreadableResults } from "../report/unreadable";
 import type { GradeResult } from "../report/result";
 
 export const GRADE_FILE = "grade.json";
@@ -50,14 +51,19 @@ export function studentDir(out: string, id: string): string {
   return join(out, RESERVED.has(id) ? `student-${id}` : id);
 }
 
-/** The three reports of the engine (from the result with manual points merged), then grade.json. */
+/** The three reports of the engine (from the result with manual points merged; for an unreadable
+ *  submission, the reason), then grade.json. */
 export function writeStudent(out: string, stored: StoredGrade, shown?: GradeResult): string {
   const dir = studentDir(out, stored.id);
   mkdirSync(dir, { recursive: true });
   if (shown) {
-  writeAtomic(join(dir, "results.json"), JSON.stringify(gradescopeResults(shown), null, 2) + "\n");
-  writeAtomic(join(dir, "feedback.md"), feedbackMarkdown(shown));
-  writeAtomic(join(dir, "feedback.html"), feedbackHtml(shown));
+    writeAtomic(join(dir, "results.json"), JSON.stringify(gradescopeResults(shown), null, 2) + "\n");
+    writeAtomic(join(dir, "feedback.md"), feedbackMarkdown(shown));
+    writeAtomic(join(dir, "feedback.html"), feedbackHtml(shown));
+  } else if (stored.error !== undefined) {
+    writeAtomic(join(dir, "results.json"), JSON.stringify(unreadableResults(stored.error), null, 2) + "\n");
+    writeAtomic(join(dir, "feedback.md"), unreadableMarkdown(stored.id, stored.error));
+    writeAtomic(join(dir, "feedback.html"), unreadableHtml(stored.id, stored.error));
   }
   writeAtomic(join(dir, GRADE_FILE), JSON.stringify(stored, null, 1) + "\n");
   return dir;

@@ -2,8 +2,8 @@
  * gradebook.csv: one row per student, one column per question, then the total, the maximum and the late
  * flag. RFC 4180 with a header row, UTF-8 without BOM, CRLF line ends (what spreadsheets and LMS imports
  * — Canvas, Moodle, Blackboard — expect); cells that a spreadsheet would read as a formula are quoted
- * (csvField). Columns: id, name, email, submitted_at, <question ids…>, late_days, late_penalty, late,
- * total, max_score, status.
+ * (csvField). Columns: id, name, email, submitted_at, <question ids…> (empty for a written question not
+ * scored yet), late_days, late_penalty, late, total, max_score, status.
  */
 import type { AssignmentConfig } from "../config/assignment";
 import { csvField } from "../batch/manual";
@@ -17,7 +17,8 @@ export function gradebookCsv(rows: GradebookRow[], config: AssignmentConfig): st
   for (const r of rows) {
     lines.push([
       r.id, r.name ?? "", r.email ?? "", r.submittedAt ?? "",
-      ...config.questions.map((q) => num(r.questions[q.id] ?? 0)),
+      // A written question no one has scored yet is empty, not 0: a spreadsheet must tell the two apart.
+      ...config.questions.map((q) => (r.pending.includes(q.id) ? "" : num(r.questions[q.id] ?? 0))),
       String(r.lateDays), num(r.latePenalty), r.lateDays > 0 ? "yes" : "no", num(r.total), num(r.maxScore), r.status,
     ].map(csvField).join(","));
   }

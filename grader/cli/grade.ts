@@ -16,14 +16,14 @@ import { gradeSubmission, submissionInput, SubmissionInput } from "../engine/gra
 import { writeReports } from "../report/write";
 import { readSubmission, SubmissionError } from "../submission/intake";
 import { collectSubmissions, CollectError, parseShard, shardOf, type BatchItem } from "../batch/collect";
-import { readManualScores, ManualScoresError, parseCsv, type ManualScores } from "../batch/manual";
+import { readCsvFile, readManualScores, ManualScoresError, type ManualScores } from "../batch/manual";
 import { defaultJobs, gradeClass } from "../batch/run";
 import { Progress } from "../batch/progress";
 import { classTable, writeClassReports } from "../class-report/write";
 import { mergeRuns, MergeError, readRunConfig, RUN_CONFIG } from "../batch/merge";
 import { MetadataError } from "../batch/gradescope-metadata";
-import { readFileSync } from "fs";
 import { readAllStored } from "../batch/store";
+import { outFolderProblem } from "./out-folder";
 
 export const HELP = `usage: gradlab grade <assignment> <submission> [<submission> ...] [options]
        gradlab grade merge <run folder> [<run folder> ...] --out DIR [--manual scores.csv]
@@ -62,7 +62,7 @@ export function toInput(path: string, id: string, submittedAt?: string): Submiss
 }
 
 function readTimes(file: string): Map<string, string> {
-  const rows = parseCsv(readFileSync(file, "utf8"));
+  const rows = readCsvFile(file);
   const header = (rows[0] ?? []).map((h) => h.trim().toLowerCase());
   const idC = header.indexOf("id"), tC = header.indexOf("submitted_at");
   if (idC < 0 || tC < 0) throw new ManualScoresError(`${file}: the first row must name the columns id,submitted_at`);
@@ -88,10 +88,17 @@ async function merge(args: string[]): Promise<number> {
     console.error(`gradlab grade merge: give the run folders and --out DIR\n\n${HELP}`);
     return 2;
   }
+  const outProblem = outFolderProblem(parsed.values.out);
+  if (outProblem) {
+    console.error(`gradlab grade merge: ${outProblem}`);
+    return 2;
+  }
   try {
     const config = readRunConfig(parsed.positionals[0]);
     const manual = parsed.values.manual ? readManualScores(parsed.values.manual, config) : undefined;
     const { rows, files } = await mergeRuns(parsed.positionals, parsed.values.out, { manual });
+    const unknown = [...(manual?.keys() ?? [])].filter((id) => !rows.some((r) => r.id === id));
+    if (unknown.length) console.error(`gradlab grade merge: warning: ${parsed.values.manual} scores ${unknown.length === 1 ? "a student" : `${unknown.length} students`} with no submission here, not used: ${unknown.join(", ")}`);
     if (!parsed.values.quiet) console.log(classTable(rows, config));
     console.log(`\n${rows.length} students merged from ${parsed.positionals.length} folders: ${files.gradebook}\nclass summary: ${files.summaryHtml}`);
     return 0;
@@ -158,6 +165,11 @@ export async function main(args: string[]): Promise<number> {
     console.error(`gradlab grade: --submitted-at needs an ISO 8601 time with its offset (2026-10-03T09:30:00-04:00), got "${submittedAt}"`);
     return 2;
   }
+  const outProblem = outFolderProblem(values.out!);
+  if (outProblem) {
+    console.error(`gradlab grade: ${outProblem}`);
+    return 2;
+  }
   const factory = sandboxFactory();
   if (factory.sandbox.unsandboxed) console.error(`gradlab grade: WARNING: ${factory.sandbox.description}`);
 
@@ -202,6 +214,11 @@ export async function main(args: string[]): Promise<number> {
     if (!(err instanceof ManualScoresError)) throw err;
     console.error(`gradlab grade: ${err.message}`);
     return 1;
+  }
+  if (manual) {
+    const known = new Set(items.map((it) => it.id));
+    const unknown = [...manual.keys()].filter((id) => !known.has(id));
+    if (unknown.length) console.error(`gradlab grade: warning: ${values.manual} scores ${unknown.length === 1 ? "a student" : `${unknown.length} students`} with no submission here, not used: ${unknown.join(", ")}`);
   }
   if (shard) items = shardOf(items, shard);
   const out = values.out!;
@@ -252,5 +269,7 @@ export async function main(args: string[]): Promise<number> {
   console.log(`\n${summary.graded} graded, ${summary.kept} unchanged, ${summary.unreadable.length} unreadable${summary.skipped ? `, ${summary.skipped} not started (stopped)` : ""} in ${secs} s with ${jobs} jobs${shard ? ` (shard ${shard.index}/${shard.count})` : ""}`);
   console.log(`gradebook: ${files.gradebook}\nclass summary: ${files.summaryHtml}`);
   if (signal.stopped) return 130;
-  return summary.unreadable.length ? 1 : 0;
+  // Finished: an unreadable submission has its reports (saying why) and its gradebook row like everyone
+  // else, so a scheduler must not take the run for failed and run it again (or drop its artifacts).
+  return 0;
 }

@@ -12,6 +12,7 @@ import { AssignmentError } from "../engine/assignment";
 import { releaseWithAnswers } from "../release/record";
 import { sandboxFactory } from "../engine/factory";
 import { writeGradescopeZip } from "../release/gradescope";
+import { outFolderProblem } from "./out-folder";
 
 export const HELP = `usage: gradlab release <assignment dir> [--out DIR] [--gradlab-spec SPEC] [--gradescope]
 
@@ -51,6 +52,11 @@ export async function main(args: string[]): Promise<number> {
   }
   if (parsed.positionals.length !== 1) {
     console.error(`gradlab release: give exactly one assignment folder (got ${parsed.positionals.length})\n\n${HELP}`);
+    return 2;
+  }
+  const outProblem = outFolderProblem(parsed.values.out!);
+  if (outProblem) {
+    console.error(`gradlab release: ${outProblem}`);
     return 2;
   }
   try {

@@ -31,6 +31,9 @@ function workFolder(): string {
   for (const name of ["perfect", "multiply-no-switch", "max-to-both", "affine-no-transpose", "stubs"]) {
     writeFileSync(join(w, "submissions", `${name}.ipynb`), notebook(MISTAKES[name].cells));
   }
+  // One student uploaded something else: the run still finishes (exit 0, so no pod restarts and no CI step
+  // fails before its upload), with that student's row and reports saying why.
+  writeFileSync(join(w, "submissions", "broken.zip"), "not a zip");
   return w;
 }
 

@@ -68,6 +68,18 @@ describe("collecting a class", () => {
   it("takes a folder of submissions, ids from the names, sorted", () => {
     expect(collectSubmissions([classDir]).map((i) => i.id)).toEqual(["affine-no-transpose", "crasher", "garbage", "max-to-both", "multiply-no-switch", "perfect", "stubs", "syntax-error"]);
   });
+  it("names students by their folder when their files share a name, and names the clashing id otherwise", () => {
+    const root = tempDir("class-ids");
+    for (const who of ["alice", "bob"]) {
+      mkdirSync(join(root, "by-folder", who), { recursive: true });
+      writeFileSync(join(root, "by-folder", who, "mini.ipynb"), "{}");
+    }
+    expect(collectSubmissions([join(root, "by-folder", "alice", "mini.ipynb"), join(root, "by-folder", "bob", "mini.ipynb")]).map((i) => i.id)).toEqual(["alice", "bob"]);
+    mkdirSync(join(root, "one-folder"));
+    writeFileSync(join(root, "one-folder", "jdoe.ipynb"), "{}");
+    writeFileSync(join(root, "one-folder", "jdoe.zip"), "{}");
+    expect(() => collectSubmissions([join(root, "one-folder")])).toThrow(/two submissions have the id "jdoe": .*jdoe\.ipynb and .*jdoe\.zip/);
+  });
   it("slices it into shards that cover everyone once", () => {
     const items = collectSubmissions([classDir]);
     const parts = [1, 2, 3].map((i) => shardOf(items, parseShard(`${i}/3`)).map((x) => x.id));
@@ -88,9 +100,14 @@ describe("a class run", () => {
   });
 
   it("writes each student's three reports and grade.json", () => {
-    for (const id of [...CLASS, "crasher"]) {
+    for (const id of [...CLASS, "crasher", "garbage"]) {
       for (const f of ["results.json", "feedback.md", "feedback.html", "grade.json"]) expect(existsSync(join(out, id, f))).toBe(true);
     }
+    // The unreadable one's reports say why, without the grading machine's folders.
+    const garbage = readFileSync(join(out, "garbage", "feedback.html"), "utf8");
+    expect(garbage).toMatch(/could not be graded: garbage\.ipynb/);
+    expect(garbage).not.toContain(classDir);
+    expect(JSON.parse(readFileSync(join(out, "garbage", "results.json"), "utf8")).score).toBe(0);
     expect(JSON.parse(readFileSync(join(out, "perfect", "results.json"), "utf8")).score).toBe(10);
   });
 
@@ -100,6 +117,7 @@ describe("a class run", () => {
     const byId = Object.fromEntries(rows.slice(1).map((r) => [r[0], r]));
     for (const name of CLASS) expect(Number(byId[name][11])).toBe(MISTAKES[name].score);
     expect(byId.garbage[13]).toBe("unreadable");
+    expect(byId.perfect[7]).toBe(""); // the written question, not scored yet: empty, not 0
     expect(byId.crasher[13]).toBe("crashed");
     expect(byId["syntax-error"][13]).toBe("does not compile");
   });
@@ -256,7 +274,7 @@ describe("the command line", () => {
     expect(kept).toBe(graded);
     expect(r.stdout).toMatch(new RegExp(`${7 - graded} graded, ${graded} unchanged, 1 unreadable`));
     expect(r.stdout).toMatch(/class summary: .*summary\.html/);
-    expect(r.status).toBe(1); // garbage.ipynb cannot be read
+    expect(r.status).toBe(0); // finished: garbage.ipynb is reported unreadable, with its reports
   });
 
   it("Ctrl-C stops cleanly: no new gradings, what is done is kept and in the gradebook, exit 130", async () => {

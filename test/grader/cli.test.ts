@@ -71,7 +71,10 @@ test("a class with a refused zip and two students' same-named notebooks: every r
   expect(existsSync(join(work, "class-out", "bob", "results.json"))).toBe(true);
   expect(r.stdout + r.stderr).toMatch(/evil/);
   expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
-  expect(r.status).toBe(1);
+  // The run finished: the refused zip is named, and its student has reports that say why.
+  expect(r.status).toBe(0);
+  expect(readFileSync(join(work, "class-out", "evil", "feedback.md"), "utf8")).toMatch(/could not be graded: .*\.\.\/evil\.ipynb/);
+  expect(JSON.parse(readFileSync(join(work, "class-out", "evil", "results.json"), "utf8")).score).toBe(0);
 });
 
 test("grading leaves nothing in the temp folder: the compiled programs, the reference's and the children's folders are removed", () => {
@@ -86,6 +89,30 @@ test("grading leaves nothing in the temp folder: the compiled programs, the refe
   });
   expect(r.stdout).toMatch(/2 graded/);
   expect(readdirSync(tmp)).toEqual([]);
+});
+
+test("an --out that is a file, a missing CSV and a mistyped student id in --manual: one line each, no stack trace", () => {
+  const file = join(work, "a-file");
+  writeFileSync(file, "x");
+  const sub = join(work, "out-check.ipynb");
+  writeFileSync(sub, notebook(MISTAKES.perfect.cells));
+  for (const args of [["grade", mini, sub, "--out", file], ["grade", mini, sub, sub, "--out", join(file, "inside")], ["grade", "merge", work, "--out", file], ["release", mini, "--out", file]]) {
+    const r = cli(args);
+    expect(r.stderr).toMatch(/--out .*a-file.* (is a file, not a folder|cannot be made: .*a-file is a file)/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.status).toBe(2);
+  }
+  for (const flag of ["--manual", "--times"]) {
+    const r = cli(["grade", mini, sub, "--out", join(work, "csv-out"), flag, join(work, "nosuch.csv")]);
+    expect(r.stderr).toMatch(/cannot read .*nosuch\.csv: no such file/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.status).toBe(1);
+  }
+  const scores = join(work, "typo.csv");
+  writeFileSync(scores, "id,question,points\nout-check,explain,2\nout-chekc,explain,1\n");
+  const r = cli(["grade", mini, sub, "--out", join(work, "typo-out"), "--manual", scores]);
+  expect(r.stderr).toMatch(/warning: .*typo\.csv scores a student with no submission here, not used: out-chekc/);
+  expect(r.status).toBe(0);
 });
 
 test("a broken assignment releases nothing and says why, without a stack trace", () => {

@@ -1,0 +1,40 @@
+/**
+ * The reports of a submission that could not be read (not a notebook, a broken zip, two notebooks in one
+ * zip): score 0 and the reason, in the same three files a graded submission gets, so a student, an LMS
+ * upload and Gradescope find them where every other student's are.
+ */
+import { html, mdText } from "./escape";
+
+/** The reason as a student may see it: the grading machine's folders taken out of any path in it. */
+function studentReason(error: string): string {
+  return error.replace(/(?:\/[^\s/:"']+)+\/([^\s/:"']+)/g, "$1");
+}
+
+function sentence(error: string): string {
+  return `Your submission could not be graded: ${studentReason(error)}. Submit the assignment's .ipynb notebook (or a .zip holding it); the course staff can see the details.`;
+}
+
+/** results.json in Gradescope's format: 0 points, the reason as the output, no tests. */
+export function unreadableResults(error: string): object {
+  return { score: 0, output: mdText(sentence(error)), output_format: "md", stdout_visibility: "hidden", tests: [] };
+}
+
+export function unreadableMarkdown(id: string, error: string): string {
+  return `# Could not be graded\n\nStudent ${mdText(id)}: 0 points.\n\n${mdText(sentence(error))}\n`;
+}
+
+export function unreadableHtml(id: string, error: string): string {
+  return [
+    "<!DOCTYPE html>",
+    `<html lang="en"><head><meta charset="utf-8">`,
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+    `<meta name="viewport" content="width=device-width, initial-scale=1">`,
+    `<title>Could not be graded</title>`,
+    `<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}.why{border-left:4px solid #c0392b;padding:.5rem 1rem;background:#fdf2f2}</style></head><body>`,
+    `<h1>Could not be graded</h1>`,
+    `<p>Student ${html(id)}: 0 points.</p>`,
+    `<p class="why">${html(sentence(error))}</p>`,
+    "</body></html>",
+    "",
+  ].join("\n");
+}
