@@ -47,7 +47,7 @@ export async function mergeRuns(dirs: string[], out: string, opts: { manual?: Ma
   for (const { stored: s } of [...all.values()].sort((a, b) => (a.stored.id < b.stored.id ? -1 : 1))) {
     const mine = opts.manual?.get(s.id);
     const merged: StoredGrade = opts.manual ? { ...s, manual: mine && mine.size ? Object.fromEntries([...mine].sort(([a], [b]) => a.localeCompare(b))) : undefined } : s;
-    writeStudent(out, merged, merged.result && withManual(merged.result, new Map(Object.entries(merged.manual ?? {}))));
+    writeStudent(out, merged, merged.result && withManual(merged.result, new Map(Object.entries(merged.manual ?? {}))), config);
     stored.push(merged);
   }
   return { config, ...(await writeClassReports(out, config, stored)) };

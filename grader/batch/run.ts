@@ -83,7 +83,7 @@ export async function gradeClass(
       } catch (err) {
         const error = (err as Error).message;
         summary.unreadable.push({ id: item.id, path: item.path, error });
-        writeStudent(opts.out, { key: "", id: item.id, error, written: {}, name: item.name, email: item.email });
+        writeStudent(opts.out, { key: "", id: item.id, error, written: {}, name: item.name, email: item.email }, undefined, assignment.config);
         opts.onDone?.({ item, status: "unreadable", error, ms: Date.now() - started });
         continue;
       }
@@ -94,7 +94,7 @@ export async function gradeClass(
       if (opts.resume) {
         if (old && old.key === key) {
           // Kept: only the reports are rewritten (manual points may have changed), from the stored result.
-          writeStudent(opts.out, { ...old, manual: manualRecord(mine), name: item.name ?? old.name, email: item.email ?? old.email }, old.result && withManual(old.result, mine));
+          writeStudent(opts.out, { ...old, manual: manualRecord(mine), name: item.name ?? old.name, email: item.email ?? old.email }, old.result && withManual(old.result, mine), assignment.config);
           summary.kept++;
           opts.onDone?.({ item, status: "kept", result: old.result && withManual(old.result, mine), ms: Date.now() - started });
           continue;
@@ -109,12 +109,12 @@ export async function gradeClass(
         // The engine itself failed on this submission (not a test: those end in an outcome): note it, go on.
         const error = `grading failed: ${(err as Error)?.message ?? err}`;
         summary.unreadable.push({ id: item.id, path: item.path, error });
-        writeStudent(opts.out, { key: "", id: item.id, error, written: {}, name: item.name, email: item.email });
+        writeStudent(opts.out, { key: "", id: item.id, error, written: {}, name: item.name, email: item.email }, undefined, assignment.config);
         opts.onDone?.({ item, status: "unreadable", error, ms: Date.now() - started });
         continue;
       }
       const stored: StoredGrade = { key, id: item.id, result, manual: manualRecord(mine), written: writtenAnswers(input, assignment), name: item.name, email: item.email };
-      writeStudent(opts.out, stored, withManual(result, mine));
+      writeStudent(opts.out, stored, withManual(result, mine), assignment.config);
       summary.graded++;
       opts.onDone?.({ item, status: "graded", result: withManual(result, mine), ms: Date.now() - started });
     }

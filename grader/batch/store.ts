@@ -12,6 +12,7 @@ import { feedbackHtml } from "../report/html";
 import { feedbackMarkdown } from "../report/markdown";
 import { unreadableHtml, unreadableMarkdown, unreadableResults } from "../report/unreadable";
 import type { GradeResult } from "../report/result";
+import type { AssignmentConfig } from "../config/assignment";
 
 export const GRADE_FILE = "grade.json";
 /** Top-level names a student folder may not take. */
@@ -53,7 +54,7 @@ export function studentDir(out: string, id: string): string {
 
 /** The three reports of the engine (from the result with manual points merged; for an unreadable
  *  submission, the reason), then grade.json. */
-export function writeStudent(out: string, stored: StoredGrade, shown?: GradeResult): string {
+export function writeStudent(out: string, stored: StoredGrade, shown: GradeResult | undefined, assignment: AssignmentConfig): string {
   const dir = studentDir(out, stored.id);
   mkdirSync(dir, { recursive: true });
   if (shown) {
@@ -62,8 +63,8 @@ export function writeStudent(out: string, stored: StoredGrade, shown?: GradeResu
     writeAtomic(join(dir, "feedback.html"), feedbackHtml(shown));
   } else if (stored.error !== undefined) {
     writeAtomic(join(dir, "results.json"), JSON.stringify(unreadableResults(stored.error), null, 2) + "\n");
-    writeAtomic(join(dir, "feedback.md"), unreadableMarkdown(stored.id, stored.error));
-    writeAtomic(join(dir, "feedback.html"), unreadableHtml(stored.id, stored.error));
+    writeAtomic(join(dir, "feedback.md"), unreadableMarkdown(stored.id, stored.error, assignment));
+    writeAtomic(join(dir, "feedback.html"), unreadableHtml(stored.id, stored.error, assignment));
   }
   writeAtomic(join(dir, GRADE_FILE), JSON.stringify(stored, null, 1) + "\n");
   return dir;

@@ -91,14 +91,25 @@ async function figure(spec: TopLevelSpec, label: string): Promise<string> {
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
+/** " · N points of written questions not scored yet", where a TA has not scored every student. */
+function unscoredNote(s: ClassSummary): string {
+  const open = s.questions.filter((q) => q.manual && q.scored < s.students).reduce((a, q) => a + q.maxScore, 0);
+  return open ? ` · written questions worth ${points(open)} points not scored for everyone yet` : "";
+}
+
 export async function summaryHtml(s: ClassSummary, rows: GradebookRow[], config: AssignmentConfig): Promise<string> {
   const body: string[] = [
     `<h1>${html(s.assignment.title)}: the class</h1>`,
     `<p class="meta">${s.students} students, ${s.graded} graded, ${s.late} late; assignment version ${html(s.assignment.version ?? "?")}.</p>`,
-    `<p><span class="big">mean ${points(s.scores.mean)} / ${points(s.maxScore)}</span> · median ${points(s.scores.median)} · range ${points(s.scores.min)}–${points(s.scores.max)} · ${s.scores.passed} of ${s.students} at or above ${points(s.scores.passMark)}</p>`,
+    `<p><span class="big">mean ${points(s.scores.mean)} / ${points(s.maxScore)}</span> · median ${points(s.scores.median)} · range ${points(s.scores.min)}–${points(s.scores.max)} · ${s.scores.passed} of ${s.students} at or above ${points(s.scores.passMark)}${unscoredNote(s)}</p>`,
+    `<p class="meta">Totals, the histogram and the question means count all ${s.students} students (a submission that could not be read scores 0); pass rates per test count the ${s.graded} whose tests ran.</p>`,
     `<section id="histogram">${await figure(histogramSpec(s), "histogram of total scores")}</section>`,
     `<h2>Questions</h2><table><tr><th>question</th><th>mean</th><th>full marks</th></tr>`,
-    ...s.questions.map((q) => `<tr><td>${html(q.title)}${q.manual ? ' <span class="meta">(graded by a TA)</span>' : ""}</td><td class="n">${points(q.mean)} / ${points(q.maxScore)}</td><td class="n">${q.full}</td></tr>`),
+    ...s.questions.map((q) => {
+      const none = q.scored === 0 && q.manual;
+      const some = q.scored < s.students ? ` <span class="meta">(${q.scored} of ${s.students} scored)</span>` : "";
+      return `<tr><td>${html(q.title)}${q.manual ? ' <span class="meta">(graded by a TA)</span>' : ""}</td><td class="n">${none ? "not scored yet" : `${points(q.mean)} / ${points(q.maxScore)}${some}`}</td><td class="n">${none ? "–" : q.full}</td></tr>`;
+    }),
     `</table>`,
   ];
   if (s.mistakes.length) {
@@ -122,7 +133,7 @@ export async function summaryHtml(s: ClassSummary, rows: GradebookRow[], config:
   const manual = config.questions.filter((q) => q.manual);
   if (manual.length) body.push(`<h2>Written answers</h2><ul>${manual.map((q) => `<li><a href="written/${html(q.id)}.html">${html(q.title)}</a></li>`).join("")}</ul>`);
   body.push(`<h2>Gradebook</h2><table><tr><th>student</th>${config.questions.map((q) => `<th title="${html(q.title)}">${html(q.id)}</th>`).join("")}<th>late</th><th>total</th><th>status</th></tr>`,
-    ...rows.map((r) => `<tr><td><a href="${html(encodeURIComponent(r.id))}/feedback.html">${html(r.id)}</a></td>${config.questions.map((q) => `<td class="n">${points(r.questions[q.id] ?? 0)}</td>`).join("")}<td>${r.lateDays ? `${r.lateDays} d` : ""}</td><td class="n">${points(r.total)}</td><td>${html(r.status)}</td></tr>`),
+    ...rows.map((r) => `<tr><td><a href="${html(encodeURIComponent(r.id))}/feedback.html">${html(r.id)}</a></td>${config.questions.map((q) => `<td class="n">${r.pending.includes(q.id) ? "–" : points(r.questions[q.id] ?? 0)}</td>`).join("")}<td>${r.lateDays ? `${r.lateDays} d` : "no"}</td><td class="n">${points(r.total)}</td><td>${html(r.status)}</td></tr>`),
     `</table>`);
   return page(`${s.assignment.title}: class summary`, body);
 }

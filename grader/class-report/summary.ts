@@ -36,7 +36,9 @@ export interface ClassSummary {
   late: number;
   scores: { mean: number; median: number; min: number; max: number; stdev: number; passed: number; passMark: number };
   histogram: Array<{ from: number; to: number; count: number }>;
-  questions: Array<{ id: string; title: string; maxScore: number; mean: number; full: number; manual: boolean }>;
+  /** `scored`: the students with points for it (a written question: the answers a TA has scored);
+   *  mean and full marks are over those. */
+  questions: Array<{ id: string; title: string; maxScore: number; mean: number; full: number; manual: boolean; scored: number }>;
   tests: Array<{ question: string; name: string; visibility: string; maxScore: number; passed: number; count: number; passRate: number; outcomes: Record<string, number> }>;
   /** Hints that fired, most students first: each student counts once per hint, whichever tests gave it. */
   mistakes: Array<{ hint: string; count: number; tests: string[] }>;
@@ -136,8 +138,12 @@ export function classSummary(stored: StoredGrade[], config: AssignmentConfig, op
     },
     histogram,
     questions: config.questions.map((q) => {
-      const scores = rows.map((r) => r.questions[q.id]);
-      return { id: q.id, title: q.title, maxScore: q.points, manual: q.manual, mean: round(scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : 0), full: scores.filter((x) => x >= q.points).length };
+      // A written question counts the answers a TA has scored (an unreadable submission has none to score).
+      const scores = rows.filter((r) => !r.pending.includes(q.id) && !(q.manual && r.status === "unreadable")).map((r) => r.questions[q.id]);
+      return {
+        id: q.id, title: q.title, maxScore: q.points, manual: q.manual, scored: scores.length,
+        mean: round(scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : 0), full: scores.filter((x) => x >= q.points).length,
+      };
     }),
     tests,
     mistakes,

@@ -3,6 +3,7 @@
  * zip): score 0 and the reason, in the same three files a graded submission gets, so a student, an LMS
  * upload and Gradescope find them where every other student's are.
  */
+import { totalPoints, type AssignmentConfig } from "../config/assignment";
 import { html, mdText } from "./escape";
 
 /** The reason as a student may see it: the grading machine's folders taken out of any path in it. */
@@ -19,20 +20,20 @@ export function unreadableResults(error: string): object {
   return { score: 0, output: mdText(sentence(error)), output_format: "md", stdout_visibility: "hidden", tests: [] };
 }
 
-export function unreadableMarkdown(id: string, error: string): string {
-  return `# Could not be graded\n\nStudent ${mdText(id)}: 0 points.\n\n${mdText(sentence(error))}\n`;
+export function unreadableMarkdown(id: string, error: string, assignment: AssignmentConfig): string {
+  return `# ${mdText(assignment.title)}: could not be graded\n\nStudent ${mdText(id)}: 0 / ${totalPoints(assignment)}.\n\n${mdText(sentence(error))}\n`;
 }
 
-export function unreadableHtml(id: string, error: string): string {
+export function unreadableHtml(id: string, error: string, assignment: AssignmentConfig): string {
   return [
     "<!DOCTYPE html>",
     `<html lang="en"><head><meta charset="utf-8">`,
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
     `<meta name="viewport" content="width=device-width, initial-scale=1">`,
-    `<title>Could not be graded</title>`,
+    `<title>${html(assignment.title)}: could not be graded</title>`,
     `<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}.why{border-left:4px solid #c0392b;padding:.5rem 1rem;background:#fdf2f2}</style></head><body>`,
-    `<h1>Could not be graded</h1>`,
-    `<p>Student ${html(id)}: 0 points.</p>`,
+    `<h1>${html(assignment.title)}</h1>`,
+    `<p class="total">Could not be graded. Student ${html(id)}: 0 / ${totalPoints(assignment)}.</p>`,
     `<p class="why">${html(sentence(error))}</p>`,
     "</body></html>",
     "",

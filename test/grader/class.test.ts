@@ -134,6 +134,12 @@ describe("a class run", () => {
     const html = readFileSync(join(out, "summary.html"), "utf8");
     expect(html).toMatch(/<section id="histogram"><figure[^>]*><svg/);
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    // The written question no TA has scored: "not scored yet", not a class mean of 0; "–" in the gradebook.
+    const explain = s.questions.find((q: { id: string }) => q.id === "explain");
+    expect(explain).toMatchObject({ manual: true, scored: 0 });
+    expect(html).toMatch(/Written: explain <span class="meta">\(graded by a TA\)<\/span><\/td><td class="n">not scored yet<\/td><td class="n">–<\/td>/);
+    expect(html).toMatch(/written questions worth 2 points not scored for everyone yet/);
+    expect(html).toMatch(/<a href="perfect\/feedback.html">perfect<\/a><\/td>(<td class="n">[^<]*<\/td>){3}<td class="n">–<\/td><td>no<\/td>/);
   });
 
   it("collects the written answers into one page per question", () => {
@@ -187,6 +193,9 @@ describe("a class run", () => {
     expect(rows.map((r) => [r.id, r.questions.explain, r.total])).toEqual([["perfect", 2, 12], ["stubs", 0.5, 0.5]]);
     expect(readFileSync(join(again, "perfect", "feedback.md"), "utf8")).toContain("clear, and correct");
     expect(readFileSync(join(again, "perfect", "feedback.html"), "utf8")).toContain("clear, and correct");
+    const explain = JSON.parse(readFileSync(join(again, "summary.json"), "utf8")).questions.find((q: { id: string }) => q.id === "explain");
+    expect(explain).toMatchObject({ scored: 2, mean: 1.25, full: 1 });
+    expect(readFileSync(join(again, "summary.html"), "utf8")).not.toMatch(/not scored (yet|for everyone)/);
     // A later --resume without --manual keeps the TA's points.
     await gradeClass(assignment, collectSubmissions([join(classDir, "perfect.ipynb"), join(classDir, "stubs.ipynb")]), factory, { out: again, jobs: 2, resume: true });
     expect((await writeClassReports(again, assignment.config)).rows.map((r) => [r.id, r.questions.explain, r.total])).toEqual([["perfect", 2, 12], ["stubs", 0.5, 0.5]]);
