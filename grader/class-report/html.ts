@@ -71,9 +71,9 @@ export function passRateSpec(s: ClassSummary): TopLevelSpec {
 }
 
 export function mistakesSpec(s: ClassSummary, top = 12): TopLevelSpec {
-  const values = s.mistakes.slice(0, top).map((m, i) => ({ hint: `${i + 1}. ${cut(m.hint, 44)}`, count: m.count }));
+  const values = s.mistakes.slice(0, top).map((m, i) => ({ hint: `${i + 1}. ${cut(m.hint, 72)}`, count: m.count }));
   return {
-    width: 300, height: { step: 16 }, config: { ...FONT, view: { stroke: null } },
+    width: 380, height: { step: 16 }, config: { ...FONT, view: { stroke: null } },
     title: "Most common mistakes (hints that fired)",
     data: { values },
     mark: { type: "bar", color: "#e45756" },
