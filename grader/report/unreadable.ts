@@ -8,7 +8,7 @@ import { html, mdText } from "./escape";
 
 /** The reason as a student may see it: the grading machine's folders taken out of any path in it. */
 function studentReason(error: string): string {
-  return error.replace(/(?:\/[^\s/:"']+)+\/([^\s/:"']+)/g, "$1");
+  return error.replace(/(^|[\s"'(])(?:\/[^\s/:"']+)+\/([^\s/:"']+)/g, "$1$2"); // absolute paths only
 }
 
 function sentence(error: string): string {

@@ -1,4 +1,8 @@
 import { readFileSync } from "fs";
+import { join } from "path";
+import { parseAssignmentConfig } from "../../grader/config/assignment";
+import { unreadableHtml, unreadableMarkdown, unreadableResults } from "../../grader/report/unreadable";
+import { writeMiniAssignment } from "./fixture";
 import { mdBlock, mdText } from "../../grader/report/escape";
 import { gradescopeResults } from "../../grader/report/gradescope";
 import type { GradeResult, TestResult, Visibility } from "../../grader/report/result";
@@ -307,5 +311,23 @@ describe("manual (written) questions", () => {
     const zero = written(withManual(bigResult(), new Map([["w1", { points: 0 }], ["w2", { points: 0 }]])));
     expect(zero.markdown).not.toContain("pending");
     expect(zero.markdown).toContain("| Part 5a: written (graded by a TA) | 0 / 5 |");
+  });
+});
+
+describe("the reports of a submission that could not be read", () => {
+  const config = parseAssignmentConfig(JSON.parse(readFileSync(join(writeMiniAssignment(join(tempDir("unreadable"), "mini")), "assignment.json"), "utf8")));
+  const error = '/srv/grading/class/s1.zip: the entry "../evil.ipynb" leaves the folder; see a/b/c.ipynb <b>';
+
+  test("say why with 0 of the assignment's points, without the grading machine's folders", () => {
+    const md = unreadableMarkdown("s1", error, config);
+    expect(md).toMatch(/^# .*: could not be graded\n\nStudent s1: 0 \/ 12\./);
+    expect(md).toContain("s1.zip: the entry");
+    expect(md).toContain("a/b/c.ipynb"); // a relative path is the student's own: kept
+    expect(md).not.toContain("/srv/grading");
+    const page = unreadableHtml("s1", error, config);
+    expect(page).toContain("&lt;b&gt;");
+    expect(page).not.toContain("/srv/grading");
+    expect(page).toMatch(/Content-Security-Policy/);
+    expect(unreadableResults(error)).toMatchObject({ score: 0, tests: [] });
   });
 });
