@@ -6,6 +6,7 @@
 import { toSVG } from "../../lib/plot/render";
 import type { TopLevelSpec } from "../../lib/plot/vega";
 import { html } from "../report/escape";
+import { htmlPage } from "../report/page";
 import { points } from "../report/student-view";
 import type { AssignmentConfig } from "../config/assignment";
 import type { StoredGrade } from "../batch/store";
@@ -23,17 +24,7 @@ figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
 `;
 
 function page(title: string, body: string[]): string {
-  return [
-    "<!DOCTYPE html>",
-    `<html lang="en"><head><meta charset="utf-8">`,
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-    `<meta name="viewport" content="width=device-width, initial-scale=1">`,
-    `<title>${html(title)}</title>`,
-    `<style>${CSS}</style></head><body>`,
-    ...body,
-    "</body></html>",
-    "",
-  ].join("\n");
+  return htmlPage({ title, css: CSS, body, dataImages: true });
 }
 
 // Vega measures label text without a canvas in Node (an estimate): short labels, and room to spare on the left.

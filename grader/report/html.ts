@@ -4,6 +4,7 @@
  * the escaping: markup that slipped through could still not run a script or load anything.
  */
 import { html } from "./escape";
+import { htmlPage } from "./page";
 import { capOutput, count, lateLine, sandboxLine, TA_COMMENT } from "./markdown";
 import type { GradeResult, QuestionResult } from "./result";
 import {
@@ -151,15 +152,5 @@ export function feedbackHtml(result: GradeResult): string {
   if (result.studentOutput) {
     body.push(`<h2>Your program's output</h2><details><summary>show</summary><pre>${html(capOutput(result.studentOutput))}</pre></details>`);
   }
-  return [
-    "<!DOCTYPE html>",
-    `<html lang="en"><head><meta charset="utf-8">`,
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
-    `<meta name="viewport" content="width=device-width, initial-scale=1">`,
-    `<title>${html(result.assignment.title)}: ${html(headline(result))}</title>`,
-    `<style>${CSS}</style></head><body>`,
-    ...body,
-    "</body></html>",
-    "",
-  ].join("\n");
+  return htmlPage({ title: `${result.assignment.title}: ${headline(result)}`, css: CSS, body });
 }

@@ -5,6 +5,7 @@
  */
 import { totalPoints, type AssignmentConfig } from "../config/assignment";
 import { html, mdText } from "./escape";
+import { htmlPage } from "./page";
 
 /** The reason as a student may see it: the grading machine's folders taken out of any path in it. */
 function studentReason(error: string): string {
@@ -25,17 +26,13 @@ export function unreadableMarkdown(id: string, error: string, assignment: Assign
 }
 
 export function unreadableHtml(id: string, error: string, assignment: AssignmentConfig): string {
-  return [
-    "<!DOCTYPE html>",
-    `<html lang="en"><head><meta charset="utf-8">`,
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
-    `<meta name="viewport" content="width=device-width, initial-scale=1">`,
-    `<title>${html(assignment.title)}: could not be graded</title>`,
-    `<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}.why{border-left:4px solid #c0392b;padding:.5rem 1rem;background:#fdf2f2}</style></head><body>`,
-    `<h1>${html(assignment.title)}</h1>`,
-    `<p class="total">Could not be graded. Student ${html(id)}: 0 / ${totalPoints(assignment)}.</p>`,
-    `<p class="why">${html(sentence(error))}</p>`,
-    "</body></html>",
-    "",
-  ].join("\n");
+  return htmlPage({
+    title: `${assignment.title}: could not be graded`,
+    css: "body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}.why{border-left:4px solid #c0392b;padding:.5rem 1rem;background:#fdf2f2}",
+    body: [
+      `<h1>${html(assignment.title)}</h1>`,
+      `<p class="total">Could not be graded. Student ${html(id)}: 0 / ${totalPoints(assignment)}.</p>`,
+      `<p class="why">${html(sentence(error))}</p>`,
+    ],
+  });
 }
