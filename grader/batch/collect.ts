@@ -112,16 +112,14 @@ export function collectSubmissions(paths: string[], opts: { scratch?: string } =
   // alice/assignment1.ipynb and bob/assignment1.ipynb: the same file name, so the folder names the student.
   // Only where the clashing files sit in different folders: two files of one folder (jdoe.ipynb and
   // jdoe.zip) would both take that folder's name, and the error below should name the id they share.
-  const folders = new Map<string, Set<string>>();
-  const count = new Map<string, number>();
-  for (const it of items) {
-    count.set(it.id, (count.get(it.id) ?? 0) + 1);
-    if (!folders.has(it.id)) folders.set(it.id, new Set());
-    folders.get(it.id)!.add(dirname(resolve(it.path)));
-  }
-  for (const it of items) {
-    const n = count.get(it.id) ?? 0;
-    if (n > 1 && folders.get(it.id)!.size === n && !it.label && existsSync(it.path) && statSync(it.path).isFile()) it.id = safeId(basename(dirname(resolve(it.path))));
+  const byId = new Map<string, BatchItem[]>();
+  for (const it of items) byId.set(it.id, [...(byId.get(it.id) ?? []), it]);
+  for (const same of byId.values()) {
+    const folders = same.map((it) => dirname(resolve(it.path)));
+    if (same.length < 2 || new Set(folders).size < same.length) continue;
+    same.forEach((it, i) => {
+      if (!it.label && existsSync(it.path) && statSync(it.path).isFile()) it.id = safeId(basename(folders[i]));
+    });
   }
   items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (let i = 1; i < items.length; i++) {

@@ -64,6 +64,14 @@ export function readCsvFile(file: string): string[][] {
   return parseCsv(text);
 }
 
+/** The students `manual` scores who are not among `ids`, as a warning's text (null: none). */
+export function unusedManualScores(manual: ManualScores, ids: Iterable<string>): string | null {
+  const known = new Set(ids);
+  const unknown = [...manual.keys()].filter((id) => !known.has(id));
+  if (!unknown.length) return null;
+  return `scores ${unknown.length === 1 ? "a student" : `${unknown.length} students`} with no submission here, not used: ${unknown.join(", ")}`;
+}
+
 export function readManualScores(file: string, config: AssignmentConfig): ManualScores {
   const rows = readCsvFile(file);
   if (rows.length === 0) return new Map();

@@ -16,7 +16,7 @@ import { gradeSubmission, submissionInput, SubmissionInput } from "../engine/gra
 import { writeReports } from "../report/write";
 import { readSubmission, SubmissionError } from "../submission/intake";
 import { collectSubmissions, CollectError, parseShard, shardOf, type BatchItem } from "../batch/collect";
-import { readCsvFile, readManualScores, ManualScoresError, type ManualScores } from "../batch/manual";
+import { readCsvFile, readManualScores, unusedManualScores, ManualScoresError, type ManualScores } from "../batch/manual";
 import { defaultJobs, gradeClass } from "../batch/run";
 import { Progress } from "../batch/progress";
 import { classTable, writeClassReports } from "../class-report/write";
@@ -97,8 +97,8 @@ async function merge(args: string[]): Promise<number> {
     const config = readRunConfig(parsed.positionals[0]);
     const manual = parsed.values.manual ? readManualScores(parsed.values.manual, config) : undefined;
     const { rows, files } = await mergeRuns(parsed.positionals, parsed.values.out, { manual });
-    const unknown = [...(manual?.keys() ?? [])].filter((id) => !rows.some((r) => r.id === id));
-    if (unknown.length) console.error(`gradlab grade merge: warning: ${parsed.values.manual} scores ${unknown.length === 1 ? "a student" : `${unknown.length} students`} with no submission here, not used: ${unknown.join(", ")}`);
+    const unused = manual && unusedManualScores(manual, rows.map((r) => r.id));
+    if (unused) console.error(`gradlab grade merge: warning: ${parsed.values.manual} ${unused}`);
     if (!parsed.values.quiet) console.log(classTable(rows, config));
     console.log(`\n${rows.length} students merged from ${parsed.positionals.length} folders: ${files.gradebook}\nclass summary: ${files.summaryHtml}`);
     return 0;
@@ -215,11 +215,8 @@ export async function main(args: string[]): Promise<number> {
     console.error(`gradlab grade: ${err.message}`);
     return 1;
   }
-  if (manual) {
-    const known = new Set(items.map((it) => it.id));
-    const unknown = [...manual.keys()].filter((id) => !known.has(id));
-    if (unknown.length) console.error(`gradlab grade: warning: ${values.manual} scores ${unknown.length === 1 ? "a student" : `${unknown.length} students`} with no submission here, not used: ${unknown.join(", ")}`);
-  }
+  const unused = manual && unusedManualScores(manual, items.map((it) => it.id));
+  if (unused) console.error(`gradlab grade: warning: ${values.manual} ${unused}`);
   if (shard) items = shardOf(items, shard);
   const out = values.out!;
   mkdirSync(out, { recursive: true });

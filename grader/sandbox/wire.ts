@@ -221,6 +221,11 @@ function readOnce(obj: object, key: string | number): unknown {
   return d.get ? $apply(d.get, obj, []) : undefined;
 }
 
+/** Bytes per number of a tensor's dtype. */
+function bytesPerNumber(dtype: unknown): number {
+  return dtype === "float32" ? 4 : 8;
+}
+
 /** Characters of base64 text for `bytes` bytes (padded); no Math: a submission may have replaced it. */
 function base64Length(bytes: number): number {
   const rest = bytes % 3;
@@ -240,11 +245,11 @@ function encodeTensor(data: unknown, shape: unknown): string {
   }
   const n = $typedArrayLength(data);
   if (size !== n) throw new $TypeError(`a Tensor of shape [${$stringSlice(shapeText, 1)}] must hold ${size} numbers, it holds ${n}`);
-  const float32 = $isFloat32Array(data);
-  const byteLength = n * (float32 ? 4 : 8);
+  const dtype = $isFloat32Array(data) ? "float32" : "float64";
+  const byteLength = n * bytesPerNumber(dtype);
   if (base64Length(byteLength) > LIMITS.maxLine) throw new $RangeError(`the tensor is too large to send (over ${LIMITS.maxLine / 1024 / 1024} MB as text)`);
   const bytes = new $Uint8Array($typedArrayBuffer(data), $typedArrayByteOffset(data), byteLength);
-  return '{"$tensor":{"shape":' + shapeText + '],"dtype":"' + (float32 ? "float32" : "float64") + '","base64":"' + $base64Slice(bytes, 0, byteLength) + '"}}';
+  return '{"$tensor":{"shape":' + shapeText + '],"dtype":"' + dtype + '","base64":"' + $base64Slice(bytes, 0, byteLength) + '"}}';
 }
 
 /** Encodes an error (anything thrown) as {name, message, stack}, texts cut to LIMITS.maxErrorText. */
@@ -391,7 +396,7 @@ function checkTensor(t: unknown, where: string): void {
   }
   const base64 = t.base64;
   if (typeof base64 !== "string") throw new MalformedReply(`${where}: base64 must be a string`);
-  const chars = base64Length(size * (dtype === "float32" ? 4 : 8));
+  const chars = base64Length(size * bytesPerNumber(dtype));
   if (base64.length !== chars) throw new MalformedReply(`${where}: shape [${shape.join(", ")}] needs ${size} numbers (${chars} characters of base64), base64 has ${base64.length}`);
   if (!BASE64.test(base64)) throw new MalformedReply(`${where}: base64 holds a character that is not base64`);
 }
@@ -479,13 +484,12 @@ export function decode(w: Wire, hooks: DecodeHooks): unknown {
       setOwn(shape, i, t.shape[i]);
       size *= t.shape[i];
     }
-    const float32 = t.dtype === "float32";
-    const byteLength = size * (float32 ? 4 : 8);
+    const byteLength = size * bytesPerNumber(t.dtype);
     const buffer = new $ArrayBuffer(byteLength);
     if (byteLength > 0 && $base64Write(new $Uint8Array(buffer), t.base64, 0, byteLength) !== byteLength) {
       throw new $TypeError(`a tensor's base64 does not hold the ${byteLength} bytes its shape needs`);
     }
-    const data = float32 ? new $Float32Array(buffer) : new $Float64Array(buffer);
+    const data = t.dtype === "float32" ? new $Float32Array(buffer) : new $Float64Array(buffer);
     return hooks.tensor(data, shape as number[]);
   }
   if ("$error" in o) {

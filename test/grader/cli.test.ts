@@ -113,6 +113,9 @@ test("an --out that is a file, a missing CSV and a mistyped student id in --manu
   const r = cli(["grade", mini, sub, "--out", join(work, "typo-out"), "--manual", scores]);
   expect(r.stderr).toMatch(/warning: .*typo\.csv scores a student with no submission here, not used: out-chekc/);
   expect(r.status).toBe(0);
+  const merged = cli(["grade", "merge", join(work, "typo-out"), "--out", join(work, "typo-merged"), "--manual", scores]);
+  expect(merged.stderr).toMatch(/gradlab grade merge: warning: .*typo\.csv scores a student with no submission here, not used: out-chekc/);
+  expect(merged.status).toBe(0);
 });
 
 test("a broken assignment releases nothing and says why, without a stack trace", () => {
