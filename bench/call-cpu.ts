@@ -29,6 +29,7 @@ interface Call {
   wallMs: number;
   budgetMs: number;
   test?: string;
+  question?: string;
 }
 
 /**
@@ -94,7 +95,10 @@ async function measure(name: string, file: string, assignment: ReturnType<typeof
   };
   await gradeSubmission(assignment, toInput(file, name), factory, {
     onTest: (t) => {
-      for (const c of program.calls) c.test ??= t.name;
+      for (const c of program.calls) {
+        c.test ??= t.name;
+        c.question ??= t.question;
+      }
     },
   });
   return program;
@@ -110,6 +114,8 @@ async function main(): Promise<void> {
     ...readdirSync(EXAMPLES).filter((f) => f.endsWith(".ipynb")).sort().map((f): [string, string] => [f.replace(/\.ipynb$/, ""), join(EXAMPLES, f)]),
   ];
   const worst = { load: [] as Array<[number, string]>, call: [] as Array<[number, string]>, training: [] as Array<[number, string]> };
+  // Per question, the slowest call under the question's own budget: what a question's timeout_ms is chosen from.
+  const byQuestion = new Map<string, { budgetMs: number; slowest: [number, string] }>();
   for (let round = 1; round <= rounds; round++) {
     for (const [name, file] of subjects) {
       const p = await measure(name, file, assignment);
@@ -123,11 +129,19 @@ async function main(): Promise<void> {
       if (p.loadsCpuMs.length) worst.load.push([load, name]);
       if (ordinary[0]) worst.call.push([ordinary[0].cpuMs, `${name}: ${ordinary[0].what} in "${ordinary[0].test}"`]);
       if (training.length) worst.training.push([trainCpu, name]);
+      for (const c of ordinary) {
+        if (!c.question) continue;
+        const q = byQuestion.get(c.question);
+        if (!q || c.cpuMs > q.slowest[0]) byQuestion.set(c.question, { budgetMs: c.budgetMs, slowest: [c.cpuMs, `${name}: ${c.what} in "${c.test}"`] });
+      }
     }
   }
   for (const [what, list] of Object.entries(worst)) {
     const sorted = list.sort((a, b) => b[0] - a[0]);
     console.log(`slowest ${what} over ${rounds} rounds: ${sorted.slice(0, 3).map(([c, n]) => `${ms(c)} (${n})`).join(", ")}`);
+  }
+  for (const [question, { budgetMs, slowest: [cpu, what] }] of byQuestion) {
+    console.log(`question ${question} (budget ${ms(budgetMs)}): slowest call ${ms(cpu)}, ${(budgetMs / Math.max(cpu, 10)).toFixed(0)}× under its budget (${what})`);
   }
 }
 
