@@ -4,13 +4,14 @@
  * student folder works on its own with `gradlab check` (stubs: "not implemented yet", not a crash).
  */
 import { spawnSync } from "child_process";
-import { readdirSync, readFileSync, statSync } from "fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "fs";
 import { join } from "path";
 import { loadAssignment, LoadedAssignment } from "../../grader/engine/assignment";
 import { sandboxFactory } from "../../grader/engine/factory";
 import { gradeSubmission } from "../../grader/engine/grade";
 import { toInput } from "../../grader/cli/grade";
 import { tempDir } from "../support/temp";
+import { ACTIVATIONS, AFFINE, SOFTMAX } from "./fixtures/slow-but-correct";
 
 jest.setTimeout(300_000);
 
@@ -40,6 +41,23 @@ describe("Assignment 1's example submissions", () => {
     const got = Object.fromEntries(result.questions.map((q) => [q.id, q.manual ? null : q.score]));
     expect({ name, scores: got }).toEqual({ name, scores: expected.scores });
     expect(result.maxScore).toBe(100);
+  });
+
+  it("a slow but correct submission (scalar loops, ~13× the reference's training time) passes every test within the call budget", async () => {
+    const nb = JSON.parse(readFileSync(join(EXAMPLES, "perfect.ipynb"), "utf8"));
+    const replace = (defines: string, source: string) => {
+      const cells = nb.cells.filter((c: { source: string[] | string }) => [c.source].flat().join("").includes(`function ${defines}(`));
+      expect(cells).toHaveLength(1);
+      cells[0].source = source;
+    };
+    replace("affineForward", AFFINE);
+    replace("reluForward", ACTIVATIONS);
+    replace("softmaxLoss", SOFTMAX);
+    const file = join(tempDir("slow-but-correct"), "slow.ipynb");
+    writeFileSync(file, JSON.stringify(nb));
+    const result = await gradeSubmission(assignment, toInput(file, "slow"), factory);
+    expect(result.tests.filter((t) => t.outcome !== "passed").map((t) => `${t.name}: ${t.outcome}`)).toEqual([]);
+    expect(result.score).toBe(90);
   });
 
   it("the reference scores 100 less the written part", async () => {
