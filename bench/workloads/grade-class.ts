@@ -12,6 +12,8 @@
  * student id, its own submission time (some late) and a scratch cell of its own at the end, so every
  * content hash differs and nothing is graded from a memo. (Identical solution cells do compile once: the
  * compiler's output is shared by content, which real classes get for untouched stubs and starter code.)
+ * GRADLAB_BENCH_DISTINCT=1 makes every graded program distinct too, as in a real class where each
+ * student's code differs: a comment naming the student at the end of the first solution cell.
  * Each timed run grades into a fresh folder.
  */
 import { spawnSync } from "child_process";
@@ -34,9 +36,18 @@ const EXAMPLES = join(ASSIGNMENT, "examples");
 const CLASS_SIZE = Number(process.env.GRADLAB_BENCH_CLASS ?? 300);
 const NAIVE_SIZE = Number(process.env.GRADLAB_BENCH_NAIVE ?? 11);
 const JOBS = Number(process.env.GRADLAB_BENCH_JOBS ?? 0) || undefined;
+const DISTINCT = process.env.GRADLAB_BENCH_DISTINCT === "1";
 
-/** n submissions, student-0001 ... : copies of the examples, each with its own scratch cell and time. */
-export function makeClass(dir: string, n: number): { dir: string; times: Map<string, string> } {
+/** The first solution cell (nbgrader's metadata): where a distinct copy gets its comment. */
+function firstSolutionCell(nb: { cells: Array<{ metadata?: { nbgrader?: { solution?: boolean } }; source: string | string[] }> }) {
+  const cell = nb.cells.find((c) => c.metadata?.nbgrader?.solution);
+  if (!cell) throw new Error("an example notebook has no solution cell");
+  return cell;
+}
+
+/** n submissions, student-0001 ... : copies of the examples, each with its own scratch cell and time
+ *  (and with `distinct`, its own graded code). */
+export function makeClass(dir: string, n: number, distinct = DISTINCT): { dir: string; times: Map<string, string> } {
   const examples = readdirSync(EXAMPLES).filter((f) => f.endsWith(".ipynb")).sort();
   mkdirSync(dir, { recursive: true });
   const due = Date.parse(JSON.parse(readFileSync(join(ASSIGNMENT, "assignment.json"), "utf8")).due);
@@ -44,6 +55,10 @@ export function makeClass(dir: string, n: number): { dir: string; times: Map<str
   for (let i = 0; i < n; i++) {
     const nb = JSON.parse(readFileSync(join(EXAMPLES, examples[i % examples.length]), "utf8"));
     const id = `student-${String(i + 1).padStart(4, "0")}`;
+    if (distinct) {
+      const cell = firstSolutionCell(nb);
+      cell.source = [cell.source].flat().join("") + `\n// ${id}'s own code\n`;
+    }
     nb.cells.push({ cell_type: "code", id: `scratch-${i}`, metadata: {}, execution_count: null, outputs: [], source: `// scratch work of ${id}\nconst tried${i} = ${i};\n` });
     writeFileSync(join(dir, `${id}.ipynb`), JSON.stringify(nb, null, 1));
     // From two days early to two days late, 7 minutes apart per student modulo that window.

@@ -8,6 +8,7 @@
 import { cpus } from "os";
 import { gradeSubmission, submissionInput, SubmissionInput, type ProgramFactory } from "../engine/grade";
 import type { LoadedAssignment } from "../engine/assignment";
+import { CompileThread } from "../program/compile-thread";
 import { cellRoles } from "../notebook/cells";
 import type { GradeResult } from "../report/result";
 import { readSubmission } from "../submission/intake";
@@ -72,6 +73,10 @@ export async function gradeClass(
   const jobs = Math.max(1, opts.jobs ?? defaultJobs());
   const summary: ClassRunResult = { graded: 0, kept: 0, unreadable: [], skipped: 0 };
   let next = 0;
+  // Several gradings at once share this thread for their children's round trips: compiles go to a
+  // thread of their own (grader/program/compile-thread.ts).
+  const compiler = jobs > 1 && items.length > jobs ? new CompileThread() : undefined;
+  const compile = compiler && ((...args: Parameters<CompileThread["compile"]>) => compiler.compile(...args));
   const worker = async () => {
     while (next < items.length) {
       if (opts.signal?.stopped) { summary.skipped = items.length - next; return; }
@@ -104,7 +109,7 @@ export async function gradeClass(
       opts.onStart?.(item);
       let result;
       try {
-        result = await gradeSubmission(assignment, input, factory);
+        result = await gradeSubmission(assignment, input, factory, { compile });
       } catch (err) {
         // The engine itself failed on this submission (not a test: those end in an outcome): note it, go on.
         const error = `grading failed: ${(err as Error)?.message ?? err}`;
@@ -119,6 +124,10 @@ export async function gradeClass(
       opts.onDone?.({ item, status: "graded", result: withManual(result, mine), ms: Date.now() - started });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, items.length)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, items.length)) }, worker));
+  } finally {
+    await compiler?.close();
+  }
   return summary;
 }

@@ -12,7 +12,7 @@ import { TestContext, CheckStop, Check } from "../api/context";
 import { TestDefinition } from "../api/registry";
 import { Question, totalPoints } from "../config/assignment";
 import { assembleProgram, AssembledProgram, describeOrigin, ProgramCell } from "../program/assemble";
-import { compileProgram, CompiledProgram, topLevelNames } from "../program/compile";
+import { compileProgram, CompiledProgram, ProgramText, topLevelNames } from "../program/compile";
 import * as ts from "typescript";
 import { studentFrames } from "../program/stack";
 import { GradeResult, Outcome, QuestionResult, TestResult } from "../report/result";
@@ -59,6 +59,8 @@ export interface GradeOptions {
   trustedStudent?: (jsFile: string) => Program;
   /** Run only the visible tests. */
   visibleOnly?: boolean;
+  /** Compile the submission with this (a class run's compile thread) instead of in this thread. */
+  compile?: (program: ProgramText, exported: string[], forbidden: string[]) => Promise<CompiledProgram>;
 }
 
 const GRADLAB_VERSION = gradlabVersion();
@@ -104,10 +106,23 @@ interface Prepared {
   jsFile: string;
 }
 
+/** The names assignment.json forbids anywhere, each once. */
+function forbiddenNames(assignment: LoadedAssignment): string[] {
+  return [...new Set(assignment.config.questions.flatMap((q) => q.forbids))];
+}
+
 function prepare(cells: ProgramCell[], assignment: LoadedAssignment): Prepared {
   const program = assembleProgram(cells);
-  const forbids = [...new Set(assignment.config.questions.flatMap((q) => q.forbids))];
-  const compiled = compileProgram(program, gradedNames(assignment.config.questions), forbids);
+  return written(program, compileProgram(program, gradedNames(assignment.config.questions), forbiddenNames(assignment)));
+}
+
+async function prepareWith(compile: NonNullable<GradeOptions["compile"]>, cells: ProgramCell[], assignment: LoadedAssignment): Promise<Prepared> {
+  const program = assembleProgram(cells);
+  return written(program, await compile(program, gradedNames(assignment.config.questions), forbiddenNames(assignment)));
+}
+
+/** The compiled program in a folder of its own, for the child to load. */
+function written(program: AssembledProgram, compiled: CompiledProgram): Prepared {
   const dir = mkdtempSync(join(tmpdir(), "gradlab-grade-"));
   const jsFile = join(dir, "submission.js");
   writeFileSync(jsFile, compiled.js);
@@ -261,7 +276,7 @@ export async function gradeSubmission(
   const startedAt = new Date().toISOString();
   const started = Date.now();
   const { cells, missing, duplicated = [] } = cellsOf(assignment, sub);
-  const prepared = prepare(cells, assignment);
+  const prepared = opts.compile ? await prepareWith(opts.compile, cells, assignment) : prepare(cells, assignment);
   const reference = opts.reference ?? (assignment.reference || assignment.referenceFiles
     ? factory.reference(referenceProgram(assignment).jsFile)
     : new ReplayProgram(JSON.parse(readFileSync(assignment.recordingFile!, "utf8"))));

@@ -42,6 +42,9 @@ export interface CompiledProgram {
   forbiddenUses: ForbiddenUse[];
 }
 
+/** What compiling needs of an assembled program: its text and where each line came from. */
+export type ProgramText = Pick<AssembledProgram, "source" | "origins">;
+
 export const PROGRAM_FILE = "submission.ts";
 /** The compiled program's file name, as the child's stack frames show it. */
 export const JS_FILE = "submission.js";
@@ -159,23 +162,41 @@ const compiledCache = new Map<string, CompiledProgram>();
 const COMPILED_CACHE_SIZE = 64;
 export const compileStats = { compiled: 0, reused: 0 };
 
-export function compileProgram(program: AssembledProgram, exported: string[], forbidden: string[]): CompiledProgram {
-  const key = createHash("sha256").update(JSON.stringify([program.source, program.origins, exported, forbidden])).digest("hex");
+/** The compiled-program cache's key: everything the compiler's output depends on. */
+export function compileKey(program: ProgramText, exported: string[], forbidden: string[]): string {
+  return createHash("sha256").update(JSON.stringify([program.source, program.origins, exported, forbidden])).digest("hex");
+}
+
+/** A program compiled before (most recently used last), or undefined. */
+export function cachedProgram(key: string): CompiledProgram | undefined {
   const hit = compiledCache.get(key);
   if (hit) {
     compiledCache.delete(key);
-    compiledCache.set(key, hit); // most recently used last
+    compiledCache.set(key, hit);
+  }
+  return hit;
+}
+
+/** Keeps a compiled program for the next submission with the same code (the oldest go past the size). */
+export function rememberProgram(key: string, compiled: CompiledProgram): void {
+  compiledCache.set(key, compiled);
+  if (compiledCache.size > COMPILED_CACHE_SIZE) compiledCache.delete(compiledCache.keys().next().value as string);
+}
+
+export function compileProgram(program: ProgramText, exported: string[], forbidden: string[]): CompiledProgram {
+  const key = compileKey(program, exported, forbidden);
+  const hit = cachedProgram(key);
+  if (hit) {
     compileStats.reused++;
     return hit;
   }
   const compiled = compileUncached(program, exported, forbidden);
   compileStats.compiled++;
-  compiledCache.set(key, compiled);
-  if (compiledCache.size > COMPILED_CACHE_SIZE) compiledCache.delete(compiledCache.keys().next().value as string);
+  rememberProgram(key, compiled);
   return compiled;
 }
 
-function compileUncached(program: AssembledProgram, exported: string[], forbidden: string[]): CompiledProgram {
+function compileUncached(program: ProgramText, exported: string[], forbidden: string[]): CompiledProgram {
   const host = makeHost(program.source);
   // The previous program lends its unchanged files and resolutions (only the submission differs).
   const tsProgram = ts.createProgram({ rootNames: [PROGRAM_FILE, GLOBALS_FILE], options: OPTIONS, host, oldProgram: lastProgram });
