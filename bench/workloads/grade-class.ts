@@ -23,7 +23,7 @@ import { join } from "path";
 import { loadAssignment } from "../../grader/engine/assignment";
 import { sandboxFactory } from "../../grader/engine/factory";
 import { collectSubmissions } from "../../grader/batch/collect";
-import { gradeClass } from "../../grader/batch/run";
+import { defaultJobs, gradeClass } from "../../grader/batch/run";
 import { writeClassReports } from "../../grader/class-report/write";
 import { compileStats } from "../../grader/program/compile";
 import { sandboxStats } from "../../grader/sandbox/sandboxed-program";
@@ -127,7 +127,7 @@ function gradlabImpl(name: string, assignmentDir: (work: string) => string): Imp
         const wrong = expectedMismatches(out, CLASS_SIZE);
         if (wrong.length) process.stderr.write(`grade-class ${name}: copies scoring other than their example's .expected.json: ${wrong.join("; ")}\n`);
         process.stderr.write(`grade-class ${name}: ${CLASS_SIZE} submissions with reports in ${(ms / 1000).toFixed(1)} s ` +
-          `(jobs ${JOBS ?? cpus().length}, ${cpus().length} cores; compiled ${compileStats.compiled - before.compiled}, reused ${compileStats.reused - before.reused})\n`);
+          `(jobs ${JOBS ?? defaultJobs()}, ${cpus().length} cores; compiled ${compileStats.compiled - before.compiled}, reused ${compileStats.reused - before.reused})\n`);
         times_ms.push(ms / CLASS_SIZE);
       }
       return { times_ms };

@@ -49,8 +49,14 @@ function manualRecord(mine: Map<string, ManualScore> | undefined): StoredGrade["
   return mine && mine.size ? Object.fromEntries([...mine].sort(([a], [b]) => a.localeCompare(b))) : undefined;
 }
 
+/**
+ * One grading more than there are cores. Each child waits for the grader's answer to every request it
+ * makes (~230 a submission), and with one grading per core those waits left the cores idle ~18–21
+ * core-seconds of a class of 300; a third grading on two cores fills some of them (14.5–15.8), three
+ * interleaved pairs of runs (docs/grader.md, "How fast").
+ */
 export function defaultJobs(): number {
-  return Math.max(1, cpus().length);
+  return Math.max(1, cpus().length) + 1;
 }
 
 /** The written answers of a notebook's manual questions (cells with those grade_ids). */

@@ -41,7 +41,7 @@ For a class it also writes gradebook.csv, summary.json, summary.html and written
 
 options:
   --out DIR            where reports go (default: reports); for a class, DIR/<id>/ per student
-  --jobs N             submissions graded at once (default: the number of cores, here ${defaultJobs()})
+  --jobs N             submissions graded at once (default: one more than the cores, here ${defaultJobs()})
   --resume             keep students whose submission, id, time and assignment are unchanged since the
                        last run into DIR (by content hash); grade the others
   --shard I/N          grade only the I-th of N slices of the class (combine with \`gradlab grade merge\`)
