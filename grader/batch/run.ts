@@ -82,7 +82,7 @@ export async function gradeClass(
   // Several gradings at once share this thread for their children's round trips: compiles go to a
   // thread of their own (grader/program/compile-thread.ts).
   const compiler = jobs > 1 && items.length > jobs ? new CompileThread() : undefined;
-  const compile = compiler && ((...args: Parameters<CompileThread["compile"]>) => compiler.compile(...args));
+  const compile = compiler && compiler.compile.bind(compiler);
   const worker = async () => {
     while (next < items.length) {
       if (opts.signal?.stopped) { summary.skipped = items.length - next; return; }

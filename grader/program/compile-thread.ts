@@ -17,7 +17,7 @@ import { existsSync } from "fs";
 import { join } from "path";
 import { Worker } from "worker_threads";
 import { packageRoot } from "../../lib/data/package-root";
-import { cachedProgram, compileKey, compileProgram, compileStats, rememberProgram, type CompiledProgram, type ProgramText } from "./compile";
+import { cachedProgram, compileKey, compileStats, compileUncached, rememberProgram, type CompiledProgram, type ProgramText } from "./compile";
 
 export interface CompileRequest {
   id: number;
@@ -30,7 +30,6 @@ export type CompileReply = { id: number; compiled: CompiledProgram } | { id: num
 
 interface Pending {
   request: CompileRequest;
-  key: string;
   resolve(compiled: CompiledProgram): void;
   reject(error: Error): void;
 }
@@ -55,7 +54,7 @@ export class CompileThread {
     return this.worker !== null;
   }
 
-  /** The compiled program, from this thread's cache (code seen before) or from the worker. */
+  /** The compiled program, from this thread's cache (code seen before) or compiled by the worker. */
   compile(program: ProgramText, exported: string[], forbidden: string[]): Promise<CompiledProgram> {
     const key = compileKey(program, exported, forbidden);
     const hit = cachedProgram(key);
@@ -65,10 +64,16 @@ export class CompileThread {
     }
     const request: CompileRequest = { id: this.nextId++, program: { source: program.source, origins: program.origins }, exported, forbidden };
     const worker = ++this.misses > (this.opts.inThreadFirst ?? IN_THREAD_FIRST) ? this.started() : null;
-    if (!worker) return this.inThread(request);
-    return new Promise((resolve, reject) => {
-      this.pending.set(request.id, { request, key, resolve, reject });
-      worker.postMessage(request);
+    const compiled = worker
+      ? new Promise<CompiledProgram>((resolve, reject) => {
+        this.pending.set(request.id, { request, resolve, reject });
+        worker.postMessage(request);
+      })
+      : this.inThread(request);
+    return compiled.then((c) => {
+      compileStats.compiled++;
+      rememberProgram(key, c);
+      return c;
     });
   }
 
@@ -100,13 +105,8 @@ export class CompileThread {
     const p = this.pending.get(reply.id);
     if (!p) return;
     this.pending.delete(reply.id);
-    if ("error" in reply) {
-      p.reject(new Error(reply.error));
-      return;
-    }
-    compileStats.compiled++;
-    rememberProgram(p.key, reply.compiled);
-    p.resolve(reply.compiled);
+    if ("error" in reply) p.reject(new Error(reply.error));
+    else p.resolve(reply.compiled);
   }
 
   private fail(worker: Worker): void {
@@ -124,7 +124,7 @@ export class CompileThread {
 
   private inThread(request: CompileRequest): Promise<CompiledProgram> {
     try {
-      return Promise.resolve(compileProgram(request.program, request.exported, request.forbidden));
+      return Promise.resolve(compileUncached(request.program, request.exported, request.forbidden));
     } catch (e) {
       return Promise.reject(e);
     }

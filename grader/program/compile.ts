@@ -196,7 +196,8 @@ export function compileProgram(program: ProgramText, exported: string[], forbidd
   return compiled;
 }
 
-function compileUncached(program: ProgramText, exported: string[], forbidden: string[]): CompiledProgram {
+/** Compiles without looking in the cache or filling it: for a caller that keeps the cache itself (compile-thread.ts). */
+export function compileUncached(program: ProgramText, exported: string[], forbidden: string[]): CompiledProgram {
   const host = makeHost(program.source);
   // The previous program lends its unchanged files and resolutions (only the submission differs).
   const tsProgram = ts.createProgram({ rootNames: [PROGRAM_FILE, GLOBALS_FILE], options: OPTIONS, host, oldProgram: lastProgram });
